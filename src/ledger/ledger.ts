@@ -1,0 +1,929 @@
+// The ledger: a pure, deterministic replay of list observations into agencies, agreements,
+// pending applications, listings and events. No I/O; its whole state serialises to JSON so that
+// a new list can be applied on top of a stored ledger without replaying the archive.
+import { slug } from "../normalize/agency-key.js";
+import { classifyAgency } from "../normalize/agency-type.js";
+import type { Model } from "../normalize/model.js";
+import type { NormalizedRow } from "../normalize/row.js";
+import type { ListKind } from "../sheets/types.js";
+import {
+  matchRelabels,
+  matchTypo,
+  type NearMiss,
+  type Resolution,
+  type RowGroup,
+  type VanishedAgency,
+} from "./identity.js";
+import { type LastApplied, quarantineReason } from "./quarantine.js";
+import {
+  type Agency,
+  type Agreement,
+  type Application,
+  DEFAULT_CONFIG,
+  type EventType,
+  type LedgerConfig,
+  type LedgerEvent,
+  type Listing,
+  type ListObservation,
+  type ObservationOutcome,
+  type ReviewItem,
+  type Tier,
+} from "./types.js";
+
+export const LEDGER_VERSION = 1;
+
+interface StreamState {
+  snapshotId: string | null;
+  date: string | null;
+  rowCount: number;
+  byState: [string, number][];
+  /** Agreements (or applications) on the current list, for the fast path of a repeat observation. */
+  present: string[];
+}
+
+export interface LedgerState {
+  version: number;
+  config: LedgerConfig;
+  agencies: Agency[];
+  agreements: Agreement[];
+  applications: Application[];
+  seq: number;
+  lastOrder: string;
+  listed: string[];
+  streams: Record<ListKind, StreamState>;
+}
+
+const OPEN = new Set(["active", "pending_removal"]);
+
+export class OutOfOrderError extends Error {
+  constructor(obs: ListObservation, last: string) {
+    super(`observation ${obs.obsId} (${obs.order}) is older than the last one applied (${last})`);
+    this.name = "OutOfOrderError";
+  }
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+function emptyStream(): StreamState {
+  return { snapshotId: null, date: null, rowCount: 0, byState: [], present: [] };
+}
+
+export class Ledger {
+  readonly config: LedgerConfig;
+  private agencies = new Map<string, Agency>();
+  private agreements = new Map<string, Agreement>();
+  private applications = new Map<string, Application>();
+  private seq = 0;
+  private lastOrder = "";
+  private listed = new Set<string>();
+  private streams: Record<ListKind, StreamState> = { participating: emptyStream(), pending: emptyStream() };
+
+  // Indexes, rebuilt from the state on load.
+  private agencyByKey = new Map<string, string>();
+  private agreementsByAM = new Map<string, string[]>();
+  private applicationsByAM = new Map<string, string[]>();
+
+  // Per-observation scratch.
+  private events: LedgerEvent[] = [];
+  private reviews: ReviewItem[] = [];
+  private obs: ListObservation | null = null;
+
+  constructor(config: Partial<LedgerConfig> = {}) {
+    this.config = { ...DEFAULT_CONFIG, ...config };
+  }
+
+  static fromState(s: LedgerState): Ledger {
+    if (s.version !== LEDGER_VERSION) throw new Error(`ledger state version ${s.version}, expected ${LEDGER_VERSION}`);
+    const l = new Ledger(s.config);
+    for (const a of s.agencies) l.addAgency(a);
+    for (const a of s.agreements) l.addAgreement(a);
+    for (const a of s.applications) l.addApplication(a);
+    l.seq = s.seq;
+    l.lastOrder = s.lastOrder;
+    l.listed = new Set(s.listed);
+    l.streams = s.streams;
+    return l;
+  }
+
+  toState(): LedgerState {
+    return {
+      version: LEDGER_VERSION,
+      config: this.config,
+      agencies: [...this.agencies.values()],
+      agreements: [...this.agreements.values()],
+      applications: [...this.applications.values()],
+      seq: this.seq,
+      lastOrder: this.lastOrder,
+      listed: [...this.listed],
+      streams: this.streams,
+    };
+  }
+
+  get lastAppliedOrder(): string {
+    return this.lastOrder;
+  }
+
+  /** Current entities, sorted by id so that every export is byte-identical across runs. */
+  result(): { agencies: Agency[]; agreements: Agreement[]; applications: Application[] } {
+    const byId = <T>(m: Map<string, T>) =>
+      [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { agencies: byId(this.agencies), agreements: byId(this.agreements), applications: byId(this.applications) };
+  }
+
+  getAgency(id: string): Agency | undefined {
+    return this.agencies.get(id);
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  apply(obs: ListObservation): ObservationOutcome {
+    if (obs.order < this.lastOrder) throw new OutOfOrderError(obs, this.lastOrder);
+    this.lastOrder = obs.order;
+    this.obs = obs;
+    this.events = [];
+    this.reviews = [];
+    const stream = this.streams[obs.kind];
+    const outcome = (status: ObservationOutcome["status"], reason: string | null, listings: Listing[] = []) => {
+      const o: ObservationOutcome = {
+        obsId: obs.obsId,
+        snapshotId: obs.snapshotId,
+        kind: obs.kind,
+        date: obs.date,
+        status,
+        reason,
+        listings,
+        events: this.events,
+        reviews: this.reviews,
+      };
+      this.obs = null;
+      return o;
+    };
+
+    if (obs.kind === "participating") {
+      const last: LastApplied | null = stream.snapshotId
+        ? { rowCount: stream.rowCount, byState: new Map(stream.byState) }
+        : null;
+      const reason = quarantineReason(obs.rows, last, this.config);
+      if (reason) {
+        this.event(
+          "list_quarantined",
+          obs.date,
+          { agencyId: null },
+          { reason, list: obs.label, rows: obs.rows.length },
+        );
+        const listings = this.listed.has(obs.snapshotId)
+          ? []
+          : obs.rows.map((r) => this.listing(r.row, null, null, null, "quarantined", reason));
+        return outcome("quarantined", reason, listings);
+      }
+    }
+
+    // A repeat observation of the list already applied changes nothing but the dates and the
+    // removal debounce; resolving its rows again would give the same answers.
+    if (stream.snapshotId === obs.snapshotId) {
+      if (obs.kind === "participating") this.touchParticipating(stream.present);
+      else this.touchPending(stream.present);
+      return outcome("applied", null);
+    }
+
+    const listings = obs.kind === "participating" ? this.applyParticipating(obs) : this.applyPending(obs);
+    const first = !this.listed.has(obs.snapshotId);
+    this.listed.add(obs.snapshotId);
+    return outcome("applied", null, first ? listings : []);
+  }
+
+  // ---------------------------------------------------------------- participating
+
+  private applyParticipating(obs: ListObservation): Listing[] {
+    const rows = obs.rows;
+    const listings: (Listing | null)[] = rows.map(() => null);
+    const usable: number[] = [];
+    rows.forEach((r, i) => {
+      if (r.problems.length) {
+        listings[i] = this.listing(r.row, null, null, null, "unresolved", r.problems.join("; "));
+        this.review(r.row, "unresolved_row", { problems: r.problems, agency: r.agency, state: r.state });
+      } else usable.push(i);
+    });
+
+    const agencyOf = this.resolveAgencies(rows, usable, "participating");
+
+    // Agreements: exact (agency, model, signed date) matches first, so that a row with a new date
+    // cannot take the agreement another row of the same list still carries.
+    const matched = new Map<string, number>();
+    const rowAgreement = new Map<number, string>();
+    for (const i of usable) {
+      const r = rows[i] as NormalizedRow;
+      const ag = agencyOf.get(i) as Resolution;
+      const ids = this.agreementsByAM.get(`${ag.agencyId}|${r.model}`) ?? [];
+      const hit = ids.find((id) => {
+        const a = this.agreements.get(id) as Agreement;
+        return OPEN.has(a.status) && a.signedOn === r.signedOn && !matched.has(id);
+      });
+      if (hit) {
+        matched.set(hit, i);
+        rowAgreement.set(i, hit);
+      } else {
+        // A second row with the same agency, model and date is an exact duplicate (2025-08 lists).
+        const dup = ids.find((id) => matched.has(id) && this.agreements.get(id)?.signedOn === r.signedOn);
+        if (dup) {
+          rowAgreement.set(i, dup);
+          listings[i] = this.listing(
+            r.row,
+            dup,
+            null,
+            ag.agencyId,
+            "duplicate",
+            `same as row ${rows[matched.get(dup) as number]?.row}`,
+          );
+        }
+      }
+    }
+    for (const i of usable) {
+      if (rowAgreement.has(i)) continue;
+      const r = rows[i] as NormalizedRow;
+      const ag = agencyOf.get(i) as Resolution;
+      const id = this.resolveAgreement(r, ag.agencyId, matched, rows, usable, agencyOf);
+      matched.set(id, i);
+      rowAgreement.set(i, id);
+    }
+
+    // Update every matched agreement and agency from its row.
+    const byState = new Map<string, number>();
+    for (const i of usable) {
+      const r = rows[i] as NormalizedRow;
+      const ag = agencyOf.get(i) as Resolution;
+      const id = rowAgreement.get(i) as string;
+      byState.set(r.state as string, (byState.get(r.state as string) ?? 0) + 1);
+      if (!listings[i]) listings[i] = this.listing(r.row, id, null, ag.agencyId, ag.tier, ag.note);
+      if (matched.get(id) !== i) continue; // duplicate row
+      this.seeAgreement(this.agreements.get(id) as Agreement, r);
+    }
+    this.updateAgencies(rows, usable, agencyOf, "participating");
+
+    // Open agreements that this list does not carry start (or continue) their removal debounce.
+    for (const a of this.agreements.values()) {
+      if (OPEN.has(a.status) && !matched.has(a.agreementId)) this.miss(a);
+    }
+
+    const stream = this.streams.participating;
+    stream.snapshotId = obs.snapshotId;
+    stream.date = obs.date;
+    stream.rowCount = usable.length;
+    stream.byState = [...byState].sort(([a], [b]) => a.localeCompare(b));
+    stream.present = [...matched.keys()].sort();
+    return listings as Listing[];
+  }
+
+  private touchParticipating(present: string[]): void {
+    const obs = this.obs as ListObservation;
+    const here = new Set(present);
+    for (const id of present) {
+      const a = this.agreements.get(id);
+      if (a && OPEN.has(a.status)) {
+        a.lastListed = obs.date;
+        const ag = this.agencies.get(a.agencyId);
+        if (ag) {
+          ag.lastSeen = obs.date;
+          const v = ag.names.find((n) => n.name === ag.name);
+          if (v) v.lastSeen = obs.date;
+        }
+      }
+    }
+    for (const a of this.agreements.values()) if (OPEN.has(a.status) && !here.has(a.agreementId)) this.miss(a);
+  }
+
+  /** Decides which agreement a row belongs to, once its agency is known and no exact match exists. */
+  private resolveAgreement(
+    r: NormalizedRow,
+    agencyId: string,
+    matched: Map<string, number>,
+    rows: NormalizedRow[],
+    usable: number[],
+    agencyOf: Map<number, Resolution>,
+  ): string {
+    const obs = this.obs as ListObservation;
+    const model = r.model as Model;
+    const ids = this.agreementsByAM.get(`${agencyId}|${model}`) ?? [];
+    const open = ids
+      .map((id) => this.agreements.get(id) as Agreement)
+      .filter((a) => OPEN.has(a.status) && !matched.has(a.agreementId))
+      .sort((a, b) => (b.signedOn ?? "").localeCompare(a.signedOn ?? ""));
+    const prev = open[0];
+    if (prev) {
+      if (r.signedOn === null) return prev.agreementId; // blank SIGNED: keep the date we know
+      // Rule 5: a later date counts as a re-signing only if it falls after the old term was
+      // first listed (ICE cannot list a term before it is signed) and the MOA link changed.
+      // Otherwise it is ICE correcting the date (Etowah County, AL: 2016-06-08 → 2020-06-09).
+      const resigned =
+        prev.signedOn !== null &&
+        r.signedOn > prev.signedOn &&
+        r.signedOn > prev.firstListed &&
+        (r.moaUrl ?? null) !== (prev.moaUrl ?? null);
+      if (!resigned) {
+        this.redate(prev, r.signedOn, r);
+        return prev.agreementId;
+      }
+      const next = this.newAgreement(agencyId, model, r, { predecessor: prev });
+      this.end(prev, "superseded", obs.date, { successor: next.agreementId, row: r.row });
+      return next.agreementId;
+    }
+    // A closed agreement with the same date is coming back.
+    const closed = ids
+      .map((id) => this.agreements.get(id) as Agreement)
+      .find((a) => !OPEN.has(a.status) && a.signedOn === r.signedOn && !matched.has(a.agreementId));
+    if (closed) {
+      this.reopen(closed, r);
+      return closed.agreementId;
+    }
+    // Model relabel: the agency's open agreement with the same date under another model vanished,
+    // and no row of this list carries that model for the agency.
+    if (r.signedOn) {
+      const otherModels = new Set(
+        usable.filter((j) => agencyOf.get(j)?.agencyId === agencyId).map((j) => rows[j]?.model),
+      );
+      for (const m of ["JEM", "TFM", "WSO"] as Model[]) {
+        if (m === model || otherModels.has(m)) continue;
+        const cand = (this.agreementsByAM.get(`${agencyId}|${m}`) ?? [])
+          .map((id) => this.agreements.get(id) as Agreement)
+          .find((a) => OPEN.has(a.status) && !matched.has(a.agreementId) && a.signedOn === r.signedOn);
+        if (cand) {
+          this.changeModel(cand, model, r);
+          return cand.agreementId;
+        }
+      }
+    }
+    // A later agreement of the same agency and model that is still listed is its predecessor.
+    const older = ids
+      .map((id) => this.agreements.get(id) as Agreement)
+      .filter((a) => OPEN.has(a.status) && (a.signedOn ?? "") < (r.signedOn ?? ""))
+      .sort((a, b) => (b.signedOn ?? "").localeCompare(a.signedOn ?? ""))[0];
+    return this.newAgreement(agencyId, model, r, { predecessor: older }).agreementId;
+  }
+
+  // ---------------------------------------------------------------- pending
+
+  private applyPending(obs: ListObservation): Listing[] {
+    const rows = obs.rows;
+    const listings: (Listing | null)[] = rows.map(() => null);
+    const usable: number[] = [];
+    rows.forEach((r, i) => {
+      if (r.problems.length) listings[i] = this.listing(r.row, null, null, null, "unresolved", r.problems.join("; "));
+      else usable.push(i);
+    });
+    const agencyOf = this.resolveAgencies(rows, usable, "pending");
+    const matched = new Set<string>();
+    for (const i of usable) {
+      const r = rows[i] as NormalizedRow;
+      const ag = agencyOf.get(i) as Resolution;
+      const key = `${ag.agencyId}|${r.model}`;
+      const ids = this.applicationsByAM.get(key) ?? [];
+      let app = ids
+        .map((id) => this.applications.get(id) as Application)
+        .find((a) => (a.status === "pending" || a.status === "pending_removal") && !matched.has(a.applicationId));
+      if (!app) {
+        const dup = ids.find((id) => matched.has(id));
+        if (dup) {
+          listings[i] = this.listing(r.row, null, dup, ag.agencyId, "duplicate", null);
+          continue;
+        }
+        app = this.newApplication(ag.agencyId, r.model as Model, r);
+      } else if (app.status === "pending_removal") {
+        app.status = "pending";
+        app.missingSince = null;
+        app.missingLists = 0;
+      }
+      app.lastListed = obs.date;
+      matched.add(app.applicationId);
+      listings[i] = this.listing(r.row, null, app.applicationId, ag.agencyId, ag.tier, ag.note);
+    }
+    this.updateAgencies(rows, usable, agencyOf, "pending");
+    for (const a of this.applications.values()) {
+      if ((a.status === "pending" || a.status === "pending_removal") && !matched.has(a.applicationId)) this.missApp(a);
+    }
+    const stream = this.streams.pending;
+    stream.snapshotId = obs.snapshotId;
+    stream.date = obs.date;
+    stream.rowCount = usable.length;
+    stream.byState = [];
+    stream.present = [...matched].sort();
+    return listings as Listing[];
+  }
+
+  private touchPending(present: string[]): void {
+    const obs = this.obs as ListObservation;
+    const here = new Set(present);
+    for (const id of present) {
+      const a = this.applications.get(id);
+      if (a && (a.status === "pending" || a.status === "pending_removal")) a.lastListed = obs.date;
+    }
+    for (const a of this.applications.values()) {
+      if ((a.status === "pending" || a.status === "pending_removal") && !here.has(a.applicationId)) this.missApp(a);
+    }
+  }
+
+  // ---------------------------------------------------------------- agencies
+
+  /** Runs the identity tiers over a list's usable rows; returns each row's agency. */
+  private resolveAgencies(rows: NormalizedRow[], usable: number[], kind: ListKind): Map<number, Resolution> {
+    const out = new Map<number, Resolution>();
+    const groups = new Map<string, RowGroup>();
+    const seenAgencies = new Set<string>();
+    for (const i of usable) {
+      const r = rows[i] as NormalizedRow;
+      const k = `${r.state}|${r.agencyKey}`;
+      const id = this.agencyByKey.get(k);
+      if (id) {
+        const alias = r.corrections.some((c) => c.rule === "agency_alias");
+        out.set(i, { agencyId: id, tier: alias ? "alias" : "exact", note: null });
+        seenAgencies.add(id);
+        continue;
+      }
+      const g = groups.get(k) ?? { state: r.state as string, key: r.agencyKey, rows: [] };
+      g.rows.push(i);
+      groups.set(k, g);
+    }
+    if (groups.size === 0) return out;
+
+    // Agencies with an open agreement (or application) that no row of this list resolved to.
+    const vanished: VanishedAgency[] = [];
+    const byAgency = new Map<string, VanishedAgency>();
+    const addTerm = (agencyId: string, model: string, signedOn: string | null) => {
+      if (seenAgencies.has(agencyId)) return;
+      const ag = this.agencies.get(agencyId) as Agency;
+      let v = byAgency.get(agencyId);
+      if (!v) {
+        v = { agencyId, state: ag.state, keys: ag.keys, terms: new Set(), models: new Set() };
+        byAgency.set(agencyId, v);
+        vanished.push(v);
+      }
+      v.models.add(model);
+      if (signedOn) v.terms.add(`${model}|${signedOn}`);
+    };
+    if (kind === "participating") {
+      for (const a of this.agreements.values()) if (OPEN.has(a.status)) addTerm(a.agencyId, a.model, a.signedOn);
+    } else {
+      for (const a of this.applications.values()) {
+        if (a.status === "pending" || a.status === "pending_removal") addTerm(a.agencyId, a.model, null);
+      }
+    }
+    vanished.sort((a, b) => a.agencyId.localeCompare(b.agencyId));
+
+    const rest: RowGroup[] = [];
+    const claimed = new Set<string>();
+    for (const g of groups.values()) {
+      const models = new Set(g.rows.map((i) => rows[i]?.model as string));
+      const free = vanished.filter((v) => !claimed.has(v.agencyId));
+      const { match, nearMiss } = matchTypo(g, models, free, this.config);
+      if (match) {
+        claimed.add(match.agencyId);
+        for (const i of g.rows) out.set(i, match);
+        this.addKey(match.agencyId, g.key);
+        continue;
+      }
+      if (nearMiss) this.nearMiss(nearMiss, rows);
+      rest.push(g);
+    }
+
+    if (kind === "participating" && rest.length) {
+      const free = vanished.filter((v) => !claimed.has(v.agencyId));
+      const { matches, ambiguous } = matchRelabels(rest, rows, free);
+      for (const m of ambiguous) this.nearMiss(m, rows);
+      for (const g of rest) {
+        const m = matches.get(g);
+        if (m) {
+          for (const i of g.rows) out.set(i, m);
+          this.addKey(m.agencyId, g.key);
+        }
+      }
+    }
+
+    for (const g of rest) {
+      if (out.has(g.rows[0] as number)) continue;
+      const first = rows[g.rows[0] as number] as NormalizedRow;
+      const agency = this.newAgency(first);
+      for (const i of g.rows) out.set(i, { agencyId: agency.agencyId, tier: "new", note: null });
+    }
+    return out;
+  }
+
+  private updateAgencies(
+    rows: NormalizedRow[],
+    usable: number[],
+    agencyOf: Map<number, Resolution>,
+    kind: ListKind,
+  ): void {
+    const obs = this.obs as ListObservation;
+    const spellings = new Map<string, { names: Set<string>; rows: NormalizedRow[]; tier: Tier }>();
+    for (const i of usable) {
+      const res = agencyOf.get(i) as Resolution;
+      const r = rows[i] as NormalizedRow;
+      const s = spellings.get(res.agencyId) ?? { names: new Set<string>(), rows: [], tier: res.tier };
+      s.names.add(r.agency);
+      s.rows.push(r);
+      spellings.set(res.agencyId, s);
+    }
+    for (const [id, s] of spellings) {
+      const ag = this.agencies.get(id) as Agency;
+      ag.lastSeen = obs.date;
+      for (const name of s.names) {
+        const v = ag.names.find((n) => n.name === name);
+        if (v) v.lastSeen = obs.date;
+        else ag.names.push({ name, firstSeen: obs.date, lastSeen: obs.date });
+      }
+      // Rule 6: the display name is the most recent spelling; ties broken alphabetically. The
+      // participating list names an agency once it has an agreement; the pending list's spelling
+      // only names agencies that have none, so the two lists cannot rename it back and forth.
+      const authoritative = kind === "participating" || !this.hasAgreements(id);
+      const display = [...s.names].sort()[0] as string;
+      const first = s.rows[0] as NormalizedRow;
+      if (authoritative && display !== ag.name) {
+        this.event("renamed", obs.date, { agencyId: id }, { from: ag.name, to: display, tier: s.tier, row: first.row });
+        ag.name = display;
+      }
+      if (authoritative && first.state && first.state !== ag.state) {
+        this.event("relisted_state", obs.date, { agencyId: id }, { from: ag.state, to: first.state, row: first.row });
+        ag.state = first.state;
+        ag.stateFips = first.stateFips as string;
+      }
+      const county = s.rows.find((r) => r.county)?.county;
+      if (county) ag.county = county;
+      const j = s.rows.find((r) => r.jurisdiction)?.jurisdiction;
+      if (j) ag.jurisdiction = j;
+      ag.type = classifyAgency(ag.name, ag.jurisdiction);
+    }
+  }
+
+  private hasAgreements(agencyId: string): boolean {
+    for (const m of ["JEM", "TFM", "WSO"]) if (this.agreementsByAM.get(`${agencyId}|${m}`)?.length) return true;
+    return false;
+  }
+
+  private newAgency(r: NormalizedRow): Agency {
+    const base = `${(r.state as string).toLowerCase()}-${slug(r.agencyKey)}`;
+    let id = base;
+    for (let n = 2; this.agencies.has(id); n++) id = `${base}-${n}`;
+    const obs = this.obs as ListObservation;
+    const ag: Agency = {
+      agencyId: id,
+      state: r.state as string,
+      stateFips: r.stateFips as string,
+      name: r.agency,
+      names: [],
+      keys: [],
+      jurisdiction: r.jurisdiction,
+      type: classifyAgency(r.agency, r.jurisdiction),
+      county: r.county,
+      firstSeen: obs.date,
+      lastSeen: obs.date,
+    };
+    this.addAgency(ag);
+    this.addKey(id, r.agencyKey);
+    return ag;
+  }
+
+  private addAgency(a: Agency): void {
+    this.agencies.set(a.agencyId, a);
+    for (const k of a.keys) this.agencyByKey.set(`${a.state}|${k}`, a.agencyId);
+  }
+
+  private addKey(agencyId: string, key: string): void {
+    const a = this.agencies.get(agencyId) as Agency;
+    if (!a.keys.includes(key)) a.keys.push(key);
+    this.agencyByKey.set(`${a.state}|${key}`, agencyId);
+  }
+
+  // ---------------------------------------------------------------- agreements
+
+  private addAgreement(a: Agreement): void {
+    this.agreements.set(a.agreementId, a);
+    const k = `${a.agencyId}|${a.model}`;
+    this.agreementsByAM.set(k, [...(this.agreementsByAM.get(k) ?? []), a.agreementId]);
+  }
+
+  private newAgreement(agencyId: string, model: Model, r: NormalizedRow, link: { predecessor?: Agreement }): Agreement {
+    const obs = this.obs as ListObservation;
+    const base = `${agencyId}/${model.toLowerCase()}/${r.signedOn ?? "undated"}`;
+    let id = base;
+    for (let n = 2; this.agreements.has(id); n++) id = `${base}-${n}`;
+    const a: Agreement = {
+      agreementId: id,
+      agencyId,
+      model,
+      signedOn: r.signedOn,
+      signedHistory: [{ date: r.signedOn, seen: obs.date, obsId: obs.obsId }],
+      firstListed: obs.date,
+      lastListed: obs.date,
+      status: "active",
+      endedOn: null,
+      moaUrl: r.moaUrl,
+      addendumUrl: r.addendumUrl,
+      predecessorId: link.predecessor?.agreementId ?? null,
+      successorId: null,
+      periods: [{ start: obs.date, end: null }],
+      gaps: [],
+      missingSince: null,
+      missingLists: 0,
+    };
+    if (link.predecessor) link.predecessor.successorId = id;
+    this.addAgreement(a);
+    this.event(
+      "appeared",
+      obs.date,
+      { agencyId, agreementId: id },
+      {
+        row: r.row,
+        agency: r.agency,
+        model,
+        signed_on: r.signedOn,
+        ...(link.predecessor ? { predecessor: link.predecessor.agreementId } : {}),
+      },
+    );
+    this.linkApplication(a);
+    return a;
+  }
+
+  /** Marks an agreement as seen on the current list, and records what changed on it. */
+  private seeAgreement(a: Agreement, r: NormalizedRow): void {
+    const obs = this.obs as ListObservation;
+    a.lastListed = obs.date;
+    if (a.status === "pending_removal") {
+      a.gaps.push({ from: a.missingSince as string, to: obs.date, lists: a.missingLists });
+      this.event(
+        "gap",
+        obs.date,
+        { agencyId: a.agencyId, agreementId: a.agreementId },
+        {
+          missing_from: a.missingSince,
+          lists_missed: a.missingLists,
+          row: r.row,
+        },
+      );
+      a.status = "active";
+      a.missingSince = null;
+      a.missingLists = 0;
+    }
+    if (r.moaUrl && r.moaUrl !== a.moaUrl) {
+      this.event(
+        "moa_posted",
+        obs.date,
+        { agencyId: a.agencyId, agreementId: a.agreementId },
+        {
+          url: r.moaUrl,
+          previous: a.moaUrl,
+          row: r.row,
+        },
+      );
+      a.moaUrl = r.moaUrl;
+    }
+    if (r.addendumUrl && r.addendumUrl !== a.addendumUrl) a.addendumUrl = r.addendumUrl;
+  }
+
+  private redate(a: Agreement, to: string, r: NormalizedRow): void {
+    const obs = this.obs as ListObservation;
+    this.event(
+      "redated",
+      obs.date,
+      { agencyId: a.agencyId, agreementId: a.agreementId },
+      {
+        from: a.signedOn,
+        to,
+        row: r.row,
+        moa_changed: (r.moaUrl ?? null) !== (a.moaUrl ?? null),
+      },
+    );
+    a.signedOn = to;
+    a.signedHistory.push({ date: to, seen: obs.date, obsId: obs.obsId });
+  }
+
+  private changeModel(a: Agreement, to: Model, r: NormalizedRow): void {
+    const obs = this.obs as ListObservation;
+    this.event(
+      "model_changed",
+      obs.date,
+      { agencyId: a.agencyId, agreementId: a.agreementId },
+      {
+        from: a.model,
+        to,
+        row: r.row,
+      },
+    );
+    const oldKey = `${a.agencyId}|${a.model}`;
+    this.agreementsByAM.set(
+      oldKey,
+      (this.agreementsByAM.get(oldKey) ?? []).filter((id) => id !== a.agreementId),
+    );
+    a.model = to;
+    const k = `${a.agencyId}|${to}`;
+    this.agreementsByAM.set(k, [...(this.agreementsByAM.get(k) ?? []), a.agreementId]);
+  }
+
+  private reopen(a: Agreement, r: NormalizedRow): void {
+    const obs = this.obs as ListObservation;
+    this.event(
+      "reappeared",
+      obs.date,
+      { agencyId: a.agencyId, agreementId: a.agreementId },
+      {
+        ended_on: a.endedOn,
+        previous_status: a.status,
+        row: r.row,
+      },
+    );
+    a.status = "active";
+    a.endedOn = null;
+    a.missingSince = null;
+    a.missingLists = 0;
+    a.periods.push({ start: obs.date, end: null });
+  }
+
+  private end(a: Agreement, status: "removed" | "superseded", on: string, detail: Record<string, unknown>): void {
+    a.status = status;
+    a.endedOn = on;
+    const p = a.periods[a.periods.length - 1];
+    if (p && p.end === null) p.end = on;
+    a.missingSince = null;
+    a.missingLists = 0;
+    this.event(status, on, { agencyId: a.agencyId, agreementId: a.agreementId }, detail);
+  }
+
+  /** Rule 4: removal is confirmed after N consecutive applied lists spanning at least D days. */
+  private miss(a: Agreement): void {
+    const obs = this.obs as ListObservation;
+    if (a.status === "active") {
+      a.status = "pending_removal";
+      a.missingSince = obs.date;
+      a.missingLists = 1;
+    } else {
+      a.missingLists++;
+    }
+    const since = a.missingSince as string;
+    if (a.missingLists >= this.config.removalLists && daysBetween(since, obs.date) >= this.config.removalDays) {
+      const succ = a.successorId ? this.agreements.get(a.successorId) : undefined;
+      const detail = {
+        confirmed_by: obs.obsId,
+        confirmed_on: obs.date,
+        lists_missed: a.missingLists,
+        last_listed: a.lastListed,
+      };
+      if (succ && OPEN.has(succ.status)) this.end(a, "superseded", since, { ...detail, successor: succ.agreementId });
+      else this.end(a, "removed", since, detail);
+    }
+  }
+
+  // ---------------------------------------------------------------- applications
+
+  private addApplication(a: Application): void {
+    this.applications.set(a.applicationId, a);
+    const k = `${a.agencyId}|${a.model}`;
+    this.applicationsByAM.set(k, [...(this.applicationsByAM.get(k) ?? []), a.applicationId]);
+  }
+
+  private newApplication(agencyId: string, model: Model, r: NormalizedRow): Application {
+    const obs = this.obs as ListObservation;
+    const base = `${agencyId}/${model.toLowerCase()}/pending-${obs.date}`;
+    let id = base;
+    for (let n = 2; this.applications.has(id); n++) id = `${base}-${n}`;
+    const a: Application = {
+      applicationId: id,
+      agencyId,
+      model,
+      firstListed: obs.date,
+      lastListed: obs.date,
+      status: "pending",
+      missingSince: null,
+      missingLists: 0,
+      agreementId: null,
+      signedOn: null,
+      endedOn: null,
+    };
+    this.addApplication(a);
+    this.event("pending_added", obs.date, { agencyId, applicationId: id }, { row: r.row, agency: r.agency, model });
+    return a;
+  }
+
+  /** When an agreement appears, an open application of the same agency and model has been signed. */
+  private linkApplication(agr: Agreement): void {
+    const ids = this.applicationsByAM.get(`${agr.agencyId}|${agr.model}`) ?? [];
+    for (const id of ids) {
+      const app = this.applications.get(id) as Application;
+      if (app.status !== "pending" && app.status !== "pending_removal") continue;
+      this.signApplication(app, agr);
+    }
+  }
+
+  private signApplication(app: Application, agr: Agreement): void {
+    const obs = this.obs as ListObservation;
+    app.status = "signed";
+    app.agreementId = agr.agreementId;
+    app.signedOn = agr.signedOn;
+    app.endedOn = agr.firstListed;
+    app.missingSince = null;
+    app.missingLists = 0;
+    this.event(
+      "pending_signed",
+      agr.firstListed,
+      { agencyId: app.agencyId, agreementId: agr.agreementId, applicationId: app.applicationId },
+      {
+        pending_since: app.firstListed,
+        signed_on: agr.signedOn,
+        days_pending: daysBetween(app.firstListed, agr.firstListed),
+        observed_on: obs.date,
+      },
+    );
+  }
+
+  private missApp(app: Application): void {
+    const obs = this.obs as ListObservation;
+    // Signed already? An agreement of the same agency and model listed since the application was.
+    const signed = (this.agreementsByAM.get(`${app.agencyId}|${app.model}`) ?? [])
+      .map((id) => this.agreements.get(id) as Agreement)
+      .filter((a) => OPEN.has(a.status) && a.firstListed >= app.firstListed)
+      .sort((a, b) => a.firstListed.localeCompare(b.firstListed))[0];
+    if (signed) {
+      this.signApplication(app, signed);
+      return;
+    }
+    if (app.status === "pending") {
+      app.status = "pending_removal";
+      app.missingSince = obs.date;
+      app.missingLists = 1;
+    } else app.missingLists++;
+    const since = app.missingSince as string;
+    if (app.missingLists >= this.config.removalLists && daysBetween(since, obs.date) >= this.config.removalDays) {
+      app.status = "dropped";
+      app.endedOn = since;
+      app.missingSince = null;
+      app.missingLists = 0;
+      this.event(
+        "pending_dropped",
+        since,
+        { agencyId: app.agencyId, applicationId: app.applicationId },
+        {
+          confirmed_by: obs.obsId,
+          last_listed: app.lastListed,
+        },
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private event(
+    type: EventType,
+    date: string,
+    ids: { agencyId: string | null; agreementId?: string; applicationId?: string },
+    detail: Record<string, unknown>,
+  ): void {
+    const obs = this.obs as ListObservation;
+    this.events.push({
+      seq: ++this.seq,
+      type,
+      date,
+      obsId: obs.obsId,
+      snapshotId: obs.snapshotId,
+      agencyId: ids.agencyId,
+      agreementId: ids.agreementId ?? null,
+      applicationId: ids.applicationId ?? null,
+      detail: { list: obs.label, ...detail },
+    });
+  }
+
+  private listing(
+    row: number,
+    agreementId: string | null,
+    applicationId: string | null,
+    agencyId: string | null,
+    tier: Tier,
+    note: string | null,
+  ): Listing {
+    const obs = this.obs as ListObservation;
+    return { snapshotId: obs.snapshotId, obsId: obs.obsId, row, agreementId, applicationId, agencyId, tier, note };
+  }
+
+  private review(row: number | null, reason: ReviewItem["reason"], detail: Record<string, unknown>): void {
+    const obs = this.obs as ListObservation;
+    this.reviews.push({
+      obsId: obs.obsId,
+      snapshotId: obs.snapshotId,
+      date: obs.date,
+      row,
+      reason,
+      detail: { list: obs.label, ...detail },
+    });
+  }
+
+  private nearMiss(m: NearMiss, rows: NormalizedRow[]): void {
+    const first = rows[m.group.rows[0] as number];
+    const cand = this.agencies.get(m.agencyId);
+    this.review(first?.row ?? null, m.reason, {
+      name: first?.agency,
+      state: m.group.state,
+      candidate: m.agencyId,
+      candidate_name: cand?.name,
+      ...(m.distance >= 0 ? { distance: m.distance } : {}),
+      decision: "kept apart; add a row to data/corrections/agencies.csv to merge",
+    });
+  }
+}

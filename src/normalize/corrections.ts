@@ -1,0 +1,89 @@
+// Loads the curated fix tables in data/corrections/. Each is keyed on the erroneous value as
+// published, so a fix stops applying once ICE corrects its list. Validated with zod at load.
+import fs from "node:fs";
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { InputError } from "../errors.js";
+import { stateByUsps, stateKey } from "./state.js";
+
+export const DEFAULT_CORRECTIONS_DIR = new URL("../../data/corrections/", import.meta.url);
+
+const usps = z.string().refine((s) => !!stateByUsps(s), "not a USPS state code");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+
+const schemas = {
+  states: z.object({ raw: z.string().min(1), usps, evidence: z.string().min(1) }),
+  counties: z.object({ state: usps, raw: z.string().min(1), county: z.string(), evidence: z.string().min(1) }),
+  agencies: z.object({ state: usps, raw: z.string().min(1), name: z.string().min(1), evidence: z.string().min(1) }),
+  "signed-dates": z.object({
+    state: usps,
+    agency: z.string().min(1),
+    model: z.enum(["JEM", "TFM", "WSO"]),
+    raw: z.string().min(1),
+    date: isoDate,
+    evidence: z.string().min(1),
+  }),
+};
+
+export interface Fix<T> {
+  value: T;
+  evidence: string;
+}
+
+export interface Corrections {
+  /** stateKey(raw) → USPS */
+  states: Map<string, Fix<string>>;
+  /** `USPS|text key` → county name ("" = no county) */
+  counties: Map<string, Fix<string>>;
+  /** `USPS|text key` → canonical agency name */
+  agencies: Map<string, Fix<string>>;
+  /** `USPS|agency key|MODEL|raw` → ISO date */
+  signedDates: Map<string, Fix<string>>;
+}
+
+/** Case- and space-insensitive key for a published value. */
+export function textKey(s: string): string {
+  return s
+    .replace(/[\s\u00a0]+/g, " ")
+    .trim()
+    .toLowerCase();
+}
+
+function load<K extends keyof typeof schemas>(dir: URL | string, name: K): z.infer<(typeof schemas)[K]>[] {
+  const file = new URL(`${name}.csv`, dir instanceof URL ? dir : new URL(`file://${dir.replace(/\/?$/, "/")}`));
+  const text = fs.readFileSync(file, "utf8");
+  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return rows.map((r, i) => {
+    const parsed = schemas[name].safeParse(r);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`data/corrections/${name}.csv`, `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
+    }
+    return parsed.data as z.infer<(typeof schemas)[K]>;
+  });
+}
+
+const cache = new Map<string, Corrections>();
+
+export function loadCorrections(dir: URL | string = DEFAULT_CORRECTIONS_DIR): Corrections {
+  const k = String(dir);
+  const hit = cache.get(k);
+  if (hit) return hit;
+  const c: Corrections = {
+    states: new Map(load(dir, "states").map((r) => [stateKey(r.raw), { value: r.usps, evidence: r.evidence }])),
+    counties: new Map(
+      load(dir, "counties").map((r) => [`${r.state}|${textKey(r.raw)}`, { value: r.county, evidence: r.evidence }]),
+    ),
+    agencies: new Map(
+      load(dir, "agencies").map((r) => [`${r.state}|${textKey(r.raw)}`, { value: r.name, evidence: r.evidence }]),
+    ),
+    signedDates: new Map(
+      load(dir, "signed-dates").map((r) => [
+        `${r.state}|${textKey(r.agency)}|${r.model}|${textKey(r.raw)}`,
+        { value: r.date, evidence: r.evidence },
+      ]),
+    ),
+  };
+  cache.set(k, c);
+  return c;
+}

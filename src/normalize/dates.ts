@@ -1,0 +1,78 @@
+// Signed dates. Excel serials are converted in UTC (local-time conversion shifts dates by a day
+// west of Greenwich). Typos are flagged and resolved by a named rule, never guessed silently.
+
+export type DateRule =
+  | "excel_serial"
+  | "iso_text"
+  | "us_text"
+  | "missing_slash" // `05/082025` → 2025-05-08, `7/72025` → 2025-07-07
+  | "year_first_digit" // 5025-07-07 → 2025-07-07 (Grundy County, participating 2025-07-18 pm)
+  | "unparsed";
+
+export interface DateResult {
+  /** ISO date, or null when unknown. */
+  date: string | null;
+  rule: DateRule | null;
+  /** True when a typo rule changed what the cell literally says. */
+  corrected: boolean;
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+const DAY_MS = 86_400_000;
+/** First and last years we accept as a signing year without a correction. */
+const MIN_YEAR = 1996; // IIRIRA created 287(g) in 1996; the first MOA was signed in 2002.
+const MAX_YEAR = 2099;
+
+export function excelSerialToIso(serial: number): string {
+  return new Date(EXCEL_EPOCH_MS + Math.round(serial) * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isoFromParts(y: number, m: number, d: number): string | null {
+  if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
+  return t.toISOString().slice(0, 10);
+}
+
+const NONE: DateResult = { date: null, rule: null, corrected: false };
+
+/** Fixes a year outside the plausible range whose first digit is a slip of the finger (5025). */
+function fixYear(iso: string, rule: DateRule, corrected: boolean): DateResult {
+  const y = Number(iso.slice(0, 4));
+  if (y >= MIN_YEAR && y <= MAX_YEAR) return { date: iso, rule, corrected };
+  const fixed = Number(`2${iso.slice(1, 4)}`);
+  if (iso.length === 10 && fixed >= 2002 && fixed <= MAX_YEAR) {
+    return { date: `${fixed}${iso.slice(4)}`, rule: "year_first_digit", corrected: true };
+  }
+  return { date: null, rule: "unparsed", corrected: false };
+}
+
+export function parseSignedDate(v: unknown): DateResult {
+  if (v === null || v === undefined) return NONE;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v) || v < 1) return { date: null, rule: "unparsed", corrected: false };
+    return fixYear(excelSerialToIso(v), "excel_serial", false);
+  }
+  if (typeof v !== "string") return { date: null, rule: "unparsed", corrected: false };
+  const s = v.replace(/[\s\u00a0]+/g, "");
+  if (s === "" || /^(n\/?a|#n\/?a|tbd|pending|-+)$/i.test(s)) return NONE;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?$/.exec(s);
+  if (m) {
+    const iso = isoFromParts(Number(m[1]), Number(m[2]), Number(m[3]));
+    return iso ? fixYear(iso, "iso_text", false) : { date: null, rule: "unparsed", corrected: false };
+  }
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(s);
+  if (m) {
+    const y = m[3]?.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+    const iso = isoFromParts(y, Number(m[1]), Number(m[2]));
+    return iso ? fixYear(iso, "us_text", false) : { date: null, rule: "unparsed", corrected: false };
+  }
+  // `05/082025`, `7/72025`, `8/282025`: the second slash is missing. Day and year are
+  // recoverable because the year is always the last four digits.
+  m = /^(\d{1,2})\/(\d{1,2})(\d{4})$/.exec(s);
+  if (m) {
+    const iso = isoFromParts(Number(m[3]), Number(m[1]), Number(m[2]));
+    if (iso) return fixYear(iso, "missing_slash", true);
+  }
+  return { date: null, rule: "unparsed", corrected: false };
+}

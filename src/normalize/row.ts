@@ -1,0 +1,202 @@
+// Turns a Sheet's raw rows into canonical values. Every change that goes beyond trimming spaces
+// or letter case is logged as a correction with its rule name, before and after.
+import type { RawCell, Sheet } from "../sheets/types.js";
+import { agencyKey } from "./agency-key.js";
+import { type Jurisdiction, parseJurisdiction } from "./agency-type.js";
+import { type Corrections, textKey } from "./corrections.js";
+import { cleanCounty } from "./county.js";
+import { parseSignedDate } from "./dates.js";
+import { type Model, parseModel } from "./model.js";
+import { lookupState, stateByUsps, stateKey } from "./state.js";
+import { cleanUrl } from "./url.js";
+
+export interface Correction {
+  field: "state" | "agency" | "type" | "county" | "model" | "signed" | "moa" | "addendum";
+  rule: string;
+  before: string | null;
+  after: string | null;
+  evidence?: string;
+}
+
+export interface NormalizedRow {
+  row: number;
+  /** Raw cells keyed by column key (header text, or `col_F`): kept byte-for-byte in meaning. */
+  raw: Record<string, RawCell>;
+  state: string | null;
+  stateFips: string | null;
+  /** Display name: the published spelling with edge and repeated spaces removed. */
+  agency: string;
+  agencyKey: string;
+  jurisdiction: Jurisdiction | null;
+  county: string | null;
+  model: Model | null;
+  signedOn: string | null;
+  moaUrl: string | null;
+  /** `posted` when the cell links a document, `pending` when it says "link pending". */
+  moaStatus: "posted" | "pending" | null;
+  addendumUrl: string | null;
+  corrections: Correction[];
+  /** Reasons the row cannot be resolved to an agreement (unknown state, no model…). */
+  problems: string[];
+}
+
+export function cleanText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  return String(v)
+    .replace(/[\s\u00a0]+/g, " ")
+    .trim();
+}
+
+function str(cell: RawCell | undefined): string | null {
+  if (!cell || cell.v === null) return null;
+  return String(cell.v);
+}
+
+function linkCell(
+  cell: RawCell | undefined,
+  field: "moa" | "addendum",
+  corrections: Correction[],
+): { url: string | null; status: NormalizedRow["moaStatus"] } {
+  if (!cell) return { url: null, status: null };
+  const text = cleanText(cell.v).toLowerCase();
+  // HTML-era lists hold the URL as text; workbooks hide it behind a cell that says "link".
+  const raw = cell.link ?? (/^(https?:|www\.)/i.test(text) ? cleanText(cell.v) : null);
+  if (raw) {
+    const { url, rules } = cleanUrl(raw);
+    for (const rule of rules) {
+      // The SafeLinks `data` parameter carries a staff e-mail address: never store the wrapped form.
+      corrections.push({ field, rule, before: rule === "unwrap_safelinks" ? "(safelinks wrapper)" : raw, after: url });
+    }
+    if (url) return { url, status: "posted" };
+  }
+  if (text.includes("pending")) return { url: null, status: "pending" };
+  return { url: null, status: null };
+}
+
+export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[] {
+  const fieldIndex = new Map(sheet.columns.flatMap((c, i) => (c.field ? [[c.field, i] as const] : [])));
+  const get = (cells: RawCell[], f: string) => {
+    const i = fieldIndex.get(f as never);
+    return i === undefined ? undefined : cells[i];
+  };
+  return sheet.rows.map(({ row, cells }) => {
+    const corrections: Correction[] = [];
+    const problems: string[] = [];
+    const raw: Record<string, RawCell> = {};
+    sheet.columns.forEach((c, i) => {
+      const cell = cells[i];
+      if (cell && (cell.v !== null || cell.link)) raw[c.key] = cell;
+    });
+
+    // State
+    const stateText = cleanText(str(get(cells, "state")));
+    let usps: string | null = lookupState(stateText)?.state.usps ?? null;
+    if (!usps && stateText) {
+      const fix = fixes.states.get(stateKey(stateText));
+      if (fix) {
+        usps = fix.value;
+        corrections.push({
+          field: "state",
+          rule: "state_typo",
+          before: stateText,
+          after: usps,
+          evidence: fix.evidence,
+        });
+      }
+    }
+    if (!usps) problems.push(stateText ? `unknown state "${stateText}"` : "STATE is blank");
+
+    // Agency
+    let agency = cleanText(str(get(cells, "agency")));
+    if (!agency) problems.push("LAW ENFORCEMENT AGENCY is blank");
+    if (usps && agency) {
+      const alias = fixes.agencies.get(`${usps}|${textKey(agency)}`);
+      if (alias) {
+        corrections.push({
+          field: "agency",
+          rule: "agency_alias",
+          before: agency,
+          after: alias.value,
+          evidence: alias.evidence,
+        });
+        agency = alias.value;
+      }
+    }
+
+    // Model
+    const modelText = cleanText(str(get(cells, "model")));
+    const model = parseModel(modelText);
+    if (!model) problems.push(modelText ? `unknown SUPPORT TYPE "${modelText}"` : "SUPPORT TYPE is blank");
+    else if (model.rule === "variant") {
+      corrections.push({ field: "model", rule: "model_spelling", before: modelText, after: model.model });
+    }
+
+    // Type (level of government)
+    const typeText = cleanText(str(get(cells, "type")));
+    const jurisdiction = parseJurisdiction(typeText);
+    if (typeText && jurisdiction && !/^(county|municipality|state agency)$/i.test(typeText)) {
+      corrections.push({ field: "type", rule: "type_spelling", before: typeText, after: jurisdiction });
+    }
+
+    // County
+    const countyText = cleanText(str(get(cells, "county")));
+    let { county, corrected } = cleanCounty(countyText);
+    const countyFix = usps && countyText ? fixes.counties.get(`${usps}|${textKey(countyText)}`) : undefined;
+    if (countyFix) {
+      county = countyFix.value || null;
+      corrections.push({
+        field: "county",
+        rule: "county_fix",
+        before: countyText,
+        after: county,
+        evidence: countyFix.evidence,
+      });
+    } else if (corrected) {
+      corrections.push({ field: "county", rule: "county_spelling", before: countyText, after: county });
+    }
+
+    // Signed
+    const signedCell = get(cells, "signed");
+    const d = parseSignedDate(signedCell?.v ?? null);
+    let signedOn = d.date;
+    const signedText = signedCell?.v === null || signedCell?.v === undefined ? null : String(signedCell.v);
+    if (d.corrected) corrections.push({ field: "signed", rule: d.rule as string, before: signedText, after: signedOn });
+    if (d.rule === "unparsed") {
+      corrections.push({ field: "signed", rule: "signed_unparsed", before: signedText, after: null });
+    }
+    if (usps && model && signedText) {
+      const fix = fixes.signedDates.get(`${usps}|${textKey(agency)}|${model.model}|${textKey(signedText)}`);
+      if (fix) {
+        corrections.push({
+          field: "signed",
+          rule: "signed_date_fix",
+          before: signedText,
+          after: fix.value,
+          evidence: fix.evidence,
+        });
+        signedOn = fix.value;
+      }
+    }
+
+    const moa = linkCell(get(cells, "moa"), "moa", corrections);
+    const addendum = linkCell(get(cells, "addendum"), "addendum", corrections);
+
+    return {
+      row,
+      raw,
+      state: usps,
+      stateFips: usps ? (stateByUsps(usps)?.fips ?? null) : null,
+      agency,
+      agencyKey: agencyKey(agency),
+      jurisdiction,
+      county,
+      model: model?.model ?? null,
+      signedOn,
+      moaUrl: moa.url,
+      moaStatus: moa.status,
+      addendumUrl: addendum.url,
+      corrections,
+      problems,
+    };
+  });
+}
