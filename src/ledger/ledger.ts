@@ -161,6 +161,20 @@ export class Ledger {
       return o;
     };
 
+    // ICE's file names can lie about the kind: on 2025-09-22 pm the two files were swapped.
+    // The content decides; the mismatch is recorded.
+    if (obs.filenameKind && obs.filenameKind !== obs.kind) {
+      this.event(
+        "list_kind_mismatch",
+        obs.date,
+        { agencyId: null },
+        {
+          file_name_says: obs.filenameKind,
+          content_is: obs.kind,
+        },
+      );
+    }
+
     if (obs.kind === "participating") {
       const last: LastApplied | null = stream.snapshotId
         ? { rowCount: stream.rowCount, byState: new Map(stream.byState) }

@@ -22,6 +22,8 @@ export interface ListObservation {
   basis: "publication" | "capture";
   /** ICE's file name (or our archive name), for messages and evidence. */
   label: string;
+  /** The kind the file name claims, when known; a mismatch is flagged (2025-09-22 pm swap). */
+  filenameKind: ListKind | null;
   rows: NormalizedRow[];
 }
 

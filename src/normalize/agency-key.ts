@@ -90,7 +90,20 @@ export function words(raw: string): string[] {
     .filter(Boolean);
 }
 
+// The same few thousand names recur in every list; their keys are worth remembering.
+const KEY_CACHE = new Map<string, string>();
+const KEY_CACHE_MAX = 100_000;
+
 export function agencyKey(raw: string): string {
+  const hit = KEY_CACHE.get(raw);
+  if (hit !== undefined) return hit;
+  const key = computeKey(raw);
+  if (KEY_CACHE.size >= KEY_CACHE_MAX) KEY_CACHE.clear();
+  KEY_CACHE.set(raw, key);
+  return key;
+}
+
+function computeKey(raw: string): string {
   let ws = words(raw).flatMap((w) => (TOKENS[w] ?? w).split(" "));
   if (ws[0] === "the") ws = ws.slice(1);
   let s = ws.join(" ");

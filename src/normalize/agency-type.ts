@@ -45,6 +45,10 @@ const RULES: [AgencyType, RegExp][] = [
 
 export function classifyAgency(name: string, jurisdiction: Jurisdiction | null): AgencyType {
   const key = agencyKey(name);
+  return classifyKey(key, jurisdiction);
+}
+
+function classifyKey(key: string, jurisdiction: Jurisdiction | null): AgencyType {
   for (const [type, re] of RULES) {
     if (re.test(key)) {
       // A state department of corrections or public safety is a state agency first.

@@ -1,6 +1,8 @@
 // Loads the curated fix tables in data/corrections/. Each is keyed on the erroneous value as
 // published, so a fix stops applying once ICE corrects its list. Validated with zod at load.
 import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../errors.js";
@@ -49,8 +51,15 @@ export function textKey(s: string): string {
     .toLowerCase();
 }
 
+/** A folder given as a file URL, a `file:` string or a path, as a URL ending in `/`. */
+export function dirUrl(dir: URL | string): URL {
+  if (dir instanceof URL) return dir;
+  if (dir.startsWith("file:")) return new URL(dir.endsWith("/") ? dir : `${dir}/`);
+  return pathToFileURL(`${path.resolve(dir)}/`);
+}
+
 function load<K extends keyof typeof schemas>(dir: URL | string, name: K): z.infer<(typeof schemas)[K]>[] {
-  const file = new URL(`${name}.csv`, dir instanceof URL ? dir : new URL(`file://${dir.replace(/\/?$/, "/")}`));
+  const file = new URL(`${name}.csv`, dirUrl(dir));
   const text = fs.readFileSync(file, "utf8");
   const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   return rows.map((r, i) => {

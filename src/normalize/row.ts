@@ -20,8 +20,6 @@ export interface Correction {
 
 export interface NormalizedRow {
   row: number;
-  /** Raw cells keyed by column key (header text, or `col_F`): kept byte-for-byte in meaning. */
-  raw: Record<string, RawCell>;
   state: string | null;
   stateFips: string | null;
   /** Display name: the published spelling with edge and repeated spaces removed. */
@@ -82,11 +80,6 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
   return sheet.rows.map(({ row, cells }) => {
     const corrections: Correction[] = [];
     const problems: string[] = [];
-    const raw: Record<string, RawCell> = {};
-    sheet.columns.forEach((c, i) => {
-      const cell = cells[i];
-      if (cell && (cell.v !== null || cell.link)) raw[c.key] = cell;
-    });
 
     // State
     const stateText = cleanText(str(get(cells, "state")));
@@ -183,7 +176,6 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
 
     return {
       row,
-      raw,
       state: usps,
       stateFips: usps ? (stateByUsps(usps)?.fips ?? null) : null,
       agency,

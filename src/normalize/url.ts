@@ -10,9 +10,20 @@ export interface UrlResult {
 
 const MAX_URL = 2048;
 
+const URL_CACHE = new Map<string, UrlResult>();
+
 export function cleanUrl(raw: unknown): UrlResult {
+  if (typeof raw !== "string") return { url: null, rules: [] };
+  const hit = URL_CACHE.get(raw);
+  if (hit) return hit;
+  const out = computeUrl(raw);
+  if (URL_CACHE.size >= 100_000) URL_CACHE.clear();
+  URL_CACHE.set(raw, out);
+  return out;
+}
+
+function computeUrl(raw: string): UrlResult {
   const rules: string[] = [];
-  if (typeof raw !== "string") return { url: null, rules };
   let s = raw.trim();
   if (!s) return { url: null, rules };
   for (let depth = 0; depth < 3; depth++) {

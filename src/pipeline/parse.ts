@@ -1,6 +1,7 @@
 // Bytes → sheet → normalized rows → dated list observations. Pure apart from the corrections
 // tables it is given; shared by ingest, rebuild and the benchmarks.
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { ListObservation } from "../ledger/types.js";
 import type { Corrections } from "../normalize/corrections.js";
 import { type NormalizedRow, normalizeRows } from "../normalize/row.js";
@@ -16,6 +17,8 @@ export interface ParsedSnapshot {
   file: SourceFile;
   sheet: Omit<Sheet, "rows">;
   rows: NormalizedRow[];
+  /** The raw cells of every row, gzip-compressed JSON (see `packRawRows`), kept for provenance. */
+  rawRowsGz: Uint8Array;
   cellsSha256: string;
   /** Newest SIGNED date in the list, used to check a date taken from a file name. */
   newestSigned: string | null;
@@ -28,13 +31,39 @@ export function cellsSha256(sheet: Sheet): string {
   return h.digest("hex");
 }
 
+/** SafeLinks wrappers carry a staff e-mail address in `data`: it is never copied out of the raw bytes. */
+export function redactLink(link: string): string {
+  return /safelinks\.protection\.outlook\.com/i.test(link) ? link.replace(/([?&]data=)[^&]*/i, "$1(redacted)") : link;
+}
+
+/**
+ * The raw cells of a sheet's rows as gzip JSON: `[[row, [cell, …]], …]` with one cell per column
+ * of `sheet.columns`; a cell is its bare value, or `{v, z, link}` when it has a format or a link.
+ */
+export function packRawRows(sheet: Sheet): Uint8Array {
+  const data = sheet.rows.map((r) => [
+    r.row,
+    r.cells.map((c) =>
+      c.z === undefined && c.link === undefined
+        ? c.v
+        : {
+            v: c.v,
+            ...(c.z !== undefined ? { z: c.z } : {}),
+            ...(c.link !== undefined ? { link: redactLink(c.link) } : {}),
+          },
+    ),
+  ]);
+  // Level 1: a full replay packs ~90 MB of raw rows; faster levels save seconds for a few MB.
+  return gzipSync(JSON.stringify(data), { level: 1 });
+}
+
 export function parseSnapshot(file: SourceFile, fixes: Corrections): ParsedSnapshot {
   const sheet = readSheet(file.bytes, file.location);
   const rows = normalizeRows(sheet, fixes);
   let newestSigned: string | null = null;
   for (const r of rows) if (r.signedOn && (!newestSigned || r.signedOn > newestSigned)) newestSigned = r.signedOn;
   const { rows: _raw, ...meta } = sheet;
-  return { file, sheet: meta, rows, cellsSha256: cellsSha256(sheet), newestSigned };
+  return { file, sheet: meta, rows, rawRowsGz: packRawRows(sheet), cellsSha256: cellsSha256(sheet), newestSigned };
 }
 
 export function obsId(o: Observation, sha: string): string {
@@ -58,27 +87,51 @@ export function checkDateAgainstContent(o: Observation, p: Pick<ParsedSnapshot, 
   return { ...o, date: newest, statedDate: o.statedDate ?? o.date, dateRule: "content_newest_signed" };
 }
 
-export function toObservations(p: ParsedSnapshot): ListObservation[] {
-  return p.file.observations
-    .map((raw) => checkDateAgainstContent(raw, p))
-    .map((o) => ({
-      obsId: obsId(o, p.file.sha256),
-      snapshotId: p.file.sha256,
-      cellsSha256: p.cellsSha256,
-      kind: p.sheet.kind,
-      date: o.date,
-      order: orderKey(o.date, o.slot, p.file.fileName),
-      basis: o.basis,
-      label: o.originalFilename || p.file.fileName,
-      rows: p.rows,
-    }));
+/** One dated observation of a parsed snapshot: what the ledger replays, and where it came from. */
+export interface ObsEntry {
+  obs: ListObservation;
+  source: Observation;
+  parsed: ParsedSnapshot;
 }
 
-/** Every observation of every snapshot, in replay order. */
-export function replayOrder(parsed: ParsedSnapshot[]): ListObservation[] {
-  const all = new Map<string, ListObservation>();
-  for (const p of parsed) for (const o of toObservations(p)) if (!all.has(o.obsId)) all.set(o.obsId, o);
-  return [...all.values()].sort((a, b) =>
-    a.order < b.order ? -1 : a.order > b.order ? 1 : a.obsId < b.obsId ? -1 : 1,
-  );
+export function expand(p: ParsedSnapshot): ObsEntry[] {
+  return p.file.observations.map((raw) => {
+    const o = checkDateAgainstContent(raw, p);
+    return {
+      source: o,
+      parsed: p,
+      obs: {
+        // Identified by the date the source gave, so a stored observation is recognised before parsing.
+        obsId: obsId(raw, p.file.sha256),
+        snapshotId: p.file.sha256,
+        cellsSha256: p.cellsSha256,
+        kind: p.sheet.kind,
+        date: o.date,
+        order: orderKey(o.date, o.slot, p.file.fileName),
+        basis: o.basis,
+        label: o.originalFilename || p.file.fileName,
+        filenameKind: o.filenameKind,
+        rows: p.rows,
+      },
+    };
+  });
+}
+
+export function toObservations(p: ParsedSnapshot): ListObservation[] {
+  return expand(p).map((e) => e.obs);
+}
+
+/** Every observation of every snapshot, once each, in replay order. */
+export function replayOrder(parsed: Iterable<ParsedSnapshot>): ObsEntry[] {
+  const all = new Map<string, ObsEntry>();
+  for (const p of parsed) for (const e of expand(p)) if (!all.has(e.obs.obsId)) all.set(e.obs.obsId, e);
+  return sortEntries([...all.values()]);
+}
+
+export function sortEntries(list: ObsEntry[]): ObsEntry[] {
+  return list.sort((x, y) => {
+    const a = x.obs;
+    const b = y.obs;
+    return a.order < b.order ? -1 : a.order > b.order ? 1 : a.obsId < b.obsId ? -1 : a.obsId > b.obsId ? 1 : 0;
+  });
 }
