@@ -99,8 +99,9 @@ export function matchTypo(
 
 /**
  * Tier (d): relabel. Pairs row groups with vanished agencies that share state, model and signed
- * date for every row. One-to-one pairs are taken; where several compete, the pair whose names
- * share the most words wins if it is the clear best, otherwise all go to review.
+ * date for every row, and the digits of the name. One-to-one pairs are taken; where several
+ * compete, the pair whose names share the most words wins if it is the clear best, otherwise all go
+ * to review.
  */
 export function matchRelabels(
   groups: RowGroup[],
@@ -115,7 +116,10 @@ export function matchRelabels(
   for (const g of groups) {
     const terms = termsOf(g);
     if (terms.length === 0) continue;
-    const cs = vanished.filter((v) => v.state === g.state && terms.every((t) => v.terms.has(t)));
+    const digits = digitsOf(g.key);
+    const cs = vanished.filter(
+      (v) => v.state === g.state && terms.every((t) => v.terms.has(t)) && v.keys.some((k) => digitsOf(k) === digits),
+    );
     if (cs.length) candidates.set(g, cs);
   }
   const taken = new Set<string>();

@@ -194,6 +194,20 @@ async function applyParsed(
 
   // The replay: on top of the stored state, or everything again from the kept bytes.
   const full = rebuildReason !== null || stored === null;
+  if (rebuildReason) {
+    const missing = await db
+      .selectFrom("snapshot")
+      .leftJoin("blob", "blob.sha256", "snapshot.snapshot_id")
+      .select(db.fn.countAll<number>().as("n"))
+      .where("blob.sha256", "is", null)
+      .executeTakeFirstOrThrow();
+    if (Number(missing.n) > 0) {
+      throw new InputError(
+        store.file,
+        `cannot replay the ledger (${rebuildReason}): ${missing.n} lists were loaded from the release bundle without their bytes; ingest the archive folder (G287_ARCHIVE) into a new --db instead`,
+      );
+    }
+  }
   let replay: ObsEntry[] = fresh;
   let ledger: Ledger;
   if (full) {

@@ -1,0 +1,263 @@
+// Questions answered from the store: status, roster as of a date, agreements, one agency, a diff
+// between two dates, events, the review queue. Interfaces call these; they never parse sheets.
+import { sql } from "kysely";
+import type { Db } from "../store/db.js";
+import type { Model } from "../normalize/model.js";
+import { type AgreementRow, agreementQuery } from "./rows.js";
+
+export interface StatusSummary {
+  snapshots: { applied: number; quarantined: number; not_applied: number; total: number };
+  observations: number;
+  quarantined: { file: string; published_at: string; reason: string }[];
+  agreements: { active: number; removed: number; superseded: number; pending_removal: number; total: number };
+  agencies: number;
+  applications: { pending: number; signed: number; dropped: number; pending_removal: number };
+  latest_list: string | null;
+  latest_pending_list: string | null;
+  review: number;
+  kind_mismatches: { file: string; date: string; file_name_says: string; content_is: string }[];
+}
+
+export async function status(db: Db): Promise<StatusSummary> {
+  const snaps = await db.selectFrom("snapshot").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const sc = Object.fromEntries(snaps.map((s) => [s.status, Number(s.n)]));
+  const quarantined = await db
+    .selectFrom("observation")
+    .select(["original_filename as file", "date as published_at", "reason"])
+    .where("status", "=", "quarantined")
+    .orderBy("order_key")
+    .execute();
+  const ag = await db.selectFrom("agreement").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const ac = Object.fromEntries(ag.map((s) => [s.status, Number(s.n)]));
+  const ap = await db.selectFrom("application").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const apc = Object.fromEntries(ap.map((s) => [s.status, Number(s.n)]));
+  const agencies = await db.selectFrom("agency").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const latest = await db
+    .selectFrom("observation")
+    .select([db.fn.max("date").as("d"), "kind"])
+    .where("status", "=", "applied")
+    .groupBy("kind")
+    .execute();
+  const latestOf = (k: string) => (latest.find((l) => l.kind === k)?.d as string | undefined) ?? null;
+  const obsCount = await db.selectFrom("observation").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const review = await db.selectFrom("review").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const mismatches = await db
+    .selectFrom("event")
+    .select(["date", "detail"])
+    .where("type", "=", "list_kind_mismatch")
+    .orderBy("seq")
+    .execute();
+  return {
+    snapshots: {
+      applied: sc.applied ?? 0,
+      quarantined: sc.quarantined ?? 0,
+      not_applied: sc.not_applied ?? 0,
+      total: snaps.reduce((a, s) => a + Number(s.n), 0),
+    },
+    observations: Number(obsCount.n),
+    quarantined: quarantined.map((q) => ({ file: q.file, published_at: q.published_at, reason: q.reason ?? "" })),
+    agreements: {
+      active: ac.active ?? 0,
+      removed: ac.removed ?? 0,
+      superseded: ac.superseded ?? 0,
+      pending_removal: ac.pending_removal ?? 0,
+      total: ag.reduce((a, s) => a + Number(s.n), 0),
+    },
+    agencies: Number(agencies.n),
+    applications: {
+      pending: apc.pending ?? 0,
+      signed: apc.signed ?? 0,
+      dropped: apc.dropped ?? 0,
+      pending_removal: apc.pending_removal ?? 0,
+    },
+    latest_list: latestOf("participating"),
+    latest_pending_list: latestOf("pending"),
+    review: Number(review.n),
+    kind_mismatches: mismatches.map((m) => {
+      const d = JSON.parse(m.detail);
+      return { file: d.list, date: m.date, file_name_says: d.file_name_says, content_is: d.content_is };
+    }),
+  };
+}
+
+export interface RosterFilter {
+  asOf: string;
+  state?: string;
+  model?: Model;
+}
+
+/** Agreements listed on a date: a listed period starts on or before it and ends after it. */
+export async function roster(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
+  let q = agreementQuery(db).where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom("agreement_period as p")
+        .select(sql`1`.as("one"))
+        .whereRef("p.agreement_id", "=", "g.agreement_id")
+        .where("p.start", "<=", f.asOf)
+        .where((w) => w.or([w("p.end", "is", null), w("p.end", ">", f.asOf)])),
+    ),
+  );
+  if (f.state) q = q.where("a.state", "=", f.state);
+  if (f.model) q = q.where("g.model", "=", f.model);
+  return (await q.orderBy("a.state").orderBy("a.name").orderBy("g.model").orderBy("g.agreement_id").execute()) as AgreementRow[];
+}
+
+export interface AgreementFilter {
+  status?: string;
+  state?: string;
+  model?: Model;
+}
+
+export async function agreements(db: Db, f: AgreementFilter = {}): Promise<AgreementRow[]> {
+  let q = agreementQuery(db);
+  if (f.status) q = q.where("g.status", "=", f.status);
+  if (f.state) q = q.where("a.state", "=", f.state);
+  if (f.model) q = q.where("g.model", "=", f.model);
+  return (await q.orderBy("g.agreement_id").execute()) as AgreementRow[];
+}
+
+export interface EventFilter {
+  type?: string;
+  since?: string;
+  until?: string;
+  agencyId?: string;
+  state?: string;
+}
+
+export async function events(db: Db, f: EventFilter = {}) {
+  let q = db
+    .selectFrom("event as e")
+    .leftJoin("agency as a", "a.agency_id", "e.agency_id")
+    .select(["e.seq", "e.date", "e.type", "e.agency_id", "a.name as agency", "a.state", "e.agreement_id", "e.application_id", "e.obs_id", "e.detail"]);
+  if (f.type) q = q.where("e.type", "=", f.type);
+  if (f.since) q = q.where("e.date", ">=", f.since);
+  if (f.until) q = q.where("e.date", "<=", f.until);
+  if (f.agencyId) q = q.where("e.agency_id", "=", f.agencyId);
+  if (f.state) q = q.where("a.state", "=", f.state);
+  const rows = await q.orderBy("e.date").orderBy("e.seq").execute();
+  return rows.map((r) => {
+    const detail = JSON.parse(r.detail) as Record<string, unknown>;
+    return { ...r, list: (detail.list as string) ?? null, detail };
+  });
+}
+
+/** Finds an agency by exact id, else by words of its name (every word must match), else by variant. */
+export async function findAgencies(db: Db, text: string) {
+  const exact = await db.selectFrom("agency").selectAll().where("agency_id", "=", text).execute();
+  if (exact.length) return exact;
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (!words.length) return [];
+  let q = db.selectFrom("agency").selectAll();
+  for (const w of words) {
+    q = q.where((eb) =>
+      eb.or([eb(sql`lower(names)`, "like", `%${w}%`), eb("agency_id", "like", `%${w}%`), eb(sql`lower(state)`, "=", w)]),
+    );
+  }
+  return q.orderBy("state").orderBy("name").limit(50).execute();
+}
+
+export async function agencyDetail(db: Db, agencyId: string) {
+  const agency = await db.selectFrom("agency").selectAll().where("agency_id", "=", agencyId).executeTakeFirst();
+  if (!agency) return null;
+  const agreementsOf = (await agreementQuery(db)
+    .where("g.agency_id", "=", agencyId)
+    .orderBy("g.first_listed")
+    .orderBy("g.model")
+    .execute()) as AgreementRow[];
+  const gExtra = await db
+    .selectFrom("agreement")
+    .select(["agreement_id", "signed_history", "gaps"])
+    .where("agency_id", "=", agencyId)
+    .execute();
+  const extra = new Map(gExtra.map((g) => [g.agreement_id, g]));
+  const periods = await db
+    .selectFrom("agreement_period")
+    .selectAll()
+    .where("agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
+    .orderBy("start")
+    .execute();
+  const apps = await db.selectFrom("application").selectAll().where("agency_id", "=", agencyId).orderBy("first_listed").execute();
+  const evs = await events(db, { agencyId });
+  // Provenance: the first and the latest list row behind each agreement.
+  const sources = await db
+    .selectFrom("listing as l")
+    .innerJoin("snapshot as s", "s.snapshot_id", "l.snapshot_id")
+    .select(["l.agreement_id", "l.row", "l.tier", "l.note", "l.agency as name_as_listed", "l.signed_on", "s.snapshot_id", "s.original_filename", "s.published_at"])
+    .where("l.agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
+    .orderBy("s.published_at")
+    .orderBy("l.row")
+    .execute();
+  return {
+    agency: { ...agency, names: JSON.parse(agency.names), keys: JSON.parse(agency.keys) },
+    agreements: agreementsOf.map((a) => {
+      const x = extra.get(a.agreement_id as string);
+      const own = sources.filter((s) => s.agreement_id === a.agreement_id);
+      return {
+        ...a,
+        signed_history: x ? JSON.parse(x.signed_history) : [],
+        gaps: x ? JSON.parse(x.gaps) : [],
+        periods: periods.filter((p) => p.agreement_id === a.agreement_id).map((p) => ({ start: p.start, end: p.end })),
+        first_source: own[0] ?? null,
+        latest_source: own[own.length - 1] ?? null,
+        listings: own.length,
+      };
+    }),
+    applications: apps,
+    events: evs,
+  };
+}
+
+export interface DiffResult {
+  from: string;
+  to: string;
+  added: AgreementRow[];
+  removed: AgreementRow[];
+  changed: { agreement_id: string; agency: string | null; state: string | null; changes: { type: string; date: string; detail: unknown }[] }[];
+  counts: { from: number; to: number; added: number; removed: number; changed: number };
+}
+
+/** What changed between two dates: agreements listed on one date and not the other, and the
+ * renames, re-datings and model changes recorded in between. */
+export async function diff(db: Db, from: string, to: string): Promise<DiffResult> {
+  const [a, b] = await Promise.all([roster(db, { asOf: from }), roster(db, { asOf: to })]);
+  const inA = new Set(a.map((r) => r.agreement_id));
+  const inB = new Set(b.map((r) => r.agreement_id));
+  const added = b.filter((r) => !inA.has(r.agreement_id));
+  const removed = a.filter((r) => !inB.has(r.agreement_id));
+  const evs = await db
+    .selectFrom("event as e")
+    .leftJoin("agency as a", "a.agency_id", "e.agency_id")
+    .select(["e.type", "e.date", "e.detail", "e.agreement_id", "e.agency_id", "a.name", "a.state"])
+    .where("e.date", ">", from)
+    .where("e.date", "<=", to)
+    .where("e.type", "in", ["renamed", "redated", "model_changed", "relisted_state", "moa_posted"])
+    .orderBy("e.seq")
+    .execute();
+  const changed = new Map<string, DiffResult["changed"][number]>();
+  for (const e of evs) {
+    const ids = e.agreement_id ? [e.agreement_id] : b.filter((r) => r.agency_id === e.agency_id).map((r) => r.agreement_id as string);
+    for (const id of ids) {
+      if (!inA.has(id) || !inB.has(id)) continue;
+      const c = changed.get(id) ?? { agreement_id: id, agency: e.name, state: e.state, changes: [] };
+      c.changes.push({ type: e.type, date: e.date, detail: JSON.parse(e.detail) });
+      changed.set(id, c);
+    }
+  }
+  return {
+    from,
+    to,
+    added,
+    removed,
+    changed: [...changed.values()],
+    counts: { from: a.length, to: b.length, added: added.length, removed: removed.length, changed: changed.size },
+  };
+}
+
+export async function reviewQueue(db: Db) {
+  const rows = await db.selectFrom("review").selectAll().orderBy("date").orderBy("review_id").execute();
+  return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+}

@@ -1,0 +1,70 @@
+// Shared helpers for tests: the archive ledger built once by global-setup, copies of it for tests
+// that write, the CLI as a child process, and small workbook fixtures.
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as XLSX from "@e965/xlsx";
+import { inject } from "vitest";
+import { openStore, type Store } from "../src/store/db.js";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const ARCHIVE = path.resolve(ROOT, "../shared/data/ice");
+export const BIN = path.join(ROOT, "bin/g287");
+
+export function archiveDbPath(): string {
+  return inject("archiveDb");
+}
+
+export async function openArchive(): Promise<Store> {
+  return openStore(archiveDbPath(), { readonly: true });
+}
+
+export function tmpDir(prefix = "g287-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A private copy of the archive ledger, for tests that ingest more lists. */
+export function copyArchiveDb(): string {
+  const dir = tmpDir();
+  const dest = path.join(dir, "copy.db");
+  // Checkpointed by close(); the -wal file, if any, is empty.
+  fs.copyFileSync(archiveDbPath(), dest);
+  return dest;
+}
+
+export function cli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, ...env }, cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
+}
+
+export function readList(file: string): unknown[][] {
+  const wb = XLSX.read(fs.readFileSync(path.join(ARCHIVE, file)), { cellDates: false });
+  const ws = wb.Sheets[wb.SheetNames[0] as string] as XLSX.WorkSheet;
+  return XLSX.utils.sheet_to_json(ws, { header: 1, raw: true, defval: null });
+}
+
+/** Writes rows (first row = header) as an xlsx workbook; date cells are Excel serials. */
+export function writeXlsx(file: string, rows: unknown[][], opts: { sheetName?: string } = {}): string {
+  const ws = XLSX.utils.aoa_to_sheet(rows);
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, ws, opts.sheetName ?? "Sheet1");
+  fs.writeFileSync(file, XLSX.write(wb, { type: "buffer", bookType: "xlsx" }));
+  return file;
+}
+
+/** A cheap fingerprint of a store's contents, to prove a failed command changed nothing. */
+export async function storeFingerprint(file: string): Promise<string> {
+  const s = await openStore(file, { readonly: true });
+  try {
+    const parts: string[] = [];
+    for (const t of ["snapshot", "observation", "listing", "event", "agreement", "agency", "review", "blob"] as const) {
+      const r = await s.db.selectFrom(t).select(s.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      parts.push(`${t}=${r.n}`);
+    }
+    const st = await s.db.selectFrom("ledger_state").select("state").executeTakeFirst();
+    parts.push(`state=${st?.state.length ?? 0}:${st?.state.slice(-200) ?? ""}`);
+    return parts.join(" ");
+  } finally {
+    await s.close();
+  }
+}
