@@ -71,6 +71,21 @@ describe("quarantine", () => {
     expect(r.outcomes[1]?.reason).toBe("every row of TX (8) is missing");
   });
 
+  it("a cause that persists over 4 lists spanning 7 days is accepted, dated from its first list", () => {
+    const noTexas = [...base.filter((r) => r.st !== "TX"), ...many("OK", 8)];
+    const r = replay([
+      list("2025-05-01", base),
+      list("2025-05-02", noTexas),
+      list("2025-05-05", noTexas),
+      list("2025-05-06", noTexas),
+      list("2025-05-09", noTexas),
+    ]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(["applied", "quarantined", "quarantined", "quarantined", "applied"]);
+    expect(r.outcomes[4]?.reason).toBe("accepted after 4 lists since 2025-05-02: every row of TX (8) is missing");
+    const tx = r.res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
+    expect(tx.map((a) => [a.status, a.endedOn])).toEqual(Array(8).fill(["removed", "2025-05-02"]));
+  });
+
   it("a state with one agreement can legitimately drop to none", () => {
     const noColorado = base.filter((r) => r.st !== "CO");
     const r = replay([list("2025-05-01", base), list("2025-05-02", noColorado)]);

@@ -25,7 +25,7 @@ interface Globals {
 
 const EVENT_TYPES = [
   "appeared", "removed", "reappeared", "gap", "superseded", "renamed", "redated", "relisted_state", "model_changed",
-  "moa_posted", "pending_added", "pending_signed", "pending_dropped", "list_quarantined", "list_kind_mismatch",
+  "moa_posted", "pending_added", "pending_signed", "pending_dropped", "list_quarantined", "list_accepted", "list_kind_mismatch",
 ];
 
 function out(s: string): void {

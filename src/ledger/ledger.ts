@@ -35,6 +35,8 @@ export const LEDGER_VERSION = 1;
 interface StreamState {
   snapshotId: string | null;
   date: string | null;
+  /** Consecutive quarantines with the same cause: a cause that persists is accepted as real. */
+  quarantine?: { since: string; count: number; cause: string } | null;
   rowCount: number;
   byState: [string, number][];
   /** Agreements (or applications) on the current list, for the fast path of a repeat observation. */
@@ -181,6 +183,30 @@ export class Ledger {
         : null;
       const reason = quarantineReason(obs.rows, last, this.config);
       if (reason) {
+        // Quarantine is for glitches. A cause that persists over several lists and days (a state
+        // law ending every agreement at once, say) is accepted, and what went missing is dated
+        // from the first list that showed it.
+        const cause = reason.replace(/[\d.]+/g, "#");
+        const prev = stream.quarantine;
+        const streak =
+          prev && prev.cause === cause ? { ...prev, count: prev.count + 1 } : { since: obs.date, count: 1, cause };
+        if (
+          streak.count >= this.config.acceptAfterLists &&
+          daysBetween(streak.since, obs.date) >= this.config.acceptAfterDays
+        ) {
+          stream.quarantine = null;
+          this.event(
+            "list_accepted",
+            obs.date,
+            { agencyId: null },
+            { reason, quarantined_since: streak.since, lists: streak.count },
+          );
+          const listings = this.applyParticipating(obs, { date: streak.since, lists: streak.count });
+          const first = !this.listed.has(obs.snapshotId);
+          this.listed.add(obs.snapshotId);
+          return outcome("applied", `accepted after ${streak.count} lists since ${streak.since}: ${reason}`, first ? listings : []);
+        }
+        stream.quarantine = streak;
         this.event(
           "list_quarantined",
           obs.date,
@@ -192,6 +218,7 @@ export class Ledger {
           : obs.rows.map((r) => this.listing(r.row, null, null, null, "quarantined", reason));
         return outcome("quarantined", reason, listings);
       }
+      stream.quarantine = null;
     }
 
     // A repeat observation of the list already applied changes nothing but the dates and the
@@ -210,7 +237,7 @@ export class Ledger {
 
   // ---------------------------------------------------------------- participating
 
-  private applyParticipating(obs: ListObservation): Listing[] {
+  private applyParticipating(obs: ListObservation, missingFrom?: { date: string; lists: number }): Listing[] {
     const rows = obs.rows;
     const listings: (Listing | null)[] = rows.map(() => null);
     const usable: number[] = [];
@@ -278,7 +305,7 @@ export class Ledger {
 
     // Open agreements that this list does not carry start (or continue) their removal debounce.
     for (const a of this.agreements.values()) {
-      if (OPEN.has(a.status) && !matched.has(a.agreementId)) this.miss(a);
+      if (OPEN.has(a.status) && !matched.has(a.agreementId)) this.miss(a, missingFrom);
     }
 
     const stream = this.streams.participating;
@@ -763,12 +790,12 @@ export class Ledger {
   }
 
   /** Rule 4: removal is confirmed after N consecutive applied lists spanning at least D days. */
-  private miss(a: Agreement): void {
+  private miss(a: Agreement, from?: { date: string; lists: number }): void {
     const obs = this.obs as ListObservation;
     if (a.status === "active") {
       a.status = "pending_removal";
-      a.missingSince = obs.date;
-      a.missingLists = 1;
+      a.missingSince = from?.date ?? obs.date;
+      a.missingLists = from?.lists ?? 1;
     } else {
       a.missingLists++;
     }

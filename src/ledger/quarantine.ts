@@ -25,13 +25,18 @@ export function quarantineReason(rows: NormalizedRow[], last: LastApplied | null
   }
   const now = new Map<string, number>();
   for (const r of resolvable) if (r.state) now.set(r.state, (now.get(r.state) ?? 0) + 1);
+  // A state that keeps (almost) none of its rows: one right spelling among 68 `PENNSLYVANIA` rows
+  // must not hide the other 68.
   const vanished = [...last.byState]
-    .filter(([st, n]) => n >= cfg.stateVanishMin && !now.has(st))
+    .filter(([st, n]) => n >= cfg.stateVanishMin && (now.get(st) ?? 0) <= Math.floor(n * cfg.stateKeepShare))
     .sort(([a], [b]) => a.localeCompare(b));
   if (vanished.length) {
-    const what = vanished.map(([st, n]) => `${st} (${n})`).join(", ");
     const unread = rows.filter((r) => r.problems.length).length;
-    return `every row of ${what} is missing${unread ? `; ${unread} row(s) could not be read` : ""}`;
+    const tail = unread ? `; ${unread} row(s) could not be read` : "";
+    if (vanished.every(([st]) => !now.has(st))) {
+      return `every row of ${vanished.map(([st, n]) => `${st} (${n})`).join(", ")} is missing${tail}`;
+    }
+    return `nearly every row of ${vanished.map(([st, n]) => `${st} (${n} → ${now.get(st) ?? 0})`).join(", ")} is missing${tail}`;
   }
   return null;
 }

@@ -115,6 +115,7 @@ export type EventType =
   | "pending_signed"
   | "pending_dropped"
   | "list_quarantined"
+  | "list_accepted"
   | "list_kind_mismatch";
 
 export interface LedgerEvent {
@@ -171,8 +172,14 @@ export interface ObservationOutcome {
 export interface LedgerConfig {
   /** A participating list with fewer rows than this share of the last applied list is quarantined. */
   minRowShare: number;
-  /** A state with at least this many agreements that vanishes entirely quarantines the list. */
+  /** A state with at least this many agreements that vanishes quarantines the list… */
   stateVanishMin: number;
+  /** …where vanishing means keeping no more than this share of its rows. */
+  stateKeepShare: number;
+  /** A quarantine cause that persists over this many consecutive lists… */
+  acceptAfterLists: number;
+  /** …spanning at least this many days is accepted as real. */
+  acceptAfterDays: number;
   /** Removal is confirmed after this many consecutive applied lists without the agreement… */
   removalLists: number;
   /** …spanning at least this many days. */
@@ -187,6 +194,9 @@ export interface LedgerConfig {
 export const DEFAULT_CONFIG: LedgerConfig = {
   minRowShare: 0.7,
   stateVanishMin: 5,
+  stateKeepShare: 0.1,
+  acceptAfterLists: 4,
+  acceptAfterDays: 7,
   removalLists: 3,
   removalDays: 5,
   typoMaxDistance: 3,

@@ -1,0 +1,177 @@
+// Ingest end to end through the CLI and the pipeline: idempotence, incremental apply, quarantine
+// of broken lists, clear errors on bad input, and atomicity.
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roster } from "../src/analysis/queries.js";
+import { ingest } from "../src/pipeline/ingest.js";
+import { openStore } from "../src/store/db.js";
+import { ARCHIVE, cli, copyArchiveDb, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
+
+const dir = tmpDir("g287-ingest-");
+const latest = readList("participating_2026-03-27.xlsx");
+const header = latest[0] as unknown[];
+const body = latest.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
+const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
+
+describe("bad input: one line naming the file, exit 1, store unchanged", () => {
+  let db: string;
+  let before: string;
+  beforeAll(async () => {
+    db = copyArchiveDb();
+    before = await storeFingerprint(db);
+  });
+
+  const cases: [string, () => string, RegExp][] = [
+    ["an HTML page saved as .xlsx", () => { const f = path.join(dir, "participatingAgencies04012026am.xlsx"); fs.writeFileSync(f, "<html><body>Request Rejected</body></html>"); return f; }, /participatingAgencies04012026am\.xlsx: is an HTML page, not a spreadsheet/],
+    ["a truncated zip", () => { const f = path.join(dir, "participatingAgencies04022026am.xlsx"); const b = fs.readFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx")); fs.writeFileSync(f, b.subarray(0, 40_000)); return f; }, /participatingAgencies04022026am\.xlsx: not a readable xlsx workbook/],
+    ["an xlsx without the expected headers", () => writeXlsx(path.join(dir, "participatingAgencies04032026am.xlsx"), [["NAME", "WHEN"], ["x", 1]]), /participatingAgencies04032026am\.xlsx: no header row naming STATE and LAW ENFORCEMENT AGENCY/],
+    ["an empty file", () => { const f = path.join(dir, "participatingAgencies04042026am.xlsx"); fs.writeFileSync(f, ""); return f; }, /participatingAgencies04042026am\.xlsx: empty file \(0 bytes\)/],
+    ["a path that does not exist", () => path.join(dir, "nope.xlsx"), /nope\.xlsx: no such file or directory/],
+    ["a file whose name gives no date", () => { const f = path.join(dir, "list.xlsx"); fs.copyFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx"), f); return f; }, /list\.xlsx: cannot tell the publication date from the file name .* pass --published-at YYYY-MM-DD/],
+  ];
+
+  for (const [what, make, message] of cases) {
+    it(what, async () => {
+      const r = cli(["--db", db, "ingest", make()]);
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^g287: /);
+      expect(lines[0]).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await storeFingerprint(db)).toBe(before);
+    });
+  }
+
+  it("a bad flag is a usage error with exit 2", () => {
+    const r = cli(["--db", db, "roster", "--as-of", "2025-02-30"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('g287: --as-of "2025-02-30": expected a date as YYYY-MM-DD');
+    expect(cli(["--db", db, "roster", "--state", "ZZ"]).stderr).toMatch(/--state "ZZ": expected a two-letter state code/);
+    expect(cli(["--db", db, "frobnicate"]).status).toBe(2);
+  });
+
+  it("a missing ledger is a clear error", () => {
+    const r = cli(["--db", path.join(dir, "none.db"), "status"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^g287: no ledger at .*none\.db: run `g287 ingest PATH`/);
+  });
+
+  it("a failure while writing leaves the store exactly as it was", async () => {
+    const copy = copyArchiveDb();
+    const s = await openStore(copy);
+    // Sabotage one table the write needs, after the ingest has read and replayed everything.
+    await s.db.schema.dropTable("agreement_period").execute();
+    const fp = await storeFingerprint(copy);
+    const f = writeXlsx(path.join(dir, "participatingAgencies04052026am.xlsx"), [header, ...body]);
+    await expect(ingest(s, [f])).rejects.toThrow(/agreement_period/);
+    await s.close();
+    expect(await storeFingerprint(copy)).toBe(fp);
+  });
+});
+
+describe("suspicious lists are quarantined, not applied", () => {
+  let db: string;
+  beforeAll(() => {
+    db = copyArchiveDb();
+  });
+
+  it("a real list with a third of its rows cut out", async () => {
+    const cut = body.filter((_, i) => i % 3 !== 0);
+    const f = writeXlsx(path.join(dir, "participatingAgencies03302026am.xlsx"), [header, ...cut]);
+    const r = cli(["--db", db, "--json", "ingest", f]);
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.quarantined).toHaveLength(1);
+    expect(s.quarantined[0].reason).toMatch(/^mass drop: \d+ usable rows against 1560 on the last applied list \(66\.\d%, threshold 70%\)$/);
+    const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
+    expect(st.agreements.pending_removal).toBe(0);
+    expect(st.quarantined.map((q: { file: string }) => q.file)).toContain("participatingAgencies03302026am.xlsx");
+  });
+
+  it("a list missing every row of a state with five or more agreements", () => {
+    const state = col("STATE");
+    const noWisconsin = body.filter((r) => String(r[state]).trim() !== "WISCONSIN");
+    expect(body.length - noWisconsin.length).toBeGreaterThanOrEqual(5);
+    const f = writeXlsx(path.join(dir, "participatingAgencies03312026am.xlsx"), [header, ...noWisconsin]);
+    const s = JSON.parse(cli(["--db", db, "--json", "ingest", f]).stdout);
+    expect(s.quarantined[0]?.reason).toMatch(/^every row of WI \(\d+\) is missing$/);
+    expect(JSON.parse(cli(["--db", db, "--json", "status"]).stdout).agreements.pending_removal).toBe(0);
+  });
+});
+
+describe("incremental ingest", () => {
+  let db: string;
+  beforeAll(() => {
+    db = copyArchiveDb();
+  });
+
+  it("re-ingesting the archive adds nothing", async () => {
+    const before = await storeFingerprint(db);
+    const r = cli(["--db", db, "--json", "ingest", ARCHIVE]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ mode: "nothing_new", newObservations: 0, newSnapshots: 0 });
+    expect(await storeFingerprint(db)).toBe(before);
+  });
+
+  it("applies one new list on top of the stored ledger, and the result equals a full replay", async () => {
+    const extra: unknown[] = header.map(() => null);
+    extra[col("STATE")] = "TEXAS";
+    extra[col("LAW ENFORCEMENT AGENCY")] = "Example County Sheriff's Office";
+    extra[col("TYPE")] = "County";
+    extra[col("SUPPORT TYPE")] = "Task Force Model";
+    extra[col("SIGNED")] = 46111; // 2026-03-30
+    const f = writeXlsx(path.join(dir, "participatingAgencies04012026am.xlsx"), [header, ...body, extra]);
+    const r = cli(["--db", db, "--json", "ingest", f]);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ mode: "incremental", newObservations: 1, newSnapshots: 1, applied: 1 });
+    const store = await openStore(db);
+    expect((await roster(store.db, { asOf: "2026-04-01" })).length).toBe(1561);
+    const appeared = await store.db.selectFrom("event").selectAll().where("type", "=", "appeared").where("date", "=", "2026-04-01").execute();
+    expect(appeared.map((e) => e.agreement_id)).toEqual(["tx-example-county-sheriffs-office/tfm/2026-03-30"]);
+    await store.close();
+
+    const incremental = cli(["--db", db, "export", "agreements"]).stdout;
+    const events = cli(["--db", db, "export", "events"]).stdout;
+    const rebuilt = cli(["--db", db, "--json", "ingest", "--rebuild", f]);
+    expect(JSON.parse(rebuilt.stdout)).toMatchObject({ mode: "rebuild" });
+    expect(cli(["--db", db, "export", "agreements"]).stdout).toBe(incremental);
+    expect(cli(["--db", db, "export", "events"]).stdout).toBe(events);
+  });
+});
+
+describe("small stores", () => {
+  const lists = (names: string[]) => names.map((n) => path.join(ARCHIVE, n));
+
+  it("replays everything when a new list predates the latest one applied", async () => {
+    const db = path.join(tmpDir(), "small.db");
+    expect(cli(["--db", db, "ingest", ...lists(["participating_2026-03-23.xlsx", "participating_2026-03-27.xlsx"])]).status).toBe(0);
+    const r = JSON.parse(cli(["--db", db, "--json", "ingest", ...lists(["participating_2026-03-20.xlsx"])]).stdout);
+    expect(r.mode).toBe("rebuild");
+    expect(r.rebuildReason).toMatch(/^a new list \(participating_2026-03-20\.xlsx, 2026-03-20\) predates the latest one already applied$/);
+    const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
+    expect(st.snapshots).toMatchObject({ applied: 3, files: 3 });
+  });
+
+  it("dates a bare file by --published-at", () => {
+    const db = path.join(tmpDir(), "manual.db");
+    const f = path.join(tmpDir(), "latest list.xlsx");
+    fs.copyFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx"), f);
+    expect(cli(["--db", db, "ingest", f, "--published-at", "2026-03-28"]).status).toBe(0);
+    expect(JSON.parse(cli(["--db", db, "--json", "status"]).stdout).latest_list).toBe("2026-03-28");
+  });
+
+  it("without the curated state fix, the PENNSLYVANIA list would be quarantined as a vanished state", async () => {
+    const fixes = tmpDir();
+    for (const f of ["counties", "agencies", "signed-dates"]) fs.copyFileSync(path.join("data/corrections", `${f}.csv`), path.join(fixes, `${f}.csv`));
+    fs.writeFileSync(path.join(fixes, "states.csv"), "raw,usps,evidence\n");
+    const store = await openStore(path.join(tmpDir(), "pa.db"));
+    const s = await ingest(store, lists(["participating_2026-02-17.xlsx", "participating_2026-02-27.xlsx"]), { correctionsDir: fixes });
+    await store.close();
+    // One PA row is spelled right; the other 68 vanish with the typo.
+    expect(s.quarantined.map((q) => q.reason)).toEqual([expect.stringMatching(/^nearly every row of PA \(\d+ → 1\) is missing; 68 row\(s\) could not be read$/)]);
+  });
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
