@@ -1,0 +1,79 @@
+// The committed release bundle: exactly what the current code makes of ../shared/data/ice (built
+// here under another time zone than the one it was generated in), and loadable offline.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { roster, status } from "../src/analysis/queries.js";
+import { loadRelease, writeRelease } from "../src/pipeline/release.js";
+import { openStore } from "../src/store/db.js";
+import { ARCHIVE, cli, openArchive, readList, ROOT, tmpDir, writeXlsx } from "./helpers.js";
+
+const BUNDLE = path.join(ROOT, "data/release");
+
+describe("release bundle", () => {
+  it("is byte-identical to a fresh export of the archive replay", async () => {
+    const out = tmpDir("g287-release-");
+    const store = await openArchive();
+    const m = await writeRelease(store, out);
+    await store.close();
+    expect(m.inputs).toHaveLength(487);
+    const names = fs.readdirSync(BUNDLE).sort();
+    expect(fs.readdirSync(out).sort()).toEqual(names);
+    for (const n of names) {
+      expect(fs.readFileSync(path.join(out, n)).equals(fs.readFileSync(path.join(BUNDLE, n))), `${n} differs: regenerate with \`npm run release\``).toBe(true);
+    }
+  });
+
+  it("names every input list by sha256, matching the archive's manifest", () => {
+    const m = JSON.parse(fs.readFileSync(path.join(BUNDLE, "manifest.json"), "utf8"));
+    const manifest = fs.readFileSync(path.join(ARCHIVE, "MANIFEST.csv"), "utf8").trim().split("\n").slice(1);
+    const archive = new Map(manifest.map((l) => [l.split(",")[0], l.split(",")[4]]));
+    expect(m.inputs).toHaveLength(archive.size);
+    for (const i of m.inputs) expect(archive.get(i.file_name), i.file_name).toBe(i.sha256);
+  });
+
+  it("loads into an empty store with the same answers as the replay", async () => {
+    const db = path.join(tmpDir(), "release.db");
+    const store = await openStore(db);
+    await loadRelease(store, BUNDLE);
+    const archive = await openArchive();
+    const [a, b] = [await status(store.db), await status(archive.db)];
+    expect(a.agreements).toEqual(b.agreements);
+    expect(a.agencies).toBe(b.agencies);
+    expect(a.latest_list).toBe(b.latest_list);
+    expect(a.quarantined).toEqual(b.quarantined);
+    for (const d of ["2021-01-13", "2024-12-01", "2025-09-22", "2026-03-27"]) {
+      expect((await roster(store.db, { asOf: d })).length, d).toBe((await roster(archive.db, { asOf: d })).length);
+    }
+    await archive.close();
+    await store.close();
+  });
+
+  it("refuses a bundle whose files do not match its manifest", async () => {
+    const dir = tmpDir();
+    for (const f of fs.readdirSync(BUNDLE)) fs.copyFileSync(path.join(BUNDLE, f), path.join(dir, f));
+    fs.appendFileSync(path.join(dir, "agreements.csv"), "x\n");
+    const store = await openStore(path.join(tmpDir(), "bad.db"));
+    await expect(loadRelease(store, dir)).rejects.toMatchObject({
+      file: expect.stringMatching(/agreements\.csv$/),
+      message: expect.stringMatching(/^sha256 does not match manifest\.json/),
+    });
+    await store.close();
+  });
+
+  it("`g287 start` with no archive configured loads it and prints the status; new lists apply on top", () => {
+    const db = path.join(tmpDir(), "start.db");
+    const env = { G287_ARCHIVE: "", G287_DB: db };
+    const r = cli(["start"], env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/loaded the bundled release \(487 lists, latest 2026-03-27\)/);
+    expect(r.stdout).toMatch(/latest participating list {2}2026-03-27/);
+    expect(r.stdout).toMatch(/agreements {17}1673: 1560 active/);
+
+    const list = readList("participating_2026-03-27.xlsx");
+    const f = writeXlsx(path.join(tmpDir(), "participatingAgencies04012026am.xlsx"), list);
+    const s = JSON.parse(cli(["--json", "ingest", f], env).stdout);
+    expect(s).toMatchObject({ mode: "incremental", applied: 1, quarantined: [] });
+    expect(JSON.parse(cli(["--json", "status"], env).stdout).latest_list).toBe("2026-04-01");
+  });
+});
