@@ -10,8 +10,11 @@ beforeAll(async () => {
 });
 afterAll(async () => store.close());
 
-const byModel = (rows: { model: string | null }[]) =>
-  rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.model as string]: (m[r.model as string] ?? 0) + 1 }), {});
+const byModel = (rows: { model: string | null }[]) => {
+  const m: Record<string, number> = {};
+  for (const r of rows) m[r.model as string] = (m[r.model as string] ?? 0) + 1;
+  return m;
+};
 
 describe("known counts", () => {
   it("150 agreements on 2021-01-13: 74 JEM, 76 WSO", async () => {
@@ -38,7 +41,12 @@ describe("known counts", () => {
   });
 
   it("matches the counts the archive's README gives for later lists", async () => {
-    for (const [d, n] of [["2025-02-21", 151], ["2025-06-27", 737], ["2025-12-30", 1274], ["2026-03-27", 1560]] as const) {
+    for (const [d, n] of [
+      ["2025-02-21", 151],
+      ["2025-06-27", 737],
+      ["2025-12-30", 1274],
+      ["2026-03-27", 1560],
+    ] as const) {
       expect((await roster(store.db, { asOf: d })).length, d).toBe(n);
     }
   });
@@ -54,12 +62,34 @@ describe("no phantom events", () => {
       .orderBy("original_filename")
       .execute();
     expect(obs).toEqual([
-      { kind: "pending", filename_kind: "participating", original_filename: "participatingAgencies09222025pm.xlsx", status: "applied" },
-      { kind: "participating", filename_kind: "pending", original_filename: "pendingAgencies09222025pm.xlsx", status: "applied" },
+      {
+        kind: "pending",
+        filename_kind: "participating",
+        original_filename: "participatingAgencies09222025pm.xlsx",
+        status: "applied",
+      },
+      {
+        kind: "participating",
+        filename_kind: "pending",
+        original_filename: "pendingAgencies09222025pm.xlsx",
+        status: "applied",
+      },
     ]);
-    const flagged = await store.db.selectFrom("event").select("detail").where("type", "=", "list_kind_mismatch").execute();
-    expect(flagged.map((e) => JSON.parse(e.detail).list).sort()).toEqual(["participatingAgencies09222025pm.xlsx", "pendingAgencies09222025pm.xlsx"]);
-    const removedThatDay = await store.db.selectFrom("event").select("seq").where("type", "=", "removed").where("date", "=", "2025-09-22").execute();
+    const flagged = await store.db
+      .selectFrom("event")
+      .select("detail")
+      .where("type", "=", "list_kind_mismatch")
+      .execute();
+    expect(flagged.map((e) => JSON.parse(e.detail).list).sort()).toEqual([
+      "participatingAgencies09222025pm.xlsx",
+      "pendingAgencies09222025pm.xlsx",
+    ]);
+    const removedThatDay = await store.db
+      .selectFrom("event")
+      .select("seq")
+      .where("type", "=", "removed")
+      .where("date", "=", "2025-09-22")
+      .execute();
     expect(removedThatDay).toHaveLength(0);
   });
 
@@ -110,9 +140,16 @@ describe("no phantom events", () => {
 
   it("quarantines ICE's re-post of the 2025-03-06 list on 2025-04-21 and removes nothing because of it", async () => {
     const q = await store.db.selectFrom("observation").selectAll().where("status", "=", "quarantined").execute();
-    expect(q.map((o) => [o.date, o.original_filename])).toEqual([["2025-04-21", "participatingAgencies04212025am.xlsx"]]);
+    expect(q.map((o) => [o.date, o.original_filename])).toEqual([
+      ["2025-04-21", "participatingAgencies04212025am.xlsx"],
+    ]);
     expect(q[0]?.reason).toMatch(/^mass drop: 308 usable rows against 445/);
-    const removed = await store.db.selectFrom("event").select("seq").where("type", "=", "removed").where("date", "=", "2025-04-21").execute();
+    const removed = await store.db
+      .selectFrom("event")
+      .select("seq")
+      .where("type", "=", "removed")
+      .where("date", "=", "2025-04-21")
+      .execute();
     expect(removed).toHaveLength(0);
   });
 });
@@ -123,7 +160,9 @@ describe("identity", () => {
     expect(d?.agreements).toHaveLength(1);
     expect(d?.agency.names.map((n: { name: string }) => n.name)).toEqual(["Tampa PD", "Tampa Police Department"]);
     const renamed = d?.events.filter((e) => e.type === "renamed");
-    expect(renamed?.map((e) => [e.date, e.detail.from, e.detail.to])).toEqual([["2025-03-17", "Tampa PD", "Tampa Police Department"]]);
+    expect(renamed?.map((e) => [e.date, e.detail.from, e.detail.to])).toEqual([
+      ["2025-03-17", "Tampa PD", "Tampa Police Department"],
+    ]);
     expect(d?.events.filter((e) => e.type === "removed" || e.type === "appeared")).toHaveLength(1);
   });
 
@@ -135,7 +174,10 @@ describe("identity", () => {
     ]) {
       const d = await agencyDetail(store.db, id as string);
       expect(d?.agency.name, id).toBe(name);
-      expect(d?.events.some((e) => e.type === "renamed" && e.detail.to === name && e.date === "2025-03-17"), id).toBe(true);
+      expect(
+        d?.events.some((e) => e.type === "renamed" && e.detail.to === name && e.date === "2025-03-17"),
+        id,
+      ).toBe(true);
       expect(d?.events.filter((e) => e.type === "appeared").length, id).toBe(d?.agreements.length);
     }
   });
@@ -148,10 +190,15 @@ describe("identity", () => {
   });
 
   it("every listing records the tier that resolved it", async () => {
-    const tiers = await store.db.selectFrom("listing").select(["tier", store.db.fn.countAll<number>().as("n")]).groupBy("tier").execute();
+    const tiers = await store.db
+      .selectFrom("listing")
+      .select(["tier", store.db.fn.countAll<number>().as("n")])
+      .groupBy("tier")
+      .execute();
     const names = tiers.map((t) => t.tier).sort();
     expect(names).toEqual(expect.arrayContaining(["exact", "new", "typo", "relabel", "alias"]));
-    for (const t of names) expect(["alias", "exact", "typo", "relabel", "new", "duplicate", "unresolved", "quarantined"]).toContain(t);
+    for (const t of names)
+      expect(["alias", "exact", "typo", "relabel", "new", "duplicate", "unresolved", "quarantined"]).toContain(t);
     const unresolvedApplied = await store.db
       .selectFrom("listing")
       .select(store.db.fn.countAll<number>().as("n"))
@@ -169,7 +216,8 @@ describe("identity", () => {
 });
 
 describe("removals and re-datings", () => {
-  const agreement = (id: string) => store.db.selectFrom("agreement").selectAll().where("agreement_id", "like", `${id}%`).execute();
+  const agreement = (id: string) =>
+    store.db.selectFrom("agreement").selectAll().where("agreement_id", "like", `${id}%`).execute();
 
   it("confirmed removals carry the date of the first list without the agreement", async () => {
     for (const [id, ended] of [
@@ -179,23 +227,46 @@ describe("removals and re-datings", () => {
       ["md-frederick-county-sheriffs-office/jem", "2026-02-17"],
     ]) {
       const rows = await agreement(id as string);
-      expect(rows.map((r) => [r.status, r.ended_on]), id).toEqual([["removed", ended]]);
+      expect(
+        rows.map((r) => [r.status, r.ended_on]),
+        id,
+      ).toEqual([["removed", ended]]);
     }
-    expect((await roster(store.db, { asOf: "2021-01-15", state: "GA" })).some((r) => r.agency_id === "ga-cobb-county-sheriffs-office")).toBe(true);
-    expect((await roster(store.db, { asOf: "2021-01-16", state: "GA" })).some((r) => r.agency_id === "ga-cobb-county-sheriffs-office")).toBe(false);
+    expect(
+      (await roster(store.db, { asOf: "2021-01-15", state: "GA" })).some(
+        (r) => r.agency_id === "ga-cobb-county-sheriffs-office",
+      ),
+    ).toBe(true);
+    expect(
+      (await roster(store.db, { asOf: "2021-01-16", state: "GA" })).some(
+        (r) => r.agency_id === "ga-cobb-county-sheriffs-office",
+      ),
+    ).toBe(false);
   });
 
   it("an agreement whose signed date ICE changed is one agreement with a redated event", async () => {
     const rows = await agreement("al-etowah-county-sheriffs-office/jem");
     expect(rows).toHaveLength(1);
     expect(rows[0]?.signed_on).toBe("2020-06-09");
-    expect(JSON.parse(rows[0]?.signed_history as string).map((s: { date: string }) => s.date)).toEqual(["2016-06-08", "2020-06-09"]);
-    const ev = await store.db.selectFrom("event").selectAll().where("type", "=", "redated").where("agreement_id", "=", rows[0]?.agreement_id as string).execute();
+    expect(JSON.parse(rows[0]?.signed_history as string).map((s: { date: string }) => s.date)).toEqual([
+      "2016-06-08",
+      "2020-06-09",
+    ]);
+    const ev = await store.db
+      .selectFrom("event")
+      .selectAll()
+      .where("type", "=", "redated")
+      .where("agreement_id", "=", rows[0]?.agreement_id as string)
+      .execute();
     expect(ev.map((e) => JSON.parse(e.detail)).map((d) => [d.from, d.to])).toEqual([["2016-06-08", "2020-06-09"]]);
   });
 
   it("dates a list by its content when ICE's file name is impossible (11114025am lists agreements signed 2025-11-14)", async () => {
-    const o = await store.db.selectFrom("observation").selectAll().where("original_filename", "=", "participatingAgencies11114025am.xlsx").executeTakeFirstOrThrow();
+    const o = await store.db
+      .selectFrom("observation")
+      .selectAll()
+      .where("original_filename", "=", "participatingAgencies11114025am.xlsx")
+      .executeTakeFirstOrThrow();
     expect([o.stated_date, o.date, o.date_rule]).toEqual(["2025-11-11", "2025-11-14", "content_newest_signed"]);
   });
 });

@@ -16,12 +16,20 @@ describe("g287 CLI", () => {
     const s = json("status");
     expect(s).toMatchObject({
       snapshots: { applied: expect.any(Number), quarantined: 1 },
-      quarantined: [{ file: "participatingAgencies04212025am.xlsx", published_at: "2025-04-21", reason: expect.stringMatching(/^mass drop/) }],
+      quarantined: [
+        {
+          file: "participatingAgencies04212025am.xlsx",
+          published_at: "2025-04-21",
+          reason: expect.stringMatching(/^mass drop/),
+        },
+      ],
       agreements: { active: 1560, removed: expect.any(Number), superseded: expect.any(Number), pending_removal: 0 },
       agencies: expect.any(Number),
       latest_list: "2026-03-27",
     });
-    expect(s.agreements.active + s.agreements.removed + s.agreements.superseded + s.agreements.pending_removal).toBe(s.agreements.total);
+    expect(s.agreements.active + s.agreements.removed + s.agreements.superseded + s.agreements.pending_removal).toBe(
+      s.agreements.total,
+    );
   });
 
   it("roster --json carries as_of, count and the agreement columns", () => {
@@ -29,7 +37,21 @@ describe("g287 CLI", () => {
     expect(r.as_of).toBe("2024-12-01");
     expect(r.count).toBe(r.rows.length);
     expect(r.count).toBeGreaterThan(10);
-    for (const k of ["agreement_id", "agency_id", "state", "agency", "agency_type", "county", "model", "signed_on", "first_listed", "last_listed", "status", "ended_on", "moa_url"]) {
+    for (const k of [
+      "agreement_id",
+      "agency_id",
+      "state",
+      "agency",
+      "agency_type",
+      "county",
+      "model",
+      "signed_on",
+      "first_listed",
+      "last_listed",
+      "status",
+      "ended_on",
+      "moa_url",
+    ]) {
       expect(r.rows[0]).toHaveProperty(k);
     }
     expect(new Set(r.rows.map((x: { state: string }) => x.state))).toEqual(new Set(["TX"]));
@@ -44,8 +66,12 @@ describe("g287 CLI", () => {
 
   it("agreements filters by status and state", () => {
     const r = json("agreements", "--status", "removed", "--state", "GA");
-    expect(r.rows.every((x: { status: string; state: string }) => x.status === "removed" && x.state === "GA")).toBe(true);
-    expect(r.rows.map((x: { agency_id: string }) => x.agency_id)).toEqual(expect.arrayContaining(["ga-cobb-county-sheriffs-office", "ga-gwinnett-county-sheriffs-office"]));
+    expect(r.rows.every((x: { status: string; state: string }) => x.status === "removed" && x.state === "GA")).toBe(
+      true,
+    );
+    expect(r.rows.map((x: { agency_id: string }) => x.agency_id)).toEqual(
+      expect.arrayContaining(["ga-cobb-county-sheriffs-office", "ga-gwinnett-county-sheriffs-office"]),
+    );
   });
 
   it("agency finds by id or by words, and lists several matches", () => {
@@ -63,7 +89,10 @@ describe("g287 CLI", () => {
   it("diff reports additions and removals between two dates", () => {
     const d = json("diff", "2021-01-13", "2021-01-16");
     expect(d.counts).toMatchObject({ from: 150, to: 148, removed: 2, added: 0 });
-    expect(d.removed.map((r: { agency_id: string }) => r.agency_id).sort()).toEqual(["ga-cobb-county-sheriffs-office", "ga-gwinnett-county-sheriffs-office"]);
+    expect(d.removed.map((r: { agency_id: string }) => r.agency_id).sort()).toEqual([
+      "ga-cobb-county-sheriffs-office",
+      "ga-gwinnett-county-sheriffs-office",
+    ]);
     expect(cli(["--db", archiveDbPath(), "diff", "2022-01-01", "2021-01-01"]).status).toBe(2);
   });
 
@@ -71,7 +100,9 @@ describe("g287 CLI", () => {
     const r = json("events", "--type", "list_quarantined");
     expect(r.rows.map((e: { date: string }) => e.date)).toEqual(["2025-04-21"]);
     const since = json("events", "--type", "renamed", "--since", "2026-01-01");
-    expect(since.rows.every((e: { date: string; type: string }) => e.date >= "2026-01-01" && e.type === "renamed")).toBe(true);
+    expect(
+      since.rows.every((e: { date: string; type: string }) => e.date >= "2026-01-01" && e.type === "renamed"),
+    ).toBe(true);
     expect(cli(["--db", archiveDbPath(), "events", "--type", "exploded"]).status).toBe(2);
   });
 
@@ -85,7 +116,9 @@ describe("g287 CLI", () => {
     const out = path.join(tmpDir(), "agreements.csv");
     run("export", "agreements", "--format", "csv", "--out", out);
     const lines = fs.readFileSync(out, "utf8").trim().split("\n");
-    expect(lines[0]).toBe("agreement_id,agency_id,state,agency,agency_type,jurisdiction,county,model,signed_on,first_listed,last_listed,status,ended_on,moa_url,addendum_url,predecessor_id,successor_id");
+    expect(lines[0]).toBe(
+      "agreement_id,agency_id,state,agency,agency_type,jurisdiction,county,model,signed_on,first_listed,last_listed,status,ended_on,moa_url,addendum_url,predecessor_id,successor_id",
+    );
     const j = json("export", "events", "--format", "json");
     expect(j.count).toBe(j.rows.length);
     expect(cli(["--db", archiveDbPath(), "export", "nonsense"]).status).toBe(2);
@@ -107,6 +140,18 @@ describe("g287 CLI", () => {
 
   it("help names every command", () => {
     const h = cli(["--help"]).stdout;
-    for (const c of ["ingest", "status", "roster", "agreements", "agency", "diff", "events", "review", "export", "start"]) expect(h).toContain(c);
+    for (const c of [
+      "ingest",
+      "status",
+      "roster",
+      "agreements",
+      "agency",
+      "diff",
+      "events",
+      "review",
+      "export",
+      "start",
+    ])
+      expect(h).toContain(c);
   });
 });

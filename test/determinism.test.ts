@@ -21,7 +21,9 @@ describe("determinism", () => {
       const env = { TZ: tz };
       const r = cli(["--db", db, "ingest", folder], env);
       expect(r.status, r.stderr).toBe(0);
-      return ["agreements", "agencies", "events", "snapshots", "periods"].map((d) => cli(["--db", db, "export", d], env).stdout);
+      return ["agreements", "agencies", "events", "snapshots", "periods"].map(
+        (d) => cli(["--db", db, "export", d], env).stdout,
+      );
     });
     expect(exports[0]?.[0]?.split("\n").length).toBeGreaterThan(300);
     expect(exports[1]).toEqual(exports[0]);

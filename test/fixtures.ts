@@ -1,9 +1,10 @@
 // Hand-made lists for ledger tests: compact rows turned into normalized rows and observations.
+
+import type { ListObservation } from "../src/ledger/types.js";
 import { agencyKey } from "../src/normalize/agency-key.js";
 import type { Model } from "../src/normalize/model.js";
 import type { NormalizedRow } from "../src/normalize/row.js";
 import { stateByUsps } from "../src/normalize/state.js";
-import type { ListObservation } from "../src/ledger/types.js";
 
 export interface R {
   st: string;
@@ -33,7 +34,11 @@ export function row(r: R, i: number): NormalizedRow {
 }
 
 let n = 0;
-export function list(date: string, rows: R[], opts: { kind?: "participating" | "pending"; slot?: string; id?: string } = {}): ListObservation {
+export function list(
+  date: string,
+  rows: R[],
+  opts: { kind?: "participating" | "pending"; slot?: string; id?: string } = {},
+): ListObservation {
   const id = opts.id ?? `snap${++n}`;
   return {
     obsId: `${date}|${opts.slot ?? "am"}|${id}`,
@@ -51,5 +56,10 @@ export function list(date: string, rows: R[], opts: { kind?: "participating" | "
 
 /** `count` distinct agencies in a state, for lists big enough to test the share rules. */
 export function many(st: string, count: number, model: Model = "TFM"): R[] {
-  return Array.from({ length: count }, (_, i) => ({ st, name: `Town ${i + 1} Police Department`, model, signed: "2025-03-01" }));
+  return Array.from({ length: count }, (_, i) => ({
+    st,
+    name: `Town ${i + 1} Police Department`,
+    model,
+    signed: "2025-03-01",
+  }));
 }

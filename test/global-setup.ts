@@ -19,7 +19,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   if (!fs.existsSync(path.join(ARCHIVE, "MANIFEST.csv"))) {
-    throw new Error(`the real lists are missing: expected ${ARCHIVE}/MANIFEST.csv (../shared/data/ice from the project root)`);
+    throw new Error(
+      `the real lists are missing: expected ${ARCHIVE}/MANIFEST.csv (../shared/data/ice from the project root)`,
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "g287-test-"));
   const db = path.join(dir, "archive.db");

@@ -34,7 +34,12 @@ export function copyArchiveDb(): string {
 }
 
 export function cli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(BIN, args, { encoding: "utf8", env: { ...process.env, ...env }, cwd: ROOT, maxBuffer: 256 * 1024 * 1024 });
+  return spawnSync(BIN, args, {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export function readList(file: string): unknown[][] {

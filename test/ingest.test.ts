@@ -23,12 +23,53 @@ describe("bad input: one line naming the file, exit 1, store unchanged", () => {
   });
 
   const cases: [string, () => string, RegExp][] = [
-    ["an HTML page saved as .xlsx", () => { const f = path.join(dir, "participatingAgencies04012026am.xlsx"); fs.writeFileSync(f, "<html><body>Request Rejected</body></html>"); return f; }, /participatingAgencies04012026am\.xlsx: is an HTML page, not a spreadsheet/],
-    ["a truncated zip", () => { const f = path.join(dir, "participatingAgencies04022026am.xlsx"); const b = fs.readFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx")); fs.writeFileSync(f, b.subarray(0, 40_000)); return f; }, /participatingAgencies04022026am\.xlsx: not a readable xlsx workbook/],
-    ["an xlsx without the expected headers", () => writeXlsx(path.join(dir, "participatingAgencies04032026am.xlsx"), [["NAME", "WHEN"], ["x", 1]]), /participatingAgencies04032026am\.xlsx: no header row naming STATE and LAW ENFORCEMENT AGENCY/],
-    ["an empty file", () => { const f = path.join(dir, "participatingAgencies04042026am.xlsx"); fs.writeFileSync(f, ""); return f; }, /participatingAgencies04042026am\.xlsx: empty file \(0 bytes\)/],
+    [
+      "an HTML page saved as .xlsx",
+      () => {
+        const f = path.join(dir, "participatingAgencies04012026am.xlsx");
+        fs.writeFileSync(f, "<html><body>Request Rejected</body></html>");
+        return f;
+      },
+      /participatingAgencies04012026am\.xlsx: is an HTML page, not a spreadsheet/,
+    ],
+    [
+      "a truncated zip",
+      () => {
+        const f = path.join(dir, "participatingAgencies04022026am.xlsx");
+        const b = fs.readFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx"));
+        fs.writeFileSync(f, b.subarray(0, 40_000));
+        return f;
+      },
+      /participatingAgencies04022026am\.xlsx: not a readable xlsx workbook/,
+    ],
+    [
+      "an xlsx without the expected headers",
+      () =>
+        writeXlsx(path.join(dir, "participatingAgencies04032026am.xlsx"), [
+          ["NAME", "WHEN"],
+          ["x", 1],
+        ]),
+      /participatingAgencies04032026am\.xlsx: no header row naming STATE and LAW ENFORCEMENT AGENCY/,
+    ],
+    [
+      "an empty file",
+      () => {
+        const f = path.join(dir, "participatingAgencies04042026am.xlsx");
+        fs.writeFileSync(f, "");
+        return f;
+      },
+      /participatingAgencies04042026am\.xlsx: empty file \(0 bytes\)/,
+    ],
     ["a path that does not exist", () => path.join(dir, "nope.xlsx"), /nope\.xlsx: no such file or directory/],
-    ["a file whose name gives no date", () => { const f = path.join(dir, "list.xlsx"); fs.copyFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx"), f); return f; }, /list\.xlsx: cannot tell the publication date from the file name .* pass --published-at YYYY-MM-DD/],
+    [
+      "a file whose name gives no date",
+      () => {
+        const f = path.join(dir, "list.xlsx");
+        fs.copyFileSync(path.join(ARCHIVE, "participating_2026-03-27.xlsx"), f);
+        return f;
+      },
+      /list\.xlsx: cannot tell the publication date from the file name .* pass --published-at YYYY-MM-DD/,
+    ],
   ];
 
   for (const [what, make, message] of cases) {
@@ -48,7 +89,9 @@ describe("bad input: one line naming the file, exit 1, store unchanged", () => {
     const r = cli(["--db", db, "roster", "--as-of", "2025-02-30"]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('g287: --as-of "2025-02-30": expected a date as YYYY-MM-DD');
-    expect(cli(["--db", db, "roster", "--state", "ZZ"]).stderr).toMatch(/--state "ZZ": expected a two-letter state code/);
+    expect(cli(["--db", db, "roster", "--state", "ZZ"]).stderr).toMatch(
+      /--state "ZZ": expected a two-letter state code/,
+    );
     expect(cli(["--db", db, "frobnicate"]).status).toBe(2);
   });
 
@@ -84,7 +127,9 @@ describe("suspicious lists are quarantined, not applied", () => {
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.quarantined).toHaveLength(1);
-    expect(s.quarantined[0].reason).toMatch(/^mass drop: \d+ usable rows against 1560 on the last applied list \(66\.\d%, threshold 70%\)$/);
+    expect(s.quarantined[0].reason).toMatch(
+      /^mass drop: \d+ usable rows against 1560 on the last applied list \(66\.\d%, threshold 70%\)$/,
+    );
     const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
     expect(st.agreements.pending_removal).toBe(0);
     expect(st.quarantined.map((q: { file: string }) => q.file)).toContain("participatingAgencies03302026am.xlsx");
@@ -128,7 +173,12 @@ describe("incremental ingest", () => {
     expect(s).toMatchObject({ mode: "incremental", newObservations: 1, newSnapshots: 1, applied: 1 });
     const store = await openStore(db);
     expect((await roster(store.db, { asOf: "2026-04-01" })).length).toBe(1561);
-    const appeared = await store.db.selectFrom("event").selectAll().where("type", "=", "appeared").where("date", "=", "2026-04-01").execute();
+    const appeared = await store.db
+      .selectFrom("event")
+      .selectAll()
+      .where("type", "=", "appeared")
+      .where("date", "=", "2026-04-01")
+      .execute();
     expect(appeared.map((e) => e.agreement_id)).toEqual(["tx-example-county-sheriffs-office/tfm/2026-03-30"]);
     await store.close();
 
@@ -146,10 +196,14 @@ describe("small stores", () => {
 
   it("replays everything when a new list predates the latest one applied", async () => {
     const db = path.join(tmpDir(), "small.db");
-    expect(cli(["--db", db, "ingest", ...lists(["participating_2026-03-23.xlsx", "participating_2026-03-27.xlsx"])]).status).toBe(0);
+    expect(
+      cli(["--db", db, "ingest", ...lists(["participating_2026-03-23.xlsx", "participating_2026-03-27.xlsx"])]).status,
+    ).toBe(0);
     const r = JSON.parse(cli(["--db", db, "--json", "ingest", ...lists(["participating_2026-03-20.xlsx"])]).stdout);
     expect(r.mode).toBe("rebuild");
-    expect(r.rebuildReason).toMatch(/^a new list \(participating_2026-03-20\.xlsx, 2026-03-20\) predates the latest one already applied$/);
+    expect(r.rebuildReason).toMatch(
+      /^a new list \(participating_2026-03-20\.xlsx, 2026-03-20\) predates the latest one already applied$/,
+    );
     const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
     expect(st.snapshots).toMatchObject({ applied: 3, files: 3 });
   });
@@ -164,13 +218,18 @@ describe("small stores", () => {
 
   it("without the curated state fix, the PENNSLYVANIA list would be quarantined as a vanished state", async () => {
     const fixes = tmpDir();
-    for (const f of ["counties", "agencies", "signed-dates"]) fs.copyFileSync(path.join("data/corrections", `${f}.csv`), path.join(fixes, `${f}.csv`));
+    for (const f of ["counties", "agencies", "signed-dates"])
+      fs.copyFileSync(path.join("data/corrections", `${f}.csv`), path.join(fixes, `${f}.csv`));
     fs.writeFileSync(path.join(fixes, "states.csv"), "raw,usps,evidence\n");
     const store = await openStore(path.join(tmpDir(), "pa.db"));
-    const s = await ingest(store, lists(["participating_2026-02-17.xlsx", "participating_2026-02-27.xlsx"]), { correctionsDir: fixes });
+    const s = await ingest(store, lists(["participating_2026-02-17.xlsx", "participating_2026-02-27.xlsx"]), {
+      correctionsDir: fixes,
+    });
     await store.close();
     // One PA row is spelled right; the other 68 vanish with the typo.
-    expect(s.quarantined.map((q) => q.reason)).toEqual([expect.stringMatching(/^nearly every row of PA \(\d+ → 1\) is missing; 68 row\(s\) could not be read$/)]);
+    expect(s.quarantined.map((q) => q.reason)).toEqual([
+      expect.stringMatching(/^nearly every row of PA \(\d+ → 1\) is missing; 68 row\(s\) could not be read$/),
+    ]);
   });
 });
 

@@ -13,7 +13,13 @@ function replay(lists: ReturnType<typeof list>[], cfg = {}) {
 const base: R[] = [
   ...many("TX", 8),
   { st: "FL", name: "Tampa Pd", signed: "2025-02-28" },
-  { st: "FL", name: "Harris County Sheriff's Office", model: "JEM", signed: "2020-06-09", moa: "https://www.ice.gov/a.pdf" },
+  {
+    st: "FL",
+    name: "Harris County Sheriff's Office",
+    model: "JEM",
+    signed: "2020-06-09",
+    moa: "https://www.ice.gov/a.pdf",
+  },
   { st: "GA", name: "Precinct 1 Constable", signed: "2025-04-01" },
   { st: "CO", name: "Teller County Sheriff's Office", model: "JEM", signed: "2020-06-09" },
 ];
@@ -31,24 +37,42 @@ describe("removal is debounced", () => {
 
   it("is confirmed after N lists spanning D days, dated by the first list without it", () => {
     const without = base.filter((r) => r.name !== "Town 3 Police Department");
-    const lists = [list("2025-05-01", base), list("2025-05-02", without), list("2025-05-03", without), list("2025-05-04", without)];
+    const lists = [
+      list("2025-05-01", base),
+      list("2025-05-02", without),
+      list("2025-05-03", without),
+      list("2025-05-04", without),
+    ];
     // Three lists missing but only two days: still pending removal.
     let r = replay(lists);
     expect(r.res.agreements.find((x) => x.agreementId.startsWith("tx-town-3"))?.status).toBe("pending_removal");
     r = replay([...lists, list("2025-05-07", without)]);
     const a = r.res.agreements.find((x) => x.agreementId.startsWith("tx-town-3"));
-    expect(a).toMatchObject({ status: "removed", endedOn: "2025-05-02", periods: [{ start: "2025-05-01", end: "2025-05-02" }] });
+    expect(a).toMatchObject({
+      status: "removed",
+      endedOn: "2025-05-02",
+      periods: [{ start: "2025-05-01", end: "2025-05-02" }],
+    });
     const ev = r.events.find((e) => e.type === "removed");
     expect(ev).toMatchObject({ date: "2025-05-02", detail: { confirmed_on: "2025-05-07", lists_missed: 4 } });
   });
 
   it("an agreement back after a confirmed removal is the same agreement, reappeared", () => {
     const without = base.filter((r) => r.name !== "Town 3 Police Department");
-    const r = replay([list("2025-05-01", base), list("2025-05-02", without), list("2025-05-05", without), list("2025-05-08", without), list("2025-06-01", base)]);
+    const r = replay([
+      list("2025-05-01", base),
+      list("2025-05-02", without),
+      list("2025-05-05", without),
+      list("2025-05-08", without),
+      list("2025-06-01", base),
+    ]);
     const a = r.res.agreements.filter((x) => x.agreementId.startsWith("tx-town-3"));
     expect(a).toHaveLength(1);
     expect(a[0]?.status).toBe("active");
-    expect(a[0]?.periods).toEqual([{ start: "2025-05-01", end: "2025-05-02" }, { start: "2025-06-01", end: null }]);
+    expect(a[0]?.periods).toEqual([
+      { start: "2025-05-01", end: "2025-05-02" },
+      { start: "2025-06-01", end: null },
+    ]);
     expect(r.events.map((e) => e.type)).toContain("reappeared");
   });
 });
@@ -57,9 +81,16 @@ describe("quarantine", () => {
   it("a list with a third of its rows cut is quarantined with a reason and removes nothing", () => {
     const big = [...base, ...many("OK", 10)];
     const cut = big.slice(0, Math.floor(big.length * 0.6));
-    const r = replay([list("2025-05-01", big), list("2025-05-02", cut), list("2025-05-05", cut), list("2025-05-09", cut)]);
+    const r = replay([
+      list("2025-05-01", big),
+      list("2025-05-02", cut),
+      list("2025-05-05", cut),
+      list("2025-05-09", cut),
+    ]);
     expect(r.outcomes.map((o) => o.status)).toEqual(["applied", "quarantined", "quarantined", "quarantined"]);
-    expect(r.outcomes[1]?.reason).toMatch(/^mass drop: 13 usable rows against 22 on the last applied list \(59\.1%, threshold 70%\)$/);
+    expect(r.outcomes[1]?.reason).toMatch(
+      /^mass drop: 13 usable rows against 22 on the last applied list \(59\.1%, threshold 70%\)$/,
+    );
     expect(r.res.agreements.every((a) => a.status === "active")).toBe(true);
     expect(r.events.filter((e) => e.type === "list_quarantined")).toHaveLength(3);
   });
@@ -80,7 +111,13 @@ describe("quarantine", () => {
       list("2025-05-06", noTexas),
       list("2025-05-09", noTexas),
     ]);
-    expect(r.outcomes.map((o) => o.status)).toEqual(["applied", "quarantined", "quarantined", "quarantined", "applied"]);
+    expect(r.outcomes.map((o) => o.status)).toEqual([
+      "applied",
+      "quarantined",
+      "quarantined",
+      "quarantined",
+      "applied",
+    ]);
     expect(r.outcomes[4]?.reason).toBe("accepted after 4 lists since 2025-05-02: every row of TX (8) is missing");
     const tx = r.res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
     expect(tx.map((a) => [a.status, a.endedOn])).toEqual(Array(8).fill(["removed", "2025-05-02"]));
@@ -111,35 +148,53 @@ describe("identity tiers", () => {
     const r = replay([list("2025-03-06", base), list("2025-03-17", renamed)]);
     expect(r.res.agreements.filter((a) => a.agencyId === "fl-tampa-police-department")).toHaveLength(1);
     const ev = r.events.find((e) => e.type === "renamed");
-    expect(ev).toMatchObject({ agencyId: "fl-tampa-police-department", detail: { from: "Tampa Pd", to: "Tampa Police Department", tier: "exact" } });
+    expect(ev).toMatchObject({
+      agencyId: "fl-tampa-police-department",
+      detail: { from: "Tampa Pd", to: "Tampa Police Department", tier: "exact" },
+    });
     expect(r.events.filter((e) => e.type === "removed" || e.type === "appeared").length).toBe(base.length);
   });
 
   it("a misspelling fixed by ICE is a typo-tier rename of the same agency", () => {
-    const a = [...base, { st: "MN", name: "Freedom County Sheriff's Office", model: "WSO" as const, signed: "2025-03-27" }];
+    const a = [
+      ...base,
+      { st: "MN", name: "Freedom County Sheriff's Office", model: "WSO" as const, signed: "2025-03-27" },
+    ];
     const b = a.map((r) => (r.name.startsWith("Freedom") ? { ...r, name: "Freeborn County Sheriff's Office" } : r));
     const r = replay([list("2025-03-28", a), list("2025-03-31", b)]);
     const l = r.outcomes[1]?.listings.find((x) => x.agencyId?.startsWith("mn-"));
     expect(l?.tier).toBe("typo");
     expect(r.res.agencies.filter((x) => x.state === "MN")).toHaveLength(1);
-    expect(r.res.agencies.find((x) => x.state === "MN")?.names.map((n) => n.name)).toEqual(["Freedom County Sheriff's Office", "Freeborn County Sheriff's Office"]);
+    expect(r.res.agencies.find((x) => x.state === "MN")?.names.map((n) => n.name)).toEqual([
+      "Freedom County Sheriff's Office",
+      "Freeborn County Sheriff's Office",
+    ]);
   });
 
   it("never merges names that differ in their digits (Precinct 1 is not Precinct 2)", () => {
     const b = base.map((r) => (r.name === "Precinct 1 Constable" ? { ...r, name: "Precinct 2 Constable" } : r));
     const r = replay([list("2025-05-01", base), list("2025-05-02", b)]);
-    expect(r.res.agencies.filter((x) => x.state === "GA").map((x) => x.name).sort()).toEqual(["Precinct 1 Constable", "Precinct 2 Constable"]);
+    expect(
+      r.res.agencies
+        .filter((x) => x.state === "GA")
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(["Precinct 1 Constable", "Precinct 2 Constable"]);
   });
 
   it("a relabel keeps the agency when state, model and signed date match one vanished agency", () => {
-    const b = base.map((r) => (r.name === "Teller County Sheriff's Office" ? { ...r, name: "Teller County Sheriff Department" } : r));
+    const b = base.map((r) =>
+      r.name === "Teller County Sheriff's Office" ? { ...r, name: "Teller County Sheriff Department" } : r,
+    );
     const r = replay([list("2025-05-01", base), list("2025-05-02", b)]);
     expect(r.outcomes[1]?.listings.find((x) => x.agencyId?.startsWith("co-"))).toMatchObject({ tier: "relabel" });
     expect(r.res.agreements.filter((a) => a.agencyId.startsWith("co-"))).toHaveLength(1);
   });
 
   it("sends a relabel with no shared word to review instead of merging on the date alone", () => {
-    const b = base.map((r) => (r.name === "Teller County Sheriff's Office" ? { ...r, name: "Colorado Bureau of Investigation" } : r));
+    const b = base.map((r) =>
+      r.name === "Teller County Sheriff's Office" ? { ...r, name: "Colorado Bureau of Investigation" } : r,
+    );
     const r = replay([list("2025-05-01", base), list("2025-05-02", b)]);
     expect(r.res.agencies.filter((x) => x.state === "CO")).toHaveLength(2);
     expect(r.outcomes[1]?.reviews.map((x) => x.reason)).toEqual(["ambiguous_relabel"]);
@@ -170,7 +225,10 @@ describe("re-signing versus re-dating", () => {
     const h = r.res.agreements.filter((a) => a.agencyId === "fl-harris-county-sheriffs-office");
     expect(h.map((a) => a.status).sort()).toEqual(["active", "superseded"]);
     const old = h.find((a) => a.status === "superseded");
-    expect(old).toMatchObject({ endedOn: "2025-06-01", successorId: "fl-harris-county-sheriffs-office/jem/2025-05-20" });
+    expect(old).toMatchObject({
+      endedOn: "2025-06-01",
+      successorId: "fl-harris-county-sheriffs-office/jem/2025-05-20",
+    });
   });
 });
 
@@ -184,7 +242,11 @@ describe("pending applications", () => {
       list("2025-05-10", [], { kind: "pending", slot: "pm" }),
     ]);
     const a = r.res.applications[0];
-    expect(a).toMatchObject({ status: "signed", agreementId: "tx-town-99-police-department/tfm/2025-05-08", firstListed: "2025-05-01" });
+    expect(a).toMatchObject({
+      status: "signed",
+      agreementId: "tx-town-99-police-department/tfm/2025-05-08",
+      firstListed: "2025-05-01",
+    });
     expect(r.events.find((e) => e.type === "pending_signed")?.detail).toMatchObject({ days_pending: 9 });
   });
 
@@ -204,7 +266,11 @@ describe("determinism", () => {
   });
 
   it("applying on top of a saved state equals replaying from scratch", () => {
-    const all = [list("2025-05-01", base, { id: "a" }), list("2025-05-02", base.slice(1), { id: "b" }), list("2025-05-09", base, { id: "c" })];
+    const all = [
+      list("2025-05-01", base, { id: "a" }),
+      list("2025-05-02", base.slice(1), { id: "b" }),
+      list("2025-05-09", base, { id: "c" }),
+    ];
     const full = replay(all).l.toState();
     const first = new Ledger();
     first.apply(all[0] as never);

@@ -25,7 +25,13 @@ describe("states", () => {
 
   it("fixes the typos in the curated table, with evidence", () => {
     const fixes = loadCorrections();
-    for (const [typo, usps] of [["PENNSLYVANIA", "PA"], ["WEST VIRIGINIA", "WV"], ["WEST VIRIGINA", "WV"], ["UTAHJ", "UT"], ["MCHIGAN", "MI"]]) {
+    for (const [typo, usps] of [
+      ["PENNSLYVANIA", "PA"],
+      ["WEST VIRIGINIA", "WV"],
+      ["WEST VIRIGINA", "WV"],
+      ["UTAHJ", "UT"],
+      ["MCHIGAN", "MI"],
+    ]) {
       const fix = fixes.states.get((typo as string).replace(/[^A-Z]/g, ""));
       expect(fix?.value).toBe(usps);
       expect(fix?.evidence.length).toBeGreaterThan(10);
@@ -36,8 +42,13 @@ describe("states", () => {
 describe("models and agency types", () => {
   it("reads every spelling of the three models", () => {
     for (const [raw, m] of [
-      ["Jail Enforcement Model", "JEM"], ["Jail Enforcment Model ", "JEM"], ["Task Force Model", "TFM"], ["Task Force Officer ", "TFM"],
-      ["Warrant Service Officer", "WSO"], ["Warrant Services Officer", "WSO"], ["Warrant Service Office", "WSO"],
+      ["Jail Enforcement Model", "JEM"],
+      ["Jail Enforcment Model ", "JEM"],
+      ["Task Force Model", "TFM"],
+      ["Task Force Officer ", "TFM"],
+      ["Warrant Service Officer", "WSO"],
+      ["Warrant Services Officer", "WSO"],
+      ["Warrant Service Office", "WSO"],
     ]) {
       expect(parseModel(raw)?.model).toBe(m);
     }
@@ -96,9 +107,11 @@ describe("links", () => {
   });
 
   it("unwraps the chrome-extension viewer and mends single-slash schemes, http and spaces", () => {
-    expect(cleanUrl("chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf").url).toBe(
-      "https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf",
-    );
+    expect(
+      cleanUrl(
+        "chrome-extension://efaidnbmnnnibpcajpcglclefindmkaj/https:/www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf",
+      ).url,
+    ).toBe("https://www.ice.gov/doclib/287gMOA/UnivFLPDFL_TFM_MOA_041525.pdf");
     expect(cleanUrl("https:/www.ice.gov/a.pdf").rules).toContain("single_slash_scheme");
     expect(cleanUrl("http://www.ice.gov/a.pdf").url).toBe("https://www.ice.gov/a.pdf");
     expect(cleanUrl("https://www.ice.gov/doclib/287gMOA/287gJEM_ etowahCoAL_06-09-2020.pdf").url).toBe(
@@ -156,8 +169,13 @@ describe("a row, end to end", () => {
   it("logs every correction with its rule, and applies the curated fixes", () => {
     const [r] = normalizeRows(
       sheet([
-        { v: "PENNSLYVANIA" }, { v: " Franklin County Sheriff\u2019s Office " }, { v: "County " }, { v: "#N/A" },
-        { v: "Warrant Services Officer" }, { v: "7/72025", z: "m/d/yy" }, { v: "link", link: "https:/www.ice.gov/x.pdf" },
+        { v: "PENNSLYVANIA" },
+        { v: " Franklin County Sheriff\u2019s Office " },
+        { v: "County " },
+        { v: "#N/A" },
+        { v: "Warrant Services Officer" },
+        { v: "7/72025", z: "m/d/yy" },
+        { v: "link", link: "https:/www.ice.gov/x.pdf" },
       ]),
       loadCorrections(),
     );
@@ -172,13 +190,29 @@ describe("a row, end to end", () => {
       moaStatus: "posted",
       problems: [],
     });
-    expect(r?.corrections.map((c) => c.rule).sort()).toEqual(["missing_slash", "model_spelling", "single_slash_scheme", "state_typo"]);
+    expect(r?.corrections.map((c) => c.rule).sort()).toEqual([
+      "missing_slash",
+      "model_spelling",
+      "single_slash_scheme",
+      "state_typo",
+    ]);
     expect(r?.corrections.find((c) => c.rule === "state_typo")).toMatchObject({ before: "PENNSLYVANIA", after: "PA" });
   });
 
   it("reports what makes a row unusable", () => {
-    const [r] = normalizeRows(sheet([{ v: "ATLANTIS" }, { v: "" }, null, null, { v: "Border Patrol" }, null, { v: "link pending" }].map((c) => c ?? { v: null })), loadCorrections());
-    expect(r?.problems).toEqual(['unknown state "ATLANTIS"', "LAW ENFORCEMENT AGENCY is blank", 'unknown SUPPORT TYPE "Border Patrol"']);
+    const [r] = normalizeRows(
+      sheet(
+        [{ v: "ATLANTIS" }, { v: "" }, null, null, { v: "Border Patrol" }, null, { v: "link pending" }].map(
+          (c) => c ?? { v: null },
+        ),
+      ),
+      loadCorrections(),
+    );
+    expect(r?.problems).toEqual([
+      'unknown state "ATLANTIS"',
+      "LAW ENFORCEMENT AGENCY is blank",
+      'unknown SUPPORT TYPE "Border Patrol"',
+    ]);
     expect(r?.moaStatus).toBe("pending");
   });
 });

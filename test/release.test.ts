@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { roster, status } from "../src/analysis/queries.js";
 import { loadRelease, writeRelease } from "../src/pipeline/release.js";
 import { openStore } from "../src/store/db.js";
-import { ARCHIVE, cli, openArchive, readList, ROOT, tmpDir, writeXlsx } from "./helpers.js";
+import { ARCHIVE, cli, openArchive, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
 
 const BUNDLE = path.join(ROOT, "data/release");
 
@@ -20,7 +20,10 @@ describe("release bundle", () => {
     const names = fs.readdirSync(BUNDLE).sort();
     expect(fs.readdirSync(out).sort()).toEqual(names);
     for (const n of names) {
-      expect(fs.readFileSync(path.join(out, n)).equals(fs.readFileSync(path.join(BUNDLE, n))), `${n} differs: regenerate with \`npm run release\``).toBe(true);
+      expect(
+        fs.readFileSync(path.join(out, n)).equals(fs.readFileSync(path.join(BUNDLE, n))),
+        `${n} differs: regenerate with \`npm run release\``,
+      ).toBe(true);
     }
   });
 

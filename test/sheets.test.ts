@@ -22,19 +22,47 @@ describe("reading the real lists", () => {
 
   it("maps columns by header name when COUNTY is inserted (2025-03-17) and ADDENDUM appended (2025-07-01)", () => {
     expect(fields("participating_2025-03-07.xlsx")).toEqual(["state", "agency", "type", "model", "signed", "moa"]);
-    expect(fields("participating_2025-03-17.xlsx")).toEqual(["state", "agency", "type", "county", "model", "signed", "moa"]);
-    expect(fields("participating_2025-07-01.xlsx")).toEqual(["state", "agency", "type", "county", "model", "signed", "moa", "addendum"]);
+    expect(fields("participating_2025-03-17.xlsx")).toEqual([
+      "state",
+      "agency",
+      "type",
+      "county",
+      "model",
+      "signed",
+      "moa",
+    ]);
+    expect(fields("participating_2025-07-01.xlsx")).toEqual([
+      "state",
+      "agency",
+      "type",
+      "county",
+      "model",
+      "signed",
+      "moa",
+      "addendum",
+    ]);
   });
 
   it("reads MOA URLs from cell hyperlinks, keeps number formats, and skips phantom columns", () => {
     const s = read("participating_2025-09-18.xlsx");
     // The sheet's range runs to column M, but only A–H carry a header or data.
-    expect(s.columns.map((c) => c.key)).toEqual(["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]);
+    expect(s.columns.map((c) => c.key)).toEqual([
+      "STATE",
+      "LAW ENFORCEMENT AGENCY",
+      "TYPE",
+      "COUNTY",
+      "SUPPORT TYPE",
+      "SIGNED",
+      "MOA",
+      "ADDENDUM",
+    ]);
     const moa = s.columns.findIndex((c) => c.field === "moa");
     const signed = s.columns.findIndex((c) => c.field === "signed");
     const row = s.rows[0];
     expect(row?.cells[moa]?.v).toBe("link");
-    expect(row?.cells[moa]?.link).toBe("https://www.ice.gov/doclib/287gMOA/CherokeeCoSheriffsOfficeAL_WSO_MOA_06252025.pdf");
+    expect(row?.cells[moa]?.link).toBe(
+      "https://www.ice.gov/doclib/287gMOA/CherokeeCoSheriffsOfficeAL_WSO_MOA_06252025.pdf",
+    );
     expect(row?.cells[signed]).toEqual({ v: 45833, z: "m/d/yy" });
     expect(s.rows).toHaveLength(1000);
   });
@@ -58,7 +86,14 @@ describe("reading the real lists", () => {
     // ICE's participatingAgencies09222025pm.xlsx holds the pending list, and vice versa.
     expect(read("pending_2025-09-22_2.xlsx").kind).toBe("pending");
     expect(read("participating_2025-09-18.xlsx").kind).toBe("participating");
-    expect(read("pending_2026-02-27.xlsx").columns.map((c) => c.field)).toEqual(["state", "agency", "type", "county", "model", "moa"]);
+    expect(read("pending_2026-02-27.xlsx").columns.map((c) => c.field)).toEqual([
+      "state",
+      "agency",
+      "type",
+      "county",
+      "model",
+      "moa",
+    ]);
   });
 
   it("reads a pending list with a header and no rows as an empty list", () => {
@@ -81,9 +116,9 @@ describe("bad files give one clear error naming the file", () => {
   };
 
   it("an HTML block page saved as .xlsx", () => {
-    expect(err("<!DOCTYPE html><html><body>Access Denied</body></html>", "participatingAgencies05182026am.xlsx")).toMatch(
-      /^participatingAgencies05182026am\.xlsx: is an HTML page, not a spreadsheet/,
-    );
+    expect(
+      err("<!DOCTYPE html><html><body>Access Denied</body></html>", "participatingAgencies05182026am.xlsx"),
+    ).toMatch(/^participatingAgencies05182026am\.xlsx: is an HTML page, not a spreadsheet/);
   });
 
   it("a truncated zip", () => {
@@ -96,7 +131,10 @@ describe("bad files give one clear error naming the file", () => {
   });
 
   it("an xlsx without the expected headers", () => {
-    const f = writeXlsx(path.join(dir, "noheader.xlsx"), [["NAME", "DATE"], ["x", 1]]);
+    const f = writeXlsx(path.join(dir, "noheader.xlsx"), [
+      ["NAME", "DATE"],
+      ["x", 1],
+    ]);
     expect(err(fs.readFileSync(f), "noheader.xlsx")).toMatch(/no header row naming STATE and LAW ENFORCEMENT AGENCY/);
   });
 

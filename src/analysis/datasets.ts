@@ -27,7 +27,15 @@ export const OBSERVATION_COLUMNS = [
   "reason",
 ] as const;
 
-export const DATASETS = ["agreements", "agencies", "events", "snapshots", "applications", "periods", "observations"] as const;
+export const DATASETS = [
+  "agreements",
+  "agencies",
+  "events",
+  "snapshots",
+  "applications",
+  "periods",
+  "observations",
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
@@ -40,7 +48,9 @@ export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
         .select([
           "agency_id",
           db.fn.countAll<number>().as("n"),
-          db.fn.sum<number>(db.case().when("status", "in", ["active", "pending_removal"]).then(1).else(0).end()).as("active"),
+          db.fn
+            .sum<number>(db.case().when("status", "in", ["active", "pending_removal"]).then(1).else(0).end())
+            .as("active"),
         ])
         .groupBy("agency_id")
         .execute();
@@ -80,12 +90,28 @@ export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
       return {
         name,
         columns: SNAPSHOT_COLUMNS,
-        rows: await db.selectFrom("snapshot").select([...SNAPSHOT_COLUMNS]).orderBy("published_at").orderBy("snapshot_id").execute(),
+        rows: await db
+          .selectFrom("snapshot")
+          .select([...SNAPSHOT_COLUMNS])
+          .orderBy("published_at")
+          .orderBy("snapshot_id")
+          .execute(),
       };
     case "applications":
       return {
         name,
-        columns: ["application_id", "agency_id", "state", "model", "first_listed", "last_listed", "status", "agreement_id", "signed_on", "ended_on"],
+        columns: [
+          "application_id",
+          "agency_id",
+          "state",
+          "model",
+          "first_listed",
+          "last_listed",
+          "status",
+          "agreement_id",
+          "signed_on",
+          "ended_on",
+        ],
         rows: await db.selectFrom("application").selectAll().orderBy("application_id").execute(),
       };
     case "periods":

@@ -1,8 +1,8 @@
 // Questions answered from the store: status, roster as of a date, agreements, one agency, a diff
 // between two dates, events, the review queue. Interfaces call these; they never parse sheets.
 import { sql } from "kysely";
-import type { Db } from "../store/db.js";
 import type { Model } from "../normalize/model.js";
+import type { Db } from "../store/db.js";
 import { type AgreementRow, agreementQuery } from "./rows.js";
 
 export interface StatusSummary {
@@ -19,7 +19,11 @@ export interface StatusSummary {
 }
 
 export async function status(db: Db): Promise<StatusSummary> {
-  const snaps = await db.selectFrom("snapshot").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const snaps = await db
+    .selectFrom("snapshot")
+    .select(["status", db.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
   const sc = Object.fromEntries(snaps.map((s) => [s.status, Number(s.n)]));
   const quarantined = await db
     .selectFrom("observation")
@@ -27,9 +31,17 @@ export async function status(db: Db): Promise<StatusSummary> {
     .where("status", "=", "quarantined")
     .orderBy("order_key")
     .execute();
-  const ag = await db.selectFrom("agreement").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const ag = await db
+    .selectFrom("agreement")
+    .select(["status", db.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
   const ac = Object.fromEntries(ag.map((s) => [s.status, Number(s.n)]));
-  const ap = await db.selectFrom("application").select(["status", db.fn.countAll<number>().as("n")]).groupBy("status").execute();
+  const ap = await db
+    .selectFrom("application")
+    .select(["status", db.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
   const apc = Object.fromEntries(ap.map((s) => [s.status, Number(s.n)]));
   const agencies = await db.selectFrom("agency").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const latest = await db
@@ -39,7 +51,10 @@ export async function status(db: Db): Promise<StatusSummary> {
     .groupBy("kind")
     .execute();
   const latestOf = (k: string) => (latest.find((l) => l.kind === k)?.d as string | undefined) ?? null;
-  const obsCount = await db.selectFrom("observation").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const obsCount = await db
+    .selectFrom("observation")
+    .select(db.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   const review = await db.selectFrom("review").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const mismatches = await db
     .selectFrom("event")
@@ -100,7 +115,12 @@ export async function roster(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
   );
   if (f.state) q = q.where("a.state", "=", f.state);
   if (f.model) q = q.where("g.model", "=", f.model);
-  return (await q.orderBy("a.state").orderBy("a.name").orderBy("g.model").orderBy("g.agreement_id").execute()) as AgreementRow[];
+  return (await q
+    .orderBy("a.state")
+    .orderBy("a.name")
+    .orderBy("g.model")
+    .orderBy("g.agreement_id")
+    .execute()) as AgreementRow[];
 }
 
 export interface AgreementFilter {
@@ -129,7 +149,18 @@ export async function events(db: Db, f: EventFilter = {}) {
   let q = db
     .selectFrom("event as e")
     .leftJoin("agency as a", "a.agency_id", "e.agency_id")
-    .select(["e.seq", "e.date", "e.type", "e.agency_id", "a.name as agency", "a.state", "e.agreement_id", "e.application_id", "e.obs_id", "e.detail"]);
+    .select([
+      "e.seq",
+      "e.date",
+      "e.type",
+      "e.agency_id",
+      "a.name as agency",
+      "a.state",
+      "e.agreement_id",
+      "e.application_id",
+      "e.obs_id",
+      "e.detail",
+    ]);
   if (f.type) q = q.where("e.type", "=", f.type);
   if (f.since) q = q.where("e.date", ">=", f.since);
   if (f.until) q = q.where("e.date", "<=", f.until);
@@ -154,7 +185,11 @@ export async function findAgencies(db: Db, text: string) {
   let q = db.selectFrom("agency").selectAll();
   for (const w of words) {
     q = q.where((eb) =>
-      eb.or([eb(sql`lower(names)`, "like", `%${w}%`), eb("agency_id", "like", `%${w}%`), eb(sql`lower(state)`, "=", w)]),
+      eb.or([
+        eb(sql`lower(names)`, "like", `%${w}%`),
+        eb("agency_id", "like", `%${w}%`),
+        eb(sql`lower(state)`, "=", w),
+      ]),
     );
   }
   return q.orderBy("state").orderBy("name").limit(50).execute();
@@ -180,13 +215,28 @@ export async function agencyDetail(db: Db, agencyId: string) {
     .where("agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
     .orderBy("start")
     .execute();
-  const apps = await db.selectFrom("application").selectAll().where("agency_id", "=", agencyId).orderBy("first_listed").execute();
+  const apps = await db
+    .selectFrom("application")
+    .selectAll()
+    .where("agency_id", "=", agencyId)
+    .orderBy("first_listed")
+    .execute();
   const evs = await events(db, { agencyId });
   // Provenance: the first and the latest list row behind each agreement.
   const sources = await db
     .selectFrom("listing as l")
     .innerJoin("snapshot as s", "s.snapshot_id", "l.snapshot_id")
-    .select(["l.agreement_id", "l.row", "l.tier", "l.note", "l.agency as name_as_listed", "l.signed_on", "s.snapshot_id", "s.original_filename", "s.published_at"])
+    .select([
+      "l.agreement_id",
+      "l.row",
+      "l.tier",
+      "l.note",
+      "l.agency as name_as_listed",
+      "l.signed_on",
+      "s.snapshot_id",
+      "s.original_filename",
+      "s.published_at",
+    ])
     .where("l.agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
     .orderBy("s.published_at")
     .orderBy("l.row")
@@ -216,7 +266,12 @@ export interface DiffResult {
   to: string;
   added: AgreementRow[];
   removed: AgreementRow[];
-  changed: { agreement_id: string; agency: string | null; state: string | null; changes: { type: string; date: string; detail: unknown }[] }[];
+  changed: {
+    agreement_id: string;
+    agency: string | null;
+    state: string | null;
+    changes: { type: string; date: string; detail: unknown }[];
+  }[];
   counts: { from: number; to: number; added: number; removed: number; changed: number };
 }
 
@@ -239,7 +294,9 @@ export async function diff(db: Db, from: string, to: string): Promise<DiffResult
     .execute();
   const changed = new Map<string, DiffResult["changed"][number]>();
   for (const e of evs) {
-    const ids = e.agreement_id ? [e.agreement_id] : b.filter((r) => r.agency_id === e.agency_id).map((r) => r.agreement_id as string);
+    const ids = e.agreement_id
+      ? [e.agreement_id]
+      : b.filter((r) => r.agency_id === e.agency_id).map((r) => r.agreement_id as string);
     for (const id of ids) {
       if (!inA.has(id) || !inB.has(id)) continue;
       const c = changed.get(id) ?? { agreement_id: id, agency: e.name, state: e.state, changes: [] };

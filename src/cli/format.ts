@@ -2,13 +2,30 @@
 import { SingleBar } from "cli-progress";
 import Table from "cli-table3";
 
-export function table(columns: readonly string[], rows: readonly Record<string, unknown>[], opts: { maxWidth?: number } = {}): string {
+export function table(
+  columns: readonly string[],
+  rows: readonly Record<string, unknown>[],
+  opts: { maxWidth?: number } = {},
+): string {
   const max = opts.maxWidth ?? 48;
   const t = new Table({
     head: [...columns],
     chars: {
-      top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "",
-      "bottom-right": "", left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "  ",
+      top: "",
+      "top-mid": "",
+      "top-left": "",
+      "top-right": "",
+      bottom: "",
+      "bottom-mid": "",
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: "  ",
     },
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
   });
@@ -41,7 +58,11 @@ export function progress(enabled: boolean): Progress {
       if (phase !== current) {
         bar?.stop();
         current = phase;
-        bar = new SingleBar({ format: `${PHASES[phase] ?? phase} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true });
+        bar = new SingleBar({
+          format: `${PHASES[phase] ?? phase} [{bar}] {value}/{total}`,
+          stream: process.stderr,
+          hideCursor: true,
+        });
         bar.start(total, 0);
       }
       bar?.update(done);

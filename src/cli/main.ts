@@ -6,8 +6,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { DATASETS, type DatasetName, dataset } from "../analysis/datasets.js";
-import { agencyDetail, agreements, diff, events, findAgencies, reviewQueue, roster, status } from "../analysis/queries.js";
-import { AGREEMENT_COLUMNS } from "../analysis/rows.js";
+import {
+  agencyDetail,
+  agreements,
+  diff,
+  events,
+  findAgencies,
+  reviewQueue,
+  roster,
+  status,
+} from "../analysis/queries.js";
 import { InputError, UsageError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
@@ -24,8 +32,22 @@ interface Globals {
 }
 
 const EVENT_TYPES = [
-  "appeared", "removed", "reappeared", "gap", "superseded", "renamed", "redated", "relisted_state", "model_changed",
-  "moa_posted", "pending_added", "pending_signed", "pending_dropped", "list_quarantined", "list_accepted", "list_kind_mismatch",
+  "appeared",
+  "removed",
+  "reappeared",
+  "gap",
+  "superseded",
+  "renamed",
+  "redated",
+  "relisted_state",
+  "model_changed",
+  "moa_posted",
+  "pending_added",
+  "pending_signed",
+  "pending_dropped",
+  "list_quarantined",
+  "list_accepted",
+  "list_kind_mismatch",
 ];
 
 function out(s: string): void {
@@ -46,7 +68,10 @@ async function withStore<T>(g: Globals, fn: (s: Store) => Promise<T>, opts: { re
 }
 
 function printIngest(s: IngestSummary, g: Globals): void {
-  if (g.json) return out(toJson(s));
+  if (g.json) {
+    out(toJson(s));
+    return;
+  }
   if (g.quiet) return;
   const lines: string[] = [];
   if (s.mode === "nothing_new") {
@@ -66,7 +91,11 @@ function printIngest(s: IngestSummary, g: Globals): void {
 async function printStatus(store: Store, g: Globals): Promise<void> {
   const s = await status(store.db);
   const files = s.snapshots;
-  const applied = await store.db.selectFrom("observation").select(store.db.fn.countAll<number>().as("n")).where("status", "=", "applied").executeTakeFirstOrThrow();
+  const applied = await store.db
+    .selectFrom("observation")
+    .select(store.db.fn.countAll<number>().as("n"))
+    .where("status", "=", "applied")
+    .executeTakeFirstOrThrow();
   const json = {
     snapshots: { applied: Number(applied.n), quarantined: s.quarantined.length, files: files.total },
     quarantined: s.quarantined,
@@ -94,7 +123,9 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
     for (const q of s.quarantined) lines.push(`  ${q.published_at}  ${q.file}  ${q.reason}`);
   }
   for (const k of s.kind_mismatches) {
-    lines.push(`flagged: ${k.date} ${k.file} is named as ${k.file_name_says} but holds a ${k.content_is} list (read by content)`);
+    lines.push(
+      `flagged: ${k.date} ${k.file} is named as ${k.file_name_says} but holds a ${k.content_is} list (read by content)`,
+    );
   }
   if (s.review) lines.push(`review queue               ${s.review} near miss(es): see \`g287 review\``);
   out(lines.join("\n"));
@@ -105,7 +136,9 @@ const ROSTER_HUMAN = ["state", "agency", "model", "signed_on", "first_listed", "
 export function buildProgram(): Command {
   const program = new Command("g287");
   program
-    .description("A public ledger of ICE 287(g) agreements: every published list replayed into a stable, sourced history.")
+    .description(
+      "A public ledger of ICE 287(g) agreements: every published list replayed into a stable, sourced history.",
+    )
     .option("--db <file>", "ledger file (default ./g287.db, or $G287_DB)")
     .option("--json", "machine-readable output on stdout")
     .option("--quiet", "no progress or summary on stderr")
@@ -146,7 +179,9 @@ export function buildProgram(): Command {
 
   program
     .command("ingest")
-    .description("read lists into the ledger: an archive folder (MANIFEST.csv + SIGHTINGS.csv), a folder of lists, or files")
+    .description(
+      "read lists into the ledger: an archive folder (MANIFEST.csv + SIGHTINGS.csv), a folder of lists, or files",
+    )
     .argument("<path...>", "files or folders")
     .option("--published-at <date>", "publication date for every file (overrides the date in the file name)")
     .option("--rebuild", "replay every stored list from its kept bytes, not just the new ones")
@@ -168,14 +203,18 @@ export function buildProgram(): Command {
     .description("replay every stored list from its kept bytes (after a change to the fix tables or rules)")
     .action(async () => {
       const g = globals();
-      await withStore(g, async (store) => {
-        const p = progress(!g.quiet && !g.json);
-        try {
-          printIngest(await rebuild(store, { progress: p.update }), g);
-        } finally {
-          p.stop();
-        }
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const p = progress(!g.quiet && !g.json);
+          try {
+            printIngest(await rebuild(store, { progress: p.update }), g);
+          } finally {
+            p.stop();
+          }
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -193,12 +232,18 @@ export function buildProgram(): Command {
       const g = globals();
       const asOf = optional("--as-of", isoDate, o.asOf) ?? today();
       const f = { asOf, state: optional("--state", stateCode, o.state), model: optional("--model", model, o.model) };
-      await withStore(g, async (store) => {
-        const rows = await roster(store.db, f);
-        if (g.json) return out(toJson(listEnvelope(rows, { as_of: asOf })));
-        out(table(ROSTER_HUMAN, rows));
-        out(`${rows.length} agreement(s) listed on ${asOf}${f.state ? ` in ${f.state}` : ""}${f.model ? ` (${f.model})` : ""}`);
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const rows = await roster(store.db, f);
+          if (g.json) return out(toJson(listEnvelope(rows, { as_of: asOf })));
+          out(table(ROSTER_HUMAN, rows));
+          out(
+            `${rows.length} agreement(s) listed on ${asOf}${f.state ? ` in ${f.state}` : ""}${f.model ? ` (${f.model})` : ""}`,
+          );
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -214,12 +259,18 @@ export function buildProgram(): Command {
         state: optional("--state", stateCode, o.state),
         model: optional("--model", model, o.model),
       };
-      await withStore(g, async (store) => {
-        const rows = await agreements(store.db, f);
-        if (g.json) return out(toJson(listEnvelope(rows)));
-        out(table(["state", "agency", "model", "signed_on", "first_listed", "last_listed", "status", "ended_on"], rows));
-        out(`${rows.length} agreement(s)`);
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const rows = await agreements(store.db, f);
+          if (g.json) return out(toJson(listEnvelope(rows)));
+          out(
+            table(["state", "agency", "model", "signed_on", "first_listed", "last_listed", "status", "ended_on"], rows),
+          );
+          out(`${rows.length} agreement(s)`);
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -230,50 +281,64 @@ export function buildProgram(): Command {
       const g = globals();
       const text = words.join(" ").trim();
       if (!text) throw new UsageError("agency: give an agency id or some words of its name");
-      await withStore(g, async (store) => {
-        const found = await findAgencies(store.db, text);
-        if (found.length === 0) throw new InputError(text, "no agency matches (try fewer words, or `g287 agreements --state XX`)");
-        if (found.length > 1) {
-          const rows = found.map((a) => ({ agency_id: a.agency_id, state: a.state, name: a.name, type: a.type }));
-          if (g.json) return out(toJson(listEnvelope(rows, { query: text })));
-          out(table(["agency_id", "state", "name", "type"], rows));
-          out(`${found.length} agencies match "${text}"; pass an agency_id for one`);
-          return;
-        }
-        const d = await agencyDetail(store.db, (found[0] as { agency_id: string }).agency_id);
-        if (!d) throw new InputError(text, "agency vanished while reading");
-        if (g.json) return out(toJson(d));
-        const a = d.agency;
-        const lines = [
-          `${a.name}  (${a.agency_id})`,
-          `state ${a.state}   type ${a.type}   level ${a.jurisdiction ?? "unknown"}   county ${a.county ?? "unknown"}`,
-          `listed ${a.first_seen} → ${a.last_seen}`,
-        ];
-        if (a.names.length > 1) {
-          lines.push("names as published:");
-          for (const n of a.names as { name: string; firstSeen: string; lastSeen: string }[]) lines.push(`  ${n.name}  (${n.firstSeen} → ${n.lastSeen})`);
-        }
-        out(lines.join("\n"));
-        out("\nagreements:");
-        out(table(["model", "signed_on", "first_listed", "last_listed", "status", "ended_on", "moa_url"], d.agreements, { maxWidth: 90 }));
-        for (const x of d.agreements) {
-          if (x.first_source) {
-            out(`  ${x.agreement_id}: first read from ${x.first_source.original_filename} row ${x.first_source.row} (${x.first_source.tier}); ${x.listings} list rows in all`);
+      await withStore(
+        g,
+        async (store) => {
+          const found = await findAgencies(store.db, text);
+          if (found.length === 0)
+            throw new InputError(text, "no agency matches (try fewer words, or `g287 agreements --state XX`)");
+          if (found.length > 1) {
+            const rows = found.map((a) => ({ agency_id: a.agency_id, state: a.state, name: a.name, type: a.type }));
+            if (g.json) return out(toJson(listEnvelope(rows, { query: text })));
+            out(table(["agency_id", "state", "name", "type"], rows));
+            out(`${found.length} agencies match "${text}"; pass an agency_id for one`);
+            return;
           }
-        }
-        if (d.applications.length) {
-          out("\npending-list entries:");
-          out(table(["model", "first_listed", "last_listed", "status", "agreement_id"], d.applications));
-        }
-        out("\nevents:");
-        out(
-          table(
-            ["date", "type", "agreement_id", "list", "detail"],
-            d.events.map((e) => ({ ...e, detail: summarize(e.detail) })),
-            { maxWidth: 70 },
-          ),
-        );
-      }, { readonly: true });
+          const d = await agencyDetail(store.db, (found[0] as { agency_id: string }).agency_id);
+          if (!d) throw new InputError(text, "agency vanished while reading");
+          if (g.json) return out(toJson(d));
+          const a = d.agency;
+          const lines = [
+            `${a.name}  (${a.agency_id})`,
+            `state ${a.state}   type ${a.type}   level ${a.jurisdiction ?? "unknown"}   county ${a.county ?? "unknown"}`,
+            `listed ${a.first_seen} → ${a.last_seen}`,
+          ];
+          if (a.names.length > 1) {
+            lines.push("names as published:");
+            for (const n of a.names as { name: string; firstSeen: string; lastSeen: string }[])
+              lines.push(`  ${n.name}  (${n.firstSeen} → ${n.lastSeen})`);
+          }
+          out(lines.join("\n"));
+          out("\nagreements:");
+          out(
+            table(
+              ["model", "signed_on", "first_listed", "last_listed", "status", "ended_on", "moa_url"],
+              d.agreements,
+              { maxWidth: 90 },
+            ),
+          );
+          for (const x of d.agreements) {
+            if (x.first_source) {
+              out(
+                `  ${x.agreement_id}: first read from ${x.first_source.original_filename} row ${x.first_source.row} (${x.first_source.tier}); ${x.listings} list rows in all`,
+              );
+            }
+          }
+          if (d.applications.length) {
+            out("\npending-list entries:");
+            out(table(["model", "first_listed", "last_listed", "status", "agreement_id"], d.applications));
+          }
+          out("\nevents:");
+          out(
+            table(
+              ["date", "type", "agreement_id", "list", "detail"],
+              d.events.map((e) => ({ ...e, detail: summarize(e.detail) })),
+              { maxWidth: 70 },
+            ),
+          );
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -286,29 +351,41 @@ export function buildProgram(): Command {
       const from = check("date-a", isoDate, a);
       const to = check("date-b", isoDate, b);
       if (from > to) throw new UsageError(`diff: ${from} is after ${to}; give the earlier date first`);
-      await withStore(g, async (store) => {
-        const d = await diff(store.db, from, to);
-        if (g.json) return out(toJson(d));
-        out(`${d.counts.from} agreements listed on ${from}, ${d.counts.to} on ${to}: ${d.counts.added} added, ${d.counts.removed} gone, ${d.counts.changed} changed`);
-        if (d.added.length) {
-          out("\nadded:");
-          out(table(ROSTER_HUMAN, d.added));
-        }
-        if (d.removed.length) {
-          out("\nno longer listed:");
-          out(table([...ROSTER_HUMAN.slice(0, 5), "ended_on", "status"], d.removed));
-        }
-        if (d.changed.length) {
-          out("\nchanged:");
+      await withStore(
+        g,
+        async (store) => {
+          const d = await diff(store.db, from, to);
+          if (g.json) return out(toJson(d));
           out(
-            table(
-              ["state", "agency", "change"],
-              d.changed.flatMap((c) => c.changes.map((x) => ({ state: c.state, agency: c.agency, change: `${x.date} ${x.type} ${summarize(x.detail as Record<string, unknown>)}` }))),
-              { maxWidth: 90 },
-            ),
+            `${d.counts.from} agreements listed on ${from}, ${d.counts.to} on ${to}: ${d.counts.added} added, ${d.counts.removed} gone, ${d.counts.changed} changed`,
           );
-        }
-      }, { readonly: true });
+          if (d.added.length) {
+            out("\nadded:");
+            out(table(ROSTER_HUMAN, d.added));
+          }
+          if (d.removed.length) {
+            out("\nno longer listed:");
+            out(table([...ROSTER_HUMAN.slice(0, 5), "ended_on", "status"], d.removed));
+          }
+          if (d.changed.length) {
+            out("\nchanged:");
+            out(
+              table(
+                ["state", "agency", "change"],
+                d.changed.flatMap((c) =>
+                  c.changes.map((x) => ({
+                    state: c.state,
+                    agency: c.agency,
+                    change: `${x.date} ${x.type} ${summarize(x.detail as Record<string, unknown>)}`,
+                  })),
+                ),
+                { maxWidth: 90 },
+              ),
+            );
+          }
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -320,38 +397,55 @@ export function buildProgram(): Command {
     .option("--state <XX>", "two-letter state code")
     .action(async (o: { type?: string; since?: string; until?: string; state?: string }) => {
       const g = globals();
-      if (o.type && !EVENT_TYPES.includes(o.type)) throw new UsageError(`--type ${JSON.stringify(o.type)}: expected one of ${EVENT_TYPES.join(", ")}`);
+      if (o.type && !EVENT_TYPES.includes(o.type))
+        throw new UsageError(`--type ${JSON.stringify(o.type)}: expected one of ${EVENT_TYPES.join(", ")}`);
       const f = {
         type: o.type,
         since: optional("--since", isoDate, o.since),
         until: optional("--until", isoDate, o.until),
         state: optional("--state", stateCode, o.state),
       };
-      await withStore(g, async (store) => {
-        const rows = await events(store.db, f);
-        if (g.json) return out(toJson(listEnvelope(rows)));
-        out(table(["date", "type", "state", "agency", "list", "detail"], rows.map((e) => ({ ...e, detail: summarize(e.detail) })), { maxWidth: 60 }));
-        out(`${rows.length} event(s)`);
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const rows = await events(store.db, f);
+          if (g.json) return out(toJson(listEnvelope(rows)));
+          out(
+            table(
+              ["date", "type", "state", "agency", "list", "detail"],
+              rows.map((e) => ({ ...e, detail: summarize(e.detail) })),
+              { maxWidth: 60 },
+            ),
+          );
+          out(`${rows.length} event(s)`);
+        },
+        { readonly: true },
+      );
     });
 
   program
     .command("review")
-    .description("near misses the identity rules would not merge: check them, then add aliases to data/corrections/agencies.csv")
+    .description(
+      "near misses the identity rules would not merge: check them, then add aliases to data/corrections/agencies.csv",
+    )
     .action(async () => {
       const g = globals();
-      await withStore(g, async (store) => {
-        const rows = await reviewQueue(store.db);
-        if (g.json) return out(toJson(listEnvelope(rows)));
-        out(
-          table(
-            ["date", "reason", "state", "name", "candidate_name", "distance", "list", "row"],
-            rows.map((r) => ({ ...r.detail, ...r })),
-            { maxWidth: 50 },
-          ),
-        );
-        out(`${rows.length} item(s) to review`);
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const rows = await reviewQueue(store.db);
+          if (g.json) return out(toJson(listEnvelope(rows)));
+          out(
+            table(
+              ["date", "reason", "state", "name", "candidate_name", "distance", "list", "row"],
+              rows.map((r) => ({ ...r.detail, ...r })),
+              { maxWidth: 50 },
+            ),
+          );
+          out(`${rows.length} item(s) to review`);
+        },
+        { readonly: true },
+      );
     });
 
   program
@@ -364,28 +458,39 @@ export function buildProgram(): Command {
       const g = globals();
       if (what === "release") {
         const dir = o.out ?? fileURLToPath(DEFAULT_RELEASE_DIR);
-        await withStore(g, async (store) => {
-          const m = await writeRelease(store, dir);
-          if (g.json) return out(toJson(m));
-          if (!g.quiet) process.stderr.write(`wrote ${m.files.length} files to ${dir} (${m.inputs.length} input lists)\n`);
-        }, { readonly: true });
+        await withStore(
+          g,
+          async (store) => {
+            const m = await writeRelease(store, dir);
+            if (g.json) return out(toJson(m));
+            if (!g.quiet)
+              process.stderr.write(`wrote ${m.files.length} files to ${dir} (${m.inputs.length} input lists)\n`);
+          },
+          { readonly: true },
+        );
         return;
       }
       if (!(DATASETS as readonly string[]).includes(what)) {
-        throw new UsageError(`export: unknown dataset ${JSON.stringify(what)}; expected ${DATASETS.join(", ")} or release`);
+        throw new UsageError(
+          `export: unknown dataset ${JSON.stringify(what)}; expected ${DATASETS.join(", ")} or release`,
+        );
       }
-      await withStore(g, async (store) => {
-        const d = await dataset(store.db, what as DatasetName);
-        const text = o.format === "csv" ? toCsv(d.columns, d.rows) : toJson(listEnvelope(d.rows));
-        if (o.out) {
-          const dir = path.dirname(path.resolve(o.out));
-          if (!fs.existsSync(dir)) throw new InputError(o.out, `folder ${dir} does not exist`);
-          const tmp = `${o.out}.tmp-${process.pid}`;
-          fs.writeFileSync(tmp, text);
-          fs.renameSync(tmp, o.out);
-          if (!g.quiet) process.stderr.write(`wrote ${d.rows.length} ${what} to ${o.out}\n`);
-        } else process.stdout.write(text);
-      }, { readonly: true });
+      await withStore(
+        g,
+        async (store) => {
+          const d = await dataset(store.db, what as DatasetName);
+          const text = o.format === "csv" ? toCsv(d.columns, d.rows) : toJson(listEnvelope(d.rows));
+          if (o.out) {
+            const dir = path.dirname(path.resolve(o.out));
+            if (!fs.existsSync(dir)) throw new InputError(o.out, `folder ${dir} does not exist`);
+            const tmp = `${o.out}.tmp-${process.pid}`;
+            fs.writeFileSync(tmp, text);
+            fs.renameSync(tmp, o.out);
+            if (!g.quiet) process.stderr.write(`wrote ${d.rows.length} ${what} to ${o.out}\n`);
+          } else process.stdout.write(text);
+        },
+        { readonly: true },
+      );
     });
 
   return program;
@@ -427,4 +532,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-

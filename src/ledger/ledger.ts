@@ -204,7 +204,11 @@ export class Ledger {
           const listings = this.applyParticipating(obs, { date: streak.since, lists: streak.count });
           const first = !this.listed.has(obs.snapshotId);
           this.listed.add(obs.snapshotId);
-          return outcome("applied", `accepted after ${streak.count} lists since ${streak.since}: ${reason}`, first ? listings : []);
+          return outcome(
+            "applied",
+            `accepted after ${streak.count} lists since ${streak.since}: ${reason}`,
+            first ? listings : [],
+          );
         }
         stream.quarantine = streak;
         this.event(

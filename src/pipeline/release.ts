@@ -16,7 +16,15 @@ import { insertMany, setMeta } from "../store/write.js";
 
 export const DEFAULT_RELEASE_DIR = new URL("../../data/release/", import.meta.url);
 
-const FILES: DatasetName[] = ["agreements", "agencies", "applications", "periods", "events", "snapshots", "observations"];
+const FILES: DatasetName[] = [
+  "agreements",
+  "agencies",
+  "applications",
+  "periods",
+  "events",
+  "snapshots",
+  "observations",
+];
 const STATE_FILE = "ledger-state.json.gz";
 
 function sha(b: Uint8Array | string): string {
@@ -27,7 +35,15 @@ export interface ReleaseManifest {
   format: "g287-release/1";
   rules: string;
   latest_list: string | null;
-  inputs: { file_name: string; original_filename: string; kind: string; sha256: string; bytes: number; published_at: string; status: string }[];
+  inputs: {
+    file_name: string;
+    original_filename: string;
+    kind: string;
+    sha256: string;
+    bytes: number;
+    published_at: string;
+    status: string;
+  }[];
   files: { name: string; sha256: string; rows: number | null }[];
 }
 
@@ -86,9 +102,7 @@ The whole ledger of ICE 287(g) agreements as rebuilt by g287 from ${m.inputs.len
 
 | file | rows | what |
 |---|---|---|
-${m.files
-  .map((f) => `| \`${f.name}\` | ${f.rows ?? ""} | ${DESCRIPTIONS[f.name] ?? ""} |`)
-  .join("\n")}
+${m.files.map((f) => `| \`${f.name}\` | ${f.rows ?? ""} | ${DESCRIPTIONS[f.name] ?? ""} |`).join("\n")}
 | \`manifest.json\` | | sha256 of every input list and of every file here |
 
 Dates are ISO (YYYY-MM-DD). An agreement is listed on a date when one of its periods in
@@ -116,7 +130,8 @@ function readManifest(dir: string): ReleaseManifest {
   for (const f of m.files) {
     const p = path.join(dir, f.name);
     if (!fs.existsSync(p)) throw new InputError(p, "listed in manifest.json but missing");
-    if (sha(fs.readFileSync(p)) !== f.sha256) throw new InputError(p, "sha256 does not match manifest.json (the bundle was edited or is incomplete)");
+    if (sha(fs.readFileSync(p)) !== f.sha256)
+      throw new InputError(p, "sha256 does not match manifest.json (the bundle was edited or is incomplete)");
   }
   return m;
 }
@@ -134,10 +149,26 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
   const parsed = JSON.parse(state) as { agencies: { agencyId: string; names: unknown; keys: unknown }[] };
   const agencyJson = new Map(parsed.agencies.map((a) => [a.agencyId, a]));
   const agreementsExtra = new Map(
-    (JSON.parse(state).agreements as { agreementId: string; signedHistory: unknown; gaps: unknown }[]).map((a) => [a.agreementId, a]),
+    (JSON.parse(state).agreements as { agreementId: string; signedHistory: unknown; gaps: unknown }[]).map((a) => [
+      a.agreementId,
+      a,
+    ]),
   );
   await store.db.transaction().execute(async (trx) => {
-    for (const t of ["listing", "correction", "event", "review", "observation", "snapshot_rows", "snapshot", "agency", "agreement", "agreement_period", "application", "ledger_state"] as const) {
+    for (const t of [
+      "listing",
+      "correction",
+      "event",
+      "review",
+      "observation",
+      "snapshot_rows",
+      "snapshot",
+      "agency",
+      "agreement",
+      "agreement_period",
+      "application",
+      "ledger_state",
+    ] as const) {
       await trx.deleteFrom(t).execute();
     }
     await insertMany(
@@ -181,7 +212,11 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
     await insertMany(
       trx,
       "agreement_period",
-      readCsv(dir, "periods.csv").map((r) => ({ agreement_id: r.agreement_id as string, start: r.start as string, end: nul(r.end) })),
+      readCsv(dir, "periods.csv").map((r) => ({
+        agreement_id: r.agreement_id as string,
+        start: r.start as string,
+        end: nul(r.end),
+      })),
     );
     await insertMany(
       trx,

@@ -1,0 +1,153 @@
+// `npm run bench`: parsing, a full replay, an incremental ingest and peak memory, each reported as
+// a median with a ratio against a baseline measured in the same run (Python openpyxl reading the
+// same files) and against the targets in the issue. Not a test: it prints figures.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as XLSX from "@e965/xlsx";
+import { loadCorrections } from "../src/normalize/corrections.js";
+import { ingest } from "../src/pipeline/ingest.js";
+import { parseSnapshot } from "../src/pipeline/parse.js";
+import { readSheet } from "../src/sheets/read-sheet.js";
+import { readArchive } from "../src/sources/archive.js";
+import { openStore } from "../src/store/db.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ARCHIVE = path.resolve(process.env.G287_ARCHIVE || path.join(ROOT, "../shared/data/ice"));
+const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 3);
+const INCREMENTS = Number(process.env.BENCH_INCREMENTS ?? 5);
+
+if (!fs.existsSync(path.join(ARCHIVE, "MANIFEST.csv"))) {
+  console.error(`bench: no archive at ${ARCHIVE} (set G287_ARCHIVE)`);
+  process.exit(1);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "g287-bench-"));
+const report: Record<string, unknown> = { machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}` };
+
+// 1. Parsing one list, over every file of the archive.
+console.log(`archive: ${ARCHIVE}`);
+const { files } = readArchive(ARCHIVE);
+const fixes = loadCorrections();
+for (const f of files.slice(0, 20)) parseSnapshot(f, fixes); // warm up the JIT
+const readMs: number[] = [];
+const parseMs: number[] = [];
+for (const f of files) {
+  let t = performance.now();
+  readSheet(f.bytes, f.fileName);
+  readMs.push(performance.now() - t);
+  t = performance.now();
+  parseSnapshot(f, fixes);
+  parseMs.push(performance.now() - t);
+}
+const xlsxIdx = files.map((f, i) => (f.fileName.endsWith(".xlsx") ? i : -1)).filter((i) => i >= 0);
+const big = files.reduce((a, f, i) => (f.bytes.length > (files[a]?.bytes.length ?? 0) ? i : a), 0);
+
+// The baseline: openpyxl on the same files, in this run.
+const py = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/openpyxl_read.py")], {
+  input: files.map((f) => f.location).join("\n"),
+  encoding: "utf8",
+  maxBuffer: 64 * 1024 * 1024,
+});
+let pyMs: number[] | null = null;
+if (py.status === 0) {
+  const byFile = new Map(py.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; ms: number }).map((r) => [r.file, r.ms]));
+  pyMs = files.map((f) => byFile.get(f.location) ?? Number.NaN);
+} else {
+  console.log(`openpyxl baseline unavailable (${py.stderr.trim().split("\n").pop()}); install Debian python3-openpyxl`);
+}
+const parse = {
+  files: files.length,
+  read_median_ms: median(readMs),
+  read_normalize_median_ms: median(parseMs),
+  read_normalize_p90_ms: pct(parseMs, 0.9),
+  xlsx_read_median_ms: median(xlsxIdx.map((i) => readMs[i] as number)),
+  largest_file: { name: files[big]?.fileName, read_ms: readMs[big], openpyxl_ms: pyMs?.[big] ?? null },
+  ...(pyMs
+    ? {
+        openpyxl_median_ms: median(pyMs),
+        openpyxl_xlsx_median_ms: median(xlsxIdx.map((i) => pyMs[i] as number)),
+        ratio_openpyxl_over_g287_read: median(pyMs) / median(readMs),
+        ratio_openpyxl_over_g287_read_normalize: median(pyMs) / median(parseMs),
+        ratio_xlsx_only: median(xlsxIdx.map((i) => pyMs[i] as number)) / median(xlsxIdx.map((i) => readMs[i] as number)),
+        openpyxl_total_ms: pyMs.reduce((a, b) => a + b, 0),
+      }
+    : {}),
+  g287_total_read_normalize_ms: parseMs.reduce((a, b) => a + b, 0),
+};
+report.parse = parse;
+console.log(
+  `parse one list: median ${fmt(parse.read_median_ms)} read, ${fmt(parse.read_normalize_median_ms)} read+normalize` +
+    (pyMs ? `; openpyxl median ${fmt(parse.openpyxl_median_ms as number)} → ${(parse.ratio_openpyxl_over_g287_read as number).toFixed(1)}× faster (${(parse.ratio_openpyxl_over_g287_read_normalize as number).toFixed(1)}× with normalization; xlsx only ${(parse.ratio_xlsx_only as number).toFixed(1)}×)` : ""),
+);
+
+// 2. Full replay into a fresh store, each in its own process (peak memory per replay).
+const replays: { ms: number; maxRssMb: number }[] = [];
+for (let i = 0; i < REPLAYS; i++) {
+  const r = spawnSync(
+    process.execPath,
+    ["--max-semi-space-size=64", "--import", "tsx", path.join(ROOT, "bench/replay-once.ts"), ARCHIVE, path.join(tmp, "full.db")],
+    { encoding: "utf8", cwd: ROOT },
+  );
+  if (r.status !== 0) throw new Error(`replay failed: ${r.stderr}`);
+  replays.push(JSON.parse(r.stdout.trim().split("\n").pop() as string));
+}
+const full = {
+  runs: replays.map((r) => Math.round(r.ms)),
+  median_ms: median(replays.map((r) => r.ms)),
+  peak_rss_mb: Math.max(...replays.map((r) => r.maxRssMb)),
+  target_ms: 20_000,
+  ...(pyMs ? { ratio_to_openpyxl_reading_all_files: median(replays.map((r) => r.ms)) / (parse.openpyxl_total_ms as number) } : {}),
+};
+report.full_replay = full;
+console.log(
+  `full replay of ${files.length} lists into a fresh store: median ${fmt(full.median_ms)} over ${REPLAYS} runs (target ${fmt(full.target_ms)}, ${(full.median_ms / full.target_ms).toFixed(2)}× of it), peak RSS ${full.peak_rss_mb.toFixed(0)} MB` +
+    (pyMs ? `; openpyxl merely reading the same files takes ${fmt(parse.openpyxl_total_ms as number)}` : ""),
+);
+
+// 3. Incremental ingest of one new list into the full store.
+const latest = files.filter((f) => f.fileName.startsWith("participating_")).sort((a, b) => a.fileName.localeCompare(b.fileName)).pop();
+if (!latest) throw new Error("no participating list in the archive");
+const wb = XLSX.read(latest.bytes);
+const ws = wb.Sheets[wb.SheetNames[0] as string] as XLSX.WorkSheet;
+const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, defval: null });
+const header = rows[0] as string[];
+const extra: unknown[] = header.map(() => null);
+extra[header.indexOf("STATE")] = "TEXAS";
+extra[header.indexOf("LAW ENFORCEMENT AGENCY")] = "Benchmark County Sheriff's Office";
+extra[header.indexOf("SUPPORT TYPE")] = "Task Force Model";
+extra[header.indexOf("SIGNED")] = 46111;
+const newList = path.join(tmp, "participatingAgencies12312030am.xlsx");
+const nwb = XLSX.utils.book_new();
+XLSX.utils.book_append_sheet(nwb, XLSX.utils.aoa_to_sheet([...rows, extra]), "Sheet1");
+fs.writeFileSync(newList, XLSX.write(nwb, { type: "buffer", bookType: "xlsx" }));
+const incMs: number[] = [];
+for (let i = 0; i < INCREMENTS; i++) {
+  const copy = path.join(tmp, `inc${i}.db`);
+  fs.copyFileSync(path.join(tmp, "full.db"), copy);
+  const store = await openStore(copy);
+  const t = performance.now();
+  const s = await ingest(store, [newList]);
+  incMs.push(performance.now() - t);
+  await store.close();
+  if (s.mode !== "incremental" || s.applied !== 1) throw new Error(`incremental ingest did not apply: ${JSON.stringify(s)}`);
+}
+const inc = { runs: incMs.map((x) => Math.round(x)), median_ms: median(incMs), target_ms: 300, ratio_to_full_replay: median(incMs) / full.median_ms };
+report.incremental = inc;
+console.log(
+  `incremental ingest of one new list into the full store: median ${fmt(inc.median_ms)} over ${INCREMENTS} runs (target ${fmt(inc.target_ms)}; ${(full.median_ms / inc.median_ms).toFixed(0)}× faster than a full replay)`,
+);
+
+report.peak_rss_bench_process_mb = process.resourceUsage().maxRSS / 1024;
+fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
+fs.writeFileSync(path.join(ROOT, "bench/out/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`figures written to bench/out/latest.json`);
+fs.rmSync(tmp, { recursive: true, force: true });
