@@ -1,6 +1,7 @@
 // Shared helpers for tests: the archive ledger built once by global-setup, copies of it for tests
 // that write, the CLI as a child process, and small workbook fixtures.
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -62,12 +63,14 @@ export async function storeFingerprint(file: string): Promise<string> {
   const s = await openStore(file, { readonly: true });
   try {
     const parts: string[] = [];
-    for (const t of ["snapshot", "observation", "listing", "event", "agreement", "agency", "review", "blob"] as const) {
+    for (const t of ["snapshot", "observation", "event", "agreement", "agency", "review", "blob"] as const) {
       const r = await s.db.selectFrom(t).select(s.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
       parts.push(`${t}=${r.n}`);
     }
     const st = await s.db.selectFrom("ledger_state").select("state").executeTakeFirst();
-    parts.push(`state=${st?.state.length ?? 0}:${st?.state.slice(-200) ?? ""}`);
+    parts.push(`state=${st ? createHash("sha256").update(st.state).digest("hex") : "none"}`);
+    const lastListed = await s.db.selectFrom("agreement").select(s.db.fn.max("last_listed").as("d")).executeTakeFirst();
+    parts.push(`last_listed=${lastListed?.d}`);
     return parts.join(" ");
   } finally {
     await s.close();

@@ -105,10 +105,10 @@ describe("bad input: one line naming the file, exit 1, store unchanged", () => {
     const copy = copyArchiveDb();
     const s = await openStore(copy);
     // Sabotage one table the write needs, after the ingest has read and replayed everything.
-    await s.db.schema.dropTable("agreement_period").execute();
+    await s.db.schema.dropTable("listing").execute();
     const fp = await storeFingerprint(copy);
     const f = writeXlsx(path.join(dir, "participatingAgencies04052026am.xlsx"), [header, ...body]);
-    await expect(ingest(s, [f])).rejects.toThrow(/agreement_period/);
+    await expect(ingest(s, [f])).rejects.toThrow(/listing/);
     await s.close();
     expect(await storeFingerprint(copy)).toBe(fp);
   });

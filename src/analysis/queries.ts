@@ -242,7 +242,15 @@ export async function agencyDetail(db: Db, agencyId: string) {
     .orderBy("l.row")
     .execute();
   return {
-    agency: { ...agency, names: JSON.parse(agency.names), keys: JSON.parse(agency.keys) },
+    agency: {
+      ...agency,
+      // A spelling on the agency's latest list has no end date of its own (see NameVariant).
+      names: (JSON.parse(agency.names) as { name: string; firstSeen: string; lastSeen: string | null }[]).map((n) => ({
+        ...n,
+        lastSeen: n.lastSeen ?? agency.last_seen,
+      })),
+      keys: JSON.parse(agency.keys),
+    },
     agreements: agreementsOf.map((a) => {
       const x = extra.get(a.agreement_id as string);
       const own = sources.filter((s) => s.agreement_id === a.agreement_id);

@@ -96,6 +96,7 @@ export class Ledger {
     this.config = { ...DEFAULT_CONFIG, ...config };
   }
 
+  /** Resumes from a saved state. The ledger takes ownership: it mutates the objects in `s`. */
   static fromState(s: LedgerState): Ledger {
     if (s.version !== LEDGER_VERSION) throw new Error(`ledger state version ${s.version}, expected ${LEDGER_VERSION}`);
     const l = new Ledger(s.config);
@@ -329,11 +330,7 @@ export class Ledger {
       if (a && OPEN.has(a.status)) {
         a.lastListed = obs.date;
         const ag = this.agencies.get(a.agencyId);
-        if (ag) {
-          ag.lastSeen = obs.date;
-          const v = ag.names.find((n) => n.name === ag.name);
-          if (v) v.lastSeen = obs.date;
-        }
+        if (ag) ag.lastSeen = obs.date;
       }
     }
     for (const a of this.agreements.values()) if (OPEN.has(a.status) && !here.has(a.agreementId)) this.miss(a);
@@ -571,16 +568,23 @@ export class Ledger {
     }
     for (const [id, s] of spellings) {
       const ag = this.agencies.get(id) as Agency;
-      ag.lastSeen = obs.date;
-      for (const name of s.names) {
-        const v = ag.names.find((n) => n.name === name);
-        if (v) v.lastSeen = obs.date;
-        else ag.names.push({ name, firstSeen: obs.date, lastSeen: obs.date });
-      }
       // Rule 6: the display name is the most recent spelling; ties broken alphabetically. The
       // participating list names an agency once it has an agreement; the pending list's spelling
       // only names agencies that have none, so the two lists cannot rename it back and forth.
       const authoritative = kind === "participating" || !this.hasAgreements(id);
+      // Spellings on the authoritative list are current (lastSeen null: "as of the agency's
+      // lastSeen"), so a repeat of the same list changes no variant; a spelling that stops
+      // appearing is closed at the last date it was seen.
+      for (const v of ag.names) {
+        if (authoritative && v.lastSeen === null && !s.names.has(v.name)) v.lastSeen = ag.lastSeen;
+      }
+      for (const name of s.names) {
+        const v = ag.names.find((n) => n.name === name);
+        if (!v) ag.names.push({ name, firstSeen: obs.date, lastSeen: authoritative ? null : obs.date });
+        else if (authoritative) v.lastSeen = null;
+        else if (v.lastSeen !== null) v.lastSeen = obs.date;
+      }
+      ag.lastSeen = obs.date;
       const display = [...s.names].sort()[0] as string;
       const first = s.rows[0] as NormalizedRow;
       if (authoritative && display !== ag.name) {

@@ -35,7 +35,8 @@ export type Tier = "alias" | "exact" | "typo" | "relabel" | "new" | "duplicate" 
 export interface NameVariant {
   name: string;
   firstSeen: string;
-  lastSeen: string;
+  /** Null while the spelling is on the agency's latest list: it was last seen on `Agency.lastSeen`. */
+  lastSeen: string | null;
 }
 
 export interface Agency {

@@ -16,13 +16,16 @@ import type { Store } from "../store/db.js";
 import type { Database } from "../store/schema.js";
 import {
   correctionRows,
+  entityRows,
   eventRow,
   insertMany,
   listingRow,
   refreshSnapshotStatus,
   reviewRows,
+  readLedgerState,
   setMeta,
   writeEntities,
+  writeEntityChanges,
   writeLedgerState,
 } from "../store/write.js";
 import { type ObsEntry, obsId, PARSER_VERSION, type ParsedSnapshot, parseSnapshot, replayOrder } from "./parse.js";
@@ -164,7 +167,7 @@ async function applyParsed(
   );
   const stateRow = await db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
   const rulesRow = await db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst();
-  const stored: LedgerState | null = stateRow ? (JSON.parse(stateRow.state) as LedgerState) : null;
+  const stored: LedgerState | null = stateRow ? readLedgerState(stateRow) : null;
   const fingerprint = rulesFingerprint(new Ledger(opts.config).config, opts.correctionsDir);
 
   const fresh = replayOrder(incoming).filter((e) => !knownObs.has(e.obs.obsId));
@@ -231,6 +234,8 @@ async function applyParsed(
     ledger = Ledger.fromState(stored as LedgerState);
     summary.mode = "incremental";
   }
+  // The rows as stored, taken before the ledger (which owns and mutates `stored`) applies anything.
+  const before = full || !stored ? null : entityRows(stored);
 
   const outcomes: ObservationOutcome[] = replay.map((e, i) => {
     const out = ledger.apply(e.obs);
@@ -350,7 +355,8 @@ async function applyParsed(
       "review",
       outcomes.flatMap((o) => reviewRows(o.reviews)),
     );
-    await writeEntities(trx, ledger.result());
+    if (before) await writeEntityChanges(trx, before, ledger.result());
+    else await writeEntities(trx, ledger.result());
     await writeLedgerState(trx, ledger.toState());
     await setMeta(trx, { rules: fingerprint, schema: "1" });
     summary.events = events.length;

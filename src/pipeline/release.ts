@@ -58,7 +58,8 @@ export async function writeRelease(store: Store, dir: string): Promise<ReleaseMa
   }
   const state = await store.db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
   if (!state) throw new InputError(store.file, "the store holds no ledger yet: ingest lists first");
-  const gz = gzipSync(state.state, { level: 9 });
+  // Recompressed at the highest level: the bundle is committed, and gzip output is deterministic.
+  const gz = gzipSync(gunzipSync(state.state), { level: 9 });
   fs.writeFileSync(path.join(dir, STATE_FILE), gz);
   files.push({ name: STATE_FILE, sha256: sha(gz), rows: null });
   const rules = await store.db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst();
@@ -293,7 +294,10 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
         reason: nul(r.reason),
       })),
     );
-    await trx.insertInto("ledger_state").values({ id: 1, state, updated_at: "release" }).execute();
+    await trx
+      .insertInto("ledger_state")
+      .values({ id: 1, state: gzipSync(state, { level: 1 }), updated_at: "release" })
+      .execute();
     await setMeta(trx, { rules: m.rules, schema: "1", source: "release" });
   });
   return m;

@@ -164,7 +164,7 @@ export interface MetaTable {
 
 export interface LedgerStateTable {
   id: number;
-  state: string; // JSON
+  state: Uint8Array; // gzip of the ledger state JSON
   updated_at: ColumnType<string, string, string>;
 }
 

@@ -1,6 +1,6 @@
 // Writes what an ingest produced. Everything happens inside one transaction opened by the caller,
 // so a failure leaves the store exactly as it was.
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { Transaction } from "kysely";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
@@ -90,20 +90,19 @@ export function reviewRows(items: ReviewItem[]): Database["review"][] {
   }));
 }
 
-/** Replaces the entity tables with the ledger's current entities. */
-export async function writeEntities(
-  trx: Trx,
-  e: { agencies: Agency[]; agreements: Agreement[]; applications: Application[] },
-): Promise<void> {
-  await trx.deleteFrom("agency").execute();
-  await trx.deleteFrom("agreement").execute();
-  await trx.deleteFrom("agreement_period").execute();
-  await trx.deleteFrom("application").execute();
+type Entities = { agencies: Agency[]; agreements: Agreement[]; applications: Application[] };
+
+export interface EntityRows {
+  agency: Database["agency"][];
+  agreement: Database["agreement"][];
+  agreement_period: Database["agreement_period"][];
+  application: Database["application"][];
+}
+
+export function entityRows(e: Entities): EntityRows {
   const stateOf = new Map(e.agencies.map((a) => [a.agencyId, a.state]));
-  await insertMany(
-    trx,
-    "agency",
-    e.agencies.map((a) => ({
+  return {
+    agency: e.agencies.map((a) => ({
       agency_id: a.agencyId,
       state: a.state,
       state_fips: a.stateFips,
@@ -116,11 +115,7 @@ export async function writeEntities(
       names: json(a.names),
       keys: json(a.keys),
     })),
-  );
-  await insertMany(
-    trx,
-    "agreement",
-    e.agreements.map((a) => ({
+    agreement: e.agreements.map((a) => ({
       agreement_id: a.agreementId,
       agency_id: a.agencyId,
       state: stateOf.get(a.agencyId) ?? "",
@@ -137,16 +132,10 @@ export async function writeEntities(
       signed_history: json(a.signedHistory),
       gaps: json(a.gaps),
     })),
-  );
-  await insertMany(
-    trx,
-    "agreement_period",
-    e.agreements.flatMap((a) => a.periods.map((p) => ({ agreement_id: a.agreementId, start: p.start, end: p.end }))),
-  );
-  await insertMany(
-    trx,
-    "application",
-    e.applications.map((a) => ({
+    agreement_period: e.agreements.flatMap((a) =>
+      a.periods.map((p) => ({ agreement_id: a.agreementId, start: p.start, end: p.end })),
+    ),
+    application: e.applications.map((a) => ({
       application_id: a.applicationId,
       agency_id: a.agencyId,
       state: stateOf.get(a.agencyId) ?? "",
@@ -158,15 +147,87 @@ export async function writeEntities(
       signed_on: a.signedOn,
       ended_on: a.endedOn,
     })),
-  );
+  };
 }
 
+/** Replaces the entity tables with the ledger's current entities. */
+export async function writeEntities(trx: Trx, e: Entities): Promise<void> {
+  const rows = entityRows(e);
+  for (const t of ["agency", "agreement", "agreement_period", "application"] as const) {
+    await trx.deleteFrom(t).execute();
+    await insertMany(trx, t, rows[t]);
+  }
+}
+
+// Each new list moves the last-seen date of every agency and agreement on it; that drift is
+// written with one UPDATE per date, and only rows that changed otherwise are rewritten.
+const TABLES = [
+  { table: "agency", key: "agency_id", drift: "last_seen" },
+  { table: "agreement", key: "agreement_id", drift: "last_listed" },
+  { table: "application", key: "application_id", drift: "last_listed" },
+] as const;
+
+const CHUNK = 500;
+
+/**
+ * Writes only what changed between two sets of entities (an incremental ingest). `prev` must be
+ * taken before the ledger applies anything: the ledger mutates the entities it was loaded with.
+ */
+export async function writeEntityChanges(trx: Trx, prev: EntityRows, after: Entities): Promise<number> {
+  const next = entityRows(after);
+  let written = 0;
+  for (const { table, key, drift } of TABLES) {
+    const old = new Map((prev[table] as unknown as Record<string, unknown>[]).map((r) => [r[key] as string, r]));
+    const replace: Record<string, unknown>[] = [];
+    const moved = new Map<string, string[]>();
+    for (const r of next[table] as unknown as Record<string, unknown>[]) {
+      const id = r[key] as string;
+      const p = old.get(id);
+      old.delete(id);
+      if (!p || json({ ...p, [drift]: null }) !== json({ ...r, [drift]: null })) replace.push(r);
+      else if (p[drift] !== r[drift]) moved.set(r[drift] as string, [...(moved.get(r[drift] as string) ?? []), id]);
+    }
+    const gone = [...old.keys(), ...replace.map((r) => r[key] as string)];
+    for (let i = 0; i < gone.length; i += CHUNK) {
+      // biome-ignore lint/suspicious/noExplicitAny: table and key are a matched pair from TABLES
+      await (trx.deleteFrom(table) as any).where(key, "in", gone.slice(i, i + CHUNK)).execute();
+    }
+    await insertMany(trx, table, replace as never);
+    for (const [date, ids] of moved) {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        // biome-ignore lint/suspicious/noExplicitAny: as above
+        await (trx.updateTable(table) as any).set({ [drift]: date }).where(key, "in", ids.slice(i, i + CHUNK)).execute();
+      }
+    }
+    written += replace.length + old.size;
+  }
+  // Periods change only when an agreement starts or ends one.
+  const periodsOf = (rows: Database["agreement_period"][]) => {
+    const m = new Map<string, string>();
+    for (const p of rows) m.set(p.agreement_id, `${m.get(p.agreement_id) ?? ""}|${p.start}:${p.end}`);
+    return m;
+  };
+  const [pb, pa] = [periodsOf(prev.agreement_period), periodsOf(next.agreement_period)];
+  const changed = [...new Set([...pb.keys(), ...pa.keys()])].filter((id) => pb.get(id) !== pa.get(id));
+  for (let i = 0; i < changed.length; i += CHUNK) {
+    await trx.deleteFrom("agreement_period").where("agreement_id", "in", changed.slice(i, i + CHUNK)).execute();
+  }
+  const ids = new Set(changed);
+  await insertMany(trx, "agreement_period", next.agreement_period.filter((p) => ids.has(p.agreement_id)));
+  return written + changed.length;
+}
+
+// The state is ~2 MB of JSON; compressed it is a tenth of that to write and to commit.
 export async function writeLedgerState(trx: Trx, state: LedgerState): Promise<void> {
   await trx.deleteFrom("ledger_state").execute();
   await trx
     .insertInto("ledger_state")
-    .values({ id: 1, state: json(state), updated_at: state.lastOrder })
+    .values({ id: 1, state: gzipSync(json(state), { level: 1 }), updated_at: state.lastOrder })
     .execute();
+}
+
+export function readLedgerState(row: { state: Uint8Array }): LedgerState {
+  return JSON.parse(gunzipSync(row.state).toString("utf8")) as LedgerState;
 }
 
 export async function setMeta(trx: Trx, values: Record<string, string>): Promise<void> {

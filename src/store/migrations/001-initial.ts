@@ -195,7 +195,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("ledger_state")
     .addColumn("id", "integer", (c) => c.primaryKey())
-    .addColumn("state", "text", (c) => c.notNull())
+    .addColumn("state", binaryType(db), (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .execute();
 }
