@@ -46,7 +46,12 @@ export interface Progress {
   stop(): void;
 }
 
-const PHASES: Record<string, string> = { read: "reading files ", parse: "parsing lists ", replay: "replaying     " };
+const PHASES: Record<string, string> = {
+  read: "reading files ",
+  parse: "parsing lists ",
+  replay: "replaying     ",
+  write: "writing ledger",
+};
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, --json). */
 export function progress(enabled: boolean): Progress {

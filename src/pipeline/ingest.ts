@@ -20,9 +20,10 @@ import {
   eventRow,
   insertMany,
   listingRow,
+  REPLAY_TABLES,
+  readLedgerState,
   refreshSnapshotStatus,
   reviewRows,
-  readLedgerState,
   setMeta,
   writeEntities,
   writeEntityChanges,
@@ -244,20 +245,11 @@ async function applyParsed(
   });
   const entryOf = new Map(replay.map((e) => [e.obs.obsId, e]));
 
+  const WRITE_STEPS = 6;
+  const wrote = (n: number) => opts.progress?.("write", n, WRITE_STEPS);
+  wrote(0);
   await db.transaction().execute(async (trx) => {
-    if (full) {
-      for (const t of [
-        "listing",
-        "correction",
-        "event",
-        "review",
-        "observation",
-        "snapshot_rows",
-        "snapshot",
-      ] as const) {
-        await trx.deleteFrom(t).execute();
-      }
-    }
+    if (full) for (const t of REPLAY_TABLES) await trx.deleteFrom(t).execute();
     const snapshots = new Map<string, ParsedSnapshot>();
     for (const e of replay) snapshots.set(e.parsed.file.sha256, e.parsed);
     for (const p of newSnaps) snapshots.set(p.file.sha256, p);
@@ -331,6 +323,7 @@ async function applyParsed(
       }),
     );
     await refreshSnapshotStatus(trx, [...new Set(outcomes.map((o) => o.snapshotId))]);
+    wrote(1);
 
     // Listings and corrections, once per snapshot, at its first application (or quarantine).
     const listingRows: Database["listing"][] = [];
@@ -347,7 +340,9 @@ async function applyParsed(
       corrRows.push(...correctionRows(out.snapshotId, p.rows));
     }
     await insertMany(trx, "listing", listingRows);
+    wrote(2);
     await insertMany(trx, "correction", corrRows);
+    wrote(3);
     const events = outcomes.flatMap((o) => o.events);
     await insertMany(trx, "event", events.map(eventRow));
     await insertMany(
@@ -355,12 +350,15 @@ async function applyParsed(
       "review",
       outcomes.flatMap((o) => reviewRows(o.reviews)),
     );
+    wrote(4);
     if (before) await writeEntityChanges(trx, before, ledger.result());
     else await writeEntities(trx, ledger.result());
     await writeLedgerState(trx, ledger.toState());
+    wrote(5);
     await setMeta(trx, { rules: fingerprint, schema: "1" });
     summary.events = events.length;
   });
+  wrote(WRITE_STEPS);
 
   summary.applied = outcomes.filter((o) => o.status === "applied").length;
   summary.quarantined = outcomes

@@ -10,9 +10,10 @@ import { parse } from "csv-parse/sync";
 import { type DatasetName, dataset } from "../analysis/datasets.js";
 import { InputError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
+import type { LedgerState } from "../ledger/ledger.js";
 import type { Store } from "../store/db.js";
 import type { Database } from "../store/schema.js";
-import { insertMany, setMeta } from "../store/write.js";
+import { ENTITY_TABLES, entityRows, insertMany, REPLAY_TABLES, setMeta } from "../store/write.js";
 
 export const DEFAULT_RELEASE_DIR = new URL("../../data/release/", import.meta.url);
 
@@ -141,158 +142,50 @@ function readCsv(dir: string, name: string): Record<string, string>[] {
   return parse(fs.readFileSync(path.join(dir, name), "utf8"), { columns: true, skip_empty_lines: true });
 }
 
-const nul = (s: string | undefined) => (s === undefined || s === "" ? null : s);
+/** A CSV row as a table row: numbers where the table has them, "" as null in nullable columns. */
+function typed<T>(r: Record<string, string>, nullable: string[], numbers: string[] = []): T {
+  return Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [
+      k,
+      numbers.includes(k) ? Number(v) : v === "" && nullable.includes(k) ? null : v,
+    ]),
+  ) as T;
+}
 
 /** Loads a bundle into an empty store, in one transaction. */
 export async function loadRelease(store: Store, dir: string): Promise<ReleaseManifest> {
   const m = readManifest(dir);
-  const state = gunzipSync(fs.readFileSync(path.join(dir, STATE_FILE))).toString("utf8");
-  const parsed = JSON.parse(state) as { agencies: { agencyId: string; names: unknown; keys: unknown }[] };
-  const agencyJson = new Map(parsed.agencies.map((a) => [a.agencyId, a]));
-  const agreementsExtra = new Map(
-    (JSON.parse(state).agreements as { agreementId: string; signedHistory: unknown; gaps: unknown }[]).map((a) => [
-      a.agreementId,
-      a,
-    ]),
-  );
+  const state = gunzipSync(fs.readFileSync(path.join(dir, STATE_FILE)));
+  // The entities come from the replay's state, exactly as an ingest writes them; the CSVs are
+  // their human-readable twins.
+  const entities = entityRows(JSON.parse(state.toString("utf8")) as LedgerState);
   await store.db.transaction().execute(async (trx) => {
-    for (const t of [
-      "listing",
-      "correction",
+    for (const t of [...REPLAY_TABLES, ...ENTITY_TABLES, "ledger_state"] as const) await trx.deleteFrom(t).execute();
+    for (const t of ENTITY_TABLES) await insertMany(trx, t, entities[t]);
+    await insertMany(
+      trx,
       "event",
-      "review",
-      "observation",
-      "snapshot_rows",
+      readCsv(dir, "events.csv").map(({ list, detail, ...r }) => ({
+        ...typed<Database["event"]>(r, ["agency_id", "agreement_id", "application_id"], ["seq"]),
+        detail: JSON.stringify({ list: list || null, ...JSON.parse(detail || "{}") }),
+      })),
+    );
+    await insertMany(
+      trx,
       "snapshot",
-      "agency",
-      "agreement",
-      "agreement_period",
-      "application",
-      "ledger_state",
-    ] as const) {
-      await trx.deleteFrom(t).execute();
-    }
-    await insertMany(
-      trx,
-      "agency",
-      readCsv(dir, "agencies.csv").map((r) => ({
-        agency_id: r.agency_id as string,
-        state: r.state as string,
-        state_fips: r.state_fips as string,
-        name: r.name as string,
-        jurisdiction: nul(r.jurisdiction),
-        type: r.agency_type as string,
-        county: nul(r.county),
-        first_seen: r.first_seen as string,
-        last_seen: r.last_seen as string,
-        names: JSON.stringify(agencyJson.get(r.agency_id as string)?.names ?? []),
-        keys: JSON.stringify(agencyJson.get(r.agency_id as string)?.keys ?? []),
+      readCsv(dir, "snapshots.csv").map((r) => ({
+        ...typed<Database["snapshot"]>(r, ["status_reason"], ["bytes", "row_count", "kind_mismatch"]),
+        location: "release",
+        sheet_names: "[]",
+        reader_notes: "[]",
       })),
     );
-    await insertMany(
-      trx,
-      "agreement",
-      readCsv(dir, "agreements.csv").map((r) => ({
-        agreement_id: r.agreement_id as string,
-        agency_id: r.agency_id as string,
-        state: r.state as string,
-        model: r.model as string,
-        signed_on: nul(r.signed_on),
-        first_listed: r.first_listed as string,
-        last_listed: r.last_listed as string,
-        status: r.status as string,
-        ended_on: nul(r.ended_on),
-        moa_url: nul(r.moa_url),
-        addendum_url: nul(r.addendum_url),
-        predecessor_id: nul(r.predecessor_id),
-        successor_id: nul(r.successor_id),
-        signed_history: JSON.stringify(agreementsExtra.get(r.agreement_id as string)?.signedHistory ?? []),
-        gaps: JSON.stringify(agreementsExtra.get(r.agreement_id as string)?.gaps ?? []),
-      })),
-    );
-    await insertMany(
-      trx,
-      "agreement_period",
-      readCsv(dir, "periods.csv").map((r) => ({
-        agreement_id: r.agreement_id as string,
-        start: r.start as string,
-        end: nul(r.end),
-      })),
-    );
-    await insertMany(
-      trx,
-      "application",
-      readCsv(dir, "applications.csv").map((r) => ({
-        application_id: r.application_id as string,
-        agency_id: r.agency_id as string,
-        state: r.state as string,
-        model: r.model as string,
-        first_listed: r.first_listed as string,
-        last_listed: r.last_listed as string,
-        status: r.status as string,
-        agreement_id: nul(r.agreement_id),
-        signed_on: nul(r.signed_on),
-        ended_on: nul(r.ended_on),
-      })),
-    );
-    await insertMany(
-      trx,
-      "event",
-      readCsv(dir, "events.csv").map((r) => ({
-        seq: Number(r.seq),
-        type: r.type as string,
-        date: r.date as string,
-        obs_id: r.obs_id as string,
-        snapshot_id: r.snapshot_id as string,
-        agency_id: nul(r.agency_id),
-        agreement_id: nul(r.agreement_id),
-        application_id: nul(r.application_id),
-        detail: JSON.stringify({ list: nul(r.list), ...JSON.parse(r.detail || "{}") }),
-      })),
-    );
-    const snaps: Database["snapshot"][] = readCsv(dir, "snapshots.csv").map((r) => ({
-      snapshot_id: r.snapshot_id as string,
-      kind: r.kind as string,
-      file_name: r.file_name as string,
-      original_filename: r.original_filename as string,
-      location: "release",
-      bytes: Number(r.bytes),
-      row_count: Number(r.row_count),
-      sheet_name: r.sheet_name as string,
-      header: r.header as string,
-      sheet_names: "[]",
-      reader_notes: "[]",
-      cells_sha256: r.cells_sha256 as string,
-      parser_version: r.parser_version as string,
-      published_at: r.published_at as string,
-      published_basis: r.published_basis as string,
-      first_seen: r.first_seen as string,
-      last_seen: r.last_seen as string,
-      status: r.status as string,
-      status_reason: nul(r.status_reason),
-      kind_mismatch: Number(r.kind_mismatch),
-    }));
-    await insertMany(trx, "snapshot", snaps);
     await insertMany(
       trx,
       "observation",
-      readCsv(dir, "observations.csv").map((r) => ({
-        obs_id: r.obs_id as string,
-        snapshot_id: r.snapshot_id as string,
-        kind: r.kind as string,
-        date: r.date as string,
-        stated_date: nul(r.stated_date),
-        date_rule: nul(r.date_rule),
-        slot: r.slot as string,
-        order_key: r.order_key as string,
-        basis: r.basis as string,
-        basis_detail: r.basis_detail as string,
-        original_filename: r.original_filename as string,
-        filename_kind: nul(r.filename_kind),
-        provenance: r.provenance || "[]",
-        status: r.status as string,
-        reason: nul(r.reason),
-      })),
+      readCsv(dir, "observations.csv").map((r) =>
+        typed<Database["observation"]>(r, ["stated_date", "date_rule", "filename_kind", "reason"]),
+      ),
     );
     await trx
       .insertInto("ledger_state")

@@ -90,6 +90,18 @@ export function reviewRows(items: ReviewItem[]): Database["review"][] {
   }));
 }
 
+/** Tables a full replay rewrites from scratch (the entities are written by `writeEntities`). */
+export const REPLAY_TABLES = [
+  "listing",
+  "correction",
+  "event",
+  "review",
+  "observation",
+  "snapshot_rows",
+  "snapshot",
+] as const;
+export const ENTITY_TABLES = ["agency", "agreement", "agreement_period", "application"] as const;
+
 type Entities = { agencies: Agency[]; agreements: Agreement[]; applications: Application[] };
 
 export interface EntityRows {
@@ -153,7 +165,7 @@ export function entityRows(e: Entities): EntityRows {
 /** Replaces the entity tables with the ledger's current entities. */
 export async function writeEntities(trx: Trx, e: Entities): Promise<void> {
   const rows = entityRows(e);
-  for (const t of ["agency", "agreement", "agreement_period", "application"] as const) {
+  for (const t of ENTITY_TABLES) {
     await trx.deleteFrom(t).execute();
     await insertMany(trx, t, rows[t]);
   }
@@ -196,7 +208,10 @@ export async function writeEntityChanges(trx: Trx, prev: EntityRows, after: Enti
     for (const [date, ids] of moved) {
       for (let i = 0; i < ids.length; i += CHUNK) {
         // biome-ignore lint/suspicious/noExplicitAny: as above
-        await (trx.updateTable(table) as any).set({ [drift]: date }).where(key, "in", ids.slice(i, i + CHUNK)).execute();
+        await (trx.updateTable(table) as any)
+          .set({ [drift]: date })
+          .where(key, "in", ids.slice(i, i + CHUNK))
+          .execute();
       }
     }
     written += replace.length + old.size;
@@ -210,10 +225,17 @@ export async function writeEntityChanges(trx: Trx, prev: EntityRows, after: Enti
   const [pb, pa] = [periodsOf(prev.agreement_period), periodsOf(next.agreement_period)];
   const changed = [...new Set([...pb.keys(), ...pa.keys()])].filter((id) => pb.get(id) !== pa.get(id));
   for (let i = 0; i < changed.length; i += CHUNK) {
-    await trx.deleteFrom("agreement_period").where("agreement_id", "in", changed.slice(i, i + CHUNK)).execute();
+    await trx
+      .deleteFrom("agreement_period")
+      .where("agreement_id", "in", changed.slice(i, i + CHUNK))
+      .execute();
   }
   const ids = new Set(changed);
-  await insertMany(trx, "agreement_period", next.agreement_period.filter((p) => ids.has(p.agreement_id)));
+  await insertMany(
+    trx,
+    "agreement_period",
+    next.agreement_period.filter((p) => ids.has(p.agreement_id)),
+  );
   return written + changed.length;
 }
 
