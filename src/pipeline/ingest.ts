@@ -248,7 +248,7 @@ async function applyParsed(
   const WRITE_STEPS = 6;
   const wrote = (n: number) => opts.progress?.("write", n, WRITE_STEPS);
   wrote(0);
-  await db.transaction().execute(async (trx) => {
+  await store.transaction(async (trx) => {
     if (full) for (const t of REPLAY_TABLES) await trx.deleteFrom(t).execute();
     const snapshots = new Map<string, ParsedSnapshot>();
     for (const e of replay) snapshots.set(e.parsed.file.sha256, e.parsed);

@@ -159,7 +159,7 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
   // The entities come from the replay's state, exactly as an ingest writes them; the CSVs are
   // their human-readable twins.
   const entities = entityRows(JSON.parse(state.toString("utf8")) as LedgerState);
-  await store.db.transaction().execute(async (trx) => {
+  await store.transaction(async (trx) => {
     for (const t of [...REPLAY_TABLES, ...ENTITY_TABLES, "ledger_state"] as const) await trx.deleteFrom(t).execute();
     for (const t of ENTITY_TABLES) await insertMany(trx, t, entities[t]);
     await insertMany(

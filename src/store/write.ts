@@ -1,22 +1,39 @@
 // Writes what an ingest produced. Everything happens inside one transaction opened by the caller,
 // so a failure leaves the store exactly as it was.
 import { gunzipSync, gzipSync } from "node:zlib";
+import type Sqlite from "better-sqlite3";
 import type { Transaction } from "kysely";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
 import type { NormalizedRow } from "../normalize/row.js";
+import { RAW_SQLITE } from "./db.js";
 import type { Database } from "./schema.js";
 
 type Trx = Transaction<Database>;
 
-/** Rows per INSERT: well under SQLite's 32766 bound variables for our widest table. */
+/** Rows per INSERT when no prepared statement can be reused: under SQLite's 32766 variables. */
 const BATCH = 400;
+
+const statements = new WeakMap<Sqlite.Database, Map<string, Sqlite.Statement>>();
 
 export async function insertMany<T extends keyof Database>(
   trx: Trx,
   table: T,
   rows: readonly Database[T][],
 ): Promise<void> {
+  if (rows.length === 0) return;
+  const raw = RAW_SQLITE.get(trx);
+  if (raw) {
+    // Columns come from our own row types, never from input; values are bound parameters.
+    const columns = Object.keys(rows[0] as object);
+    const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`;
+    let cache = statements.get(raw);
+    if (!cache) statements.set(raw, (cache = new Map()));
+    let stmt = cache.get(sql);
+    if (!stmt) cache.set(sql, (stmt = raw.prepare(sql)));
+    for (const r of rows) stmt.run(columns.map((c) => (r as unknown as Record<string, unknown>)[c] ?? null));
+    return;
+  }
   for (let i = 0; i < rows.length; i += BATCH) {
     // The row type is checked at the call (`Database[T]`); Kysely cannot relate it to a generic T.
     await trx
