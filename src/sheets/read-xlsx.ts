@@ -1,9 +1,13 @@
-// Reads an xlsx workbook into a Sheet. SheetJS (the @e965/xlsx republish) is wrapped here so it can
-// be swapped; dates stay as serial numbers (cellDates:false) and are converted in UTC by normalize/.
+// Reads an xlsx workbook into a Sheet: the fast reader for ordinary workbooks, SheetJS (wrapped here so
+// it can be swapped) for the rest and as the reference. Dates stay serials; normalize/ converts them in UTC.
 import * as XLSX from "@e965/xlsx";
 import { InputError } from "../errors.js";
-import { buildSheet, findHeaderRow, type Grid } from "./grid.js";
+import type { Grid } from "./grid.js";
 import type { CellValue, RawCell, Sheet } from "./types.js";
+import { ERROR_TEXT, listSheet } from "./xlsx-common.js";
+import { readXlsxFast } from "./xlsx-fast.js";
+
+export { readXlsxFast };
 
 const READ_OPTS: XLSX.ParsingOptions = {
   type: "buffer",
@@ -13,18 +17,6 @@ const READ_OPTS: XLSX.ParsingOptions = {
   cellHTML: false,
   cellText: false,
   cellFormula: false,
-};
-
-// Excel error cells carry a code, not text; `#N/A` is common in ICE's COUNTY column.
-const ERROR_TEXT: Record<number, string> = {
-  0: "#NULL!",
-  7: "#DIV/0!",
-  15: "#VALUE!",
-  23: "#REF!",
-  29: "#NAME?",
-  36: "#NUM!",
-  42: "#N/A",
-  43: "#GETTING_DATA",
 };
 
 function toRawCell(c: XLSX.CellObject | undefined): RawCell | undefined {
@@ -42,6 +34,11 @@ function toRawCell(c: XLSX.CellObject | undefined): RawCell | undefined {
 }
 
 export function readXlsx(bytes: Uint8Array, file: string): Sheet {
+  return readXlsxFast(bytes, file) ?? readXlsxSheetJs(bytes, file);
+}
+
+/** The reference reader: SheetJS, for every workbook the fast path declines, and for the tests. */
+export function readXlsxSheetJs(bytes: Uint8Array, file: string): Sheet {
   let wb: XLSX.WorkBook;
   try {
     wb = XLSX.read(bytes, READ_OPTS);
@@ -50,24 +47,18 @@ export function readXlsx(bytes: Uint8Array, file: string): Sheet {
   }
   const names = wb.SheetNames;
   if (names.length === 0) throw new InputError(file, "workbook has no sheets");
-  // The list is the first sheet with a recognisable header; later sheets (a per-model summary on
-  // 2026-03-02) are noted, and kept in the raw bytes.
-  for (const name of names) {
-    const ws = wb.Sheets[name];
-    const data = (ws?.["!data"] ?? []) as (XLSX.CellObject | undefined)[][];
-    const grid: Grid = [];
-    for (let r = 0; r < data.length; r++) {
-      const row = data[r];
-      grid.push(row ? Array.from(row, toRawCell) : []);
-    }
-    if (findHeaderRow(grid) < 0) continue;
-    const sheet = buildSheet(grid, { file, format: "xlsx", sheetName: name, sheetNames: names });
-    const others = names.filter((n) => n !== name);
-    if (others.length)
-      sheet.notes.push({ rule: "extra_sheets_ignored", detail: `also holds sheet(s) ${others.join(", ")}` });
-    return sheet;
-  }
-  // No sheet had a header: report against the first one.
-  const first = names[0] as string;
-  return buildSheet([], { file, format: "xlsx", sheetName: first, sheetNames: names });
+  return listSheet(
+    names,
+    (i) => {
+      const ws = wb.Sheets[names[i] as string];
+      const data = (ws?.["!data"] ?? []) as (XLSX.CellObject | undefined)[][];
+      const grid: Grid = [];
+      for (let r = 0; r < data.length; r++) {
+        const row = data[r];
+        grid.push(row ? Array.from(row, toRawCell) : []);
+      }
+      return grid;
+    },
+    file,
+  );
 }

@@ -27,10 +27,10 @@ export async function insertMany<T extends keyof Database>(
     // Columns come from our own row types, never from input; values are bound parameters.
     const columns = Object.keys(rows[0] as object);
     const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`;
-    let cache = statements.get(raw);
-    if (!cache) statements.set(raw, (cache = new Map()));
-    let stmt = cache.get(sql);
-    if (!stmt) cache.set(sql, (stmt = raw.prepare(sql)));
+    const cache = statements.get(raw) ?? new Map<string, Sqlite.Statement>();
+    statements.set(raw, cache);
+    const stmt = cache.get(sql) ?? raw.prepare(sql);
+    cache.set(sql, stmt);
     for (const r of rows) stmt.run(columns.map((c) => (r as unknown as Record<string, unknown>)[c] ?? null));
     return;
   }
