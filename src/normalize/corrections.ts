@@ -35,12 +35,23 @@ export interface Fix<T> {
 export interface Corrections {
   /** stateKey(raw) → USPS */
   states: Map<string, Fix<string>>;
-  /** `USPS|text key` → county name ("" = no county) */
-  counties: Map<string, Fix<string>>;
-  /** `USPS|text key` → canonical agency name */
-  agencies: Map<string, Fix<string>>;
-  /** `USPS|agency key|MODEL|raw` → ISO date */
-  signedDates: Map<string, Fix<string>>;
+  /** USPS → text key of the COUNTY cell → county name ("" = no county) */
+  counties: Map<string, Map<string, Fix<string>>>;
+  /** USPS → text key of the agency name → canonical agency name */
+  agencies: Map<string, Map<string, Fix<string>>>;
+  /** USPS → `agency key|MODEL|raw SIGNED` → ISO date */
+  signedDates: Map<string, Map<string, Fix<string>>>;
+}
+
+// Grouped by state first: most rows are in a state without fixes, and then no key is computed.
+function byState<T extends { state: string }>(rows: T[], key: (r: T) => string, value: (r: T) => Fix<string>) {
+  const out = new Map<string, Map<string, Fix<string>>>();
+  for (const r of rows) {
+    const m = out.get(r.state) ?? new Map<string, Fix<string>>();
+    m.set(key(r), value(r));
+    out.set(r.state, m);
+  }
+  return out;
 }
 
 /** Case- and space-insensitive key for a published value. */
@@ -80,17 +91,20 @@ export function loadCorrections(dir: URL | string = DEFAULT_CORRECTIONS_DIR): Co
   if (hit) return hit;
   const c: Corrections = {
     states: new Map(load(dir, "states").map((r) => [stateKey(r.raw), { value: r.usps, evidence: r.evidence }])),
-    counties: new Map(
-      load(dir, "counties").map((r) => [`${r.state}|${textKey(r.raw)}`, { value: r.county, evidence: r.evidence }]),
+    counties: byState(
+      load(dir, "counties"),
+      (r) => textKey(r.raw),
+      (r) => ({ value: r.county, evidence: r.evidence }),
     ),
-    agencies: new Map(
-      load(dir, "agencies").map((r) => [`${r.state}|${textKey(r.raw)}`, { value: r.name, evidence: r.evidence }]),
+    agencies: byState(
+      load(dir, "agencies"),
+      (r) => textKey(r.raw),
+      (r) => ({ value: r.name, evidence: r.evidence }),
     ),
-    signedDates: new Map(
-      load(dir, "signed-dates").map((r) => [
-        `${r.state}|${textKey(r.agency)}|${r.model}|${textKey(r.raw)}`,
-        { value: r.date, evidence: r.evidence },
-      ]),
+    signedDates: byState(
+      load(dir, "signed-dates"),
+      (r) => `${textKey(r.agency)}|${r.model}|${textKey(r.raw)}`,
+      (r) => ({ value: r.date, evidence: r.evidence }),
     ),
   };
   cache.set(k, c);

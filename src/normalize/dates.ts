@@ -23,8 +23,16 @@ const DAY_MS = 86_400_000;
 const MIN_YEAR = 1996; // IIRIRA created 287(g) in 1996; the first MOA was signed in 2002.
 const MAX_YEAR = 2099;
 
+const SERIAL_CACHE = new Map<number, string>();
+
 export function excelSerialToIso(serial: number): string {
-  return new Date(EXCEL_EPOCH_MS + Math.round(serial) * DAY_MS).toISOString().slice(0, 10);
+  const day = Math.round(serial);
+  let iso = SERIAL_CACHE.get(day);
+  if (iso === undefined) {
+    iso = new Date(EXCEL_EPOCH_MS + day * DAY_MS).toISOString().slice(0, 10);
+    if (SERIAL_CACHE.size < 100_000) SERIAL_CACHE.set(day, iso);
+  }
+  return iso;
 }
 
 export function isoFromParts(y: number, m: number, d: number): string | null {

@@ -103,7 +103,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     let agency = cleanText(str(get(cells, "agency")));
     if (!agency) problems.push("LAW ENFORCEMENT AGENCY is blank");
     if (usps && agency) {
-      const alias = fixes.agencies.get(`${usps}|${textKey(agency)}`);
+      const alias = fixes.agencies.get(usps)?.get(textKey(agency));
       if (alias) {
         corrections.push({
           field: "agency",
@@ -134,7 +134,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     // County
     const countyText = cleanText(str(get(cells, "county")));
     let { county, corrected } = cleanCounty(countyText);
-    const countyFix = usps && countyText ? fixes.counties.get(`${usps}|${textKey(countyText)}`) : undefined;
+    const countyFix = usps && countyText ? fixes.counties.get(usps)?.get(textKey(countyText)) : undefined;
     if (countyFix) {
       county = countyFix.value || null;
       corrections.push({
@@ -158,7 +158,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
       corrections.push({ field: "signed", rule: "signed_unparsed", before: signedText, after: null });
     }
     if (usps && model && signedText) {
-      const fix = fixes.signedDates.get(`${usps}|${textKey(agency)}|${model.model}|${textKey(signedText)}`);
+      const fix = fixes.signedDates.get(usps)?.get(`${textKey(agency)}|${model.model}|${textKey(signedText)}`);
       if (fix) {
         corrections.push({
           field: "signed",

@@ -30,7 +30,6 @@ import {
   writeLedgerState,
 } from "../store/write.js";
 import { type ObsEntry, obsId, PARSER_VERSION, type ParsedSnapshot, parseSnapshot, replayOrder } from "./parse.js";
-import { parseMany } from "./parse-pool.js";
 
 export interface IngestOptions {
   publishedAt?: string;
@@ -105,9 +104,10 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions 
   // Only files that bring an observation the store lacks need reading; the rest are known bytes.
   const known = new Set((await store.db.selectFrom("observation").select("obs_id").execute()).map((r) => r.obs_id));
   const wanted = files.filter((f) => f.observations.some((o) => !known.has(obsId(o, f.sha256))));
-  const parsed = await parseMany(wanted, fixes, {
-    correctionsDir: opts.correctionsDir,
-    progress: (d, t) => opts.progress?.("parse", d, t),
+  const parsed = wanted.map((f, i) => {
+    const p = parseSnapshot(f, fixes);
+    opts.progress?.("parse", i + 1, wanted.length);
+    return p;
   });
   const summary = await applyParsed(store, parsed, skipped, opts, fixes);
   summary.files = files.length;

@@ -24,37 +24,38 @@ export interface ParsedSnapshot {
   newestSigned: string | null;
 }
 
-export function cellsSha256(sheet: Sheet): string {
-  const h = createHash("sha256");
-  h.update(JSON.stringify(sheet.columns.map((c) => c.key)));
-  for (const r of sheet.rows) h.update(JSON.stringify(r.cells.map((c) => [c.v, c.link ?? null])));
-  return h.digest("hex");
-}
-
 /** SafeLinks wrappers carry a staff e-mail address in `data`: it is never copied out of the raw bytes. */
 export function redactLink(link: string): string {
   return /safelinks\.protection\.outlook\.com/i.test(link) ? link.replace(/([?&]data=)[^&]*/i, "$1(redacted)") : link;
 }
 
 /**
- * The raw cells of a sheet's rows as gzip JSON: `[[row, [cell, …]], …]` with one cell per column
- * of `sheet.columns`; a cell is its bare value, or `{v, z, link}` when it has a format or a link.
+ * The raw cells of a sheet's rows, packed for provenance as gzip JSON `{"rows": [row numbers],
+ * "cells": [[cell, …], …]}` with one cell per column of `sheet.columns`; a cell is its bare value,
+ * or `{v, z, link}` when it has a format or a link. The same cells JSON, with the column keys,
+ * gives `cellsSha256`: two files with different bytes but the same cells share it.
  */
-export function packRawRows(sheet: Sheet): Uint8Array {
-  const data = sheet.rows.map((r) => [
-    r.row,
-    r.cells.map((c) =>
-      c.z === undefined && c.link === undefined
-        ? c.v
-        : {
-            v: c.v,
-            ...(c.z !== undefined ? { z: c.z } : {}),
-            ...(c.link !== undefined ? { link: redactLink(c.link) } : {}),
-          },
+export function packRawRows(sheet: Sheet): { gz: Uint8Array; cellsSha256: string } {
+  const columns = JSON.stringify(sheet.columns.map((c) => c.key));
+  const cells = JSON.stringify(
+    sheet.rows.map((r) =>
+      r.cells.map((c) =>
+        c.z === undefined && c.link === undefined
+          ? c.v
+          : {
+              v: c.v,
+              ...(c.z !== undefined ? { z: c.z } : {}),
+              ...(c.link !== undefined ? { link: redactLink(c.link) } : {}),
+            },
+      ),
     ),
-  ]);
-  // Level 1: a full replay packs ~90 MB of raw rows; faster levels save seconds for a few MB.
-  return gzipSync(JSON.stringify(data), { level: 1 });
+  );
+  const rows = JSON.stringify(sheet.rows.map((r) => r.row));
+  return {
+    // Level 1: a full replay packs ~90 MB of raw rows; faster levels save seconds for a few MB.
+    gz: gzipSync(`{"rows":${rows},"cells":${cells}}`, { level: 1 }),
+    cellsSha256: createHash("sha256").update(columns).update(cells).digest("hex"),
+  };
 }
 
 export function parseSnapshot(file: SourceFile, fixes: Corrections): ParsedSnapshot {
@@ -63,7 +64,8 @@ export function parseSnapshot(file: SourceFile, fixes: Corrections): ParsedSnaps
   let newestSigned: string | null = null;
   for (const r of rows) if (r.signedOn && (!newestSigned || r.signedOn > newestSigned)) newestSigned = r.signedOn;
   const { rows: _raw, ...meta } = sheet;
-  return { file, sheet: meta, rows, rawRowsGz: packRawRows(sheet), cellsSha256: cellsSha256(sheet), newestSigned };
+  const packed = packRawRows(sheet);
+  return { file, sheet: meta, rows, rawRowsGz: packed.gz, cellsSha256: packed.cellsSha256, newestSigned };
 }
 
 export function obsId(o: Observation, sha: string): string {

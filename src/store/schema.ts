@@ -51,7 +51,7 @@ export interface ObservationTable {
 export interface SnapshotRowsTable {
   snapshot_id: string;
   columns: string; // JSON: the column keys, in order
-  rows_gz: Uint8Array; // gzip of JSON [[row, [cell…]], …]; cell = value or {v, z, link}
+  rows_gz: Uint8Array; // gzip of JSON {rows: [row numbers], cells: [[cell…]…]}; cell = value or {v, z, link}
 }
 
 export interface ListingTable {

@@ -306,5 +306,6 @@ export async function refreshSnapshotStatus(trx: Trx, snapshotIds: string[]): Pr
 }
 
 export function readSnapshotRows(row: Database["snapshot_rows"]): { columns: string[]; rows: [number, unknown[]][] } {
-  return { columns: JSON.parse(row.columns), rows: JSON.parse(gunzipSync(row.rows_gz).toString("utf8")) };
+  const packed = JSON.parse(gunzipSync(row.rows_gz).toString("utf8")) as { rows: number[]; cells: unknown[][] };
+  return { columns: JSON.parse(row.columns), rows: packed.rows.map((n, i) => [n, packed.cells[i] ?? []]) };
 }
