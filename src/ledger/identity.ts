@@ -5,6 +5,7 @@
 import { distance } from "fastest-levenshtein";
 import { digitsOf } from "../normalize/agency-key.js";
 import type { NormalizedRow } from "../normalize/row.js";
+import { addTo } from "../util/multimap.js";
 import type { LedgerConfig, Tier } from "./types.js";
 
 /** A row group: all rows of one list that share a state and agency key. */
@@ -125,7 +126,7 @@ export function matchRelabels(
   const taken = new Set<string>();
   // Count how many groups want each agency, so a contested agency is paired by name similarity.
   const demand = new Map<string, RowGroup[]>();
-  for (const [g, cs] of candidates) for (const c of cs) demand.set(c.agencyId, [...(demand.get(c.agencyId) ?? []), g]);
+  for (const [g, cs] of candidates) for (const c of cs) addTo(demand, c.agencyId, g);
   for (const [g, cs] of candidates) {
     const free = cs.filter((c) => !taken.has(c.agencyId));
     if (free.length === 0) continue;

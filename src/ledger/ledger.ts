@@ -6,6 +6,7 @@ import { classifyAgency } from "../normalize/agency-type.js";
 import type { Model } from "../normalize/model.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
+import { addTo } from "../util/multimap.js";
 import {
   matchRelabels,
   matchTypo,
@@ -648,7 +649,7 @@ export class Ledger {
   private addAgreement(a: Agreement): void {
     this.agreements.set(a.agreementId, a);
     const k = `${a.agencyId}|${a.model}`;
-    this.agreementsByAM.set(k, [...(this.agreementsByAM.get(k) ?? []), a.agreementId]);
+    addTo(this.agreementsByAM, k, a.agreementId);
   }
 
   private newAgreement(agencyId: string, model: Model, r: NormalizedRow, link: { predecessor?: Agreement }): Agreement {
@@ -765,7 +766,7 @@ export class Ledger {
     );
     a.model = to;
     const k = `${a.agencyId}|${to}`;
-    this.agreementsByAM.set(k, [...(this.agreementsByAM.get(k) ?? []), a.agreementId]);
+    addTo(this.agreementsByAM, k, a.agreementId);
   }
 
   private reopen(a: Agreement, r: NormalizedRow): void {
@@ -826,7 +827,7 @@ export class Ledger {
   private addApplication(a: Application): void {
     this.applications.set(a.applicationId, a);
     const k = `${a.agencyId}|${a.model}`;
-    this.applicationsByAM.set(k, [...(this.applicationsByAM.get(k) ?? []), a.applicationId]);
+    addTo(this.applicationsByAM, k, a.applicationId);
   }
 
   private newApplication(agencyId: string, model: Model, r: NormalizedRow): Application {

@@ -29,6 +29,7 @@ import {
   writeEntityChanges,
   writeLedgerState,
 } from "../store/write.js";
+import { addTo } from "../util/multimap.js";
 import { type ObsEntry, obsId, PARSER_VERSION, type ParsedSnapshot, parseSnapshot, replayOrder } from "./parse.js";
 
 export interface IngestOptions {
@@ -128,7 +129,7 @@ async function loadStoredSnapshots(store: Store, fixes: Corrections, opts: Inges
     .execute();
   const obs = await store.db.selectFrom("observation").selectAll().orderBy("obs_id").execute();
   const byFile = new Map<string, typeof obs>();
-  for (const o of obs) byFile.set(o.snapshot_id, [...(byFile.get(o.snapshot_id) ?? []), o]);
+  for (const o of obs) addTo(byFile, o.snapshot_id, o);
   return snaps.map((s, i) => {
     const file: SourceFile = {
       location: s.location,

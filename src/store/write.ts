@@ -6,6 +6,7 @@ import type { Transaction } from "kysely";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
 import type { NormalizedRow } from "../normalize/row.js";
+import { addTo } from "../util/multimap.js";
 import { RAW_SQLITE } from "./db.js";
 import type { Database } from "./schema.js";
 
@@ -214,7 +215,7 @@ export async function writeEntityChanges(trx: Trx, prev: EntityRows, after: Enti
       const p = old.get(id);
       old.delete(id);
       if (!p || json({ ...p, [drift]: null }) !== json({ ...r, [drift]: null })) replace.push(r);
-      else if (p[drift] !== r[drift]) moved.set(r[drift] as string, [...(moved.get(r[drift] as string) ?? []), id]);
+      else if (p[drift] !== r[drift]) addTo(moved, r[drift] as string, id);
     }
     const gone = [...old.keys(), ...replace.map((r) => r[key] as string)];
     for (let i = 0; i < gone.length; i += CHUNK) {
