@@ -11,4 +11,6 @@ const store = await openStore(db);
 const s = await ingest(store, [archive]);
 await store.close();
 const ms = performance.now() - t;
-process.stdout.write(`${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, observations: s.newObservations })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, observations: s.newObservations })}\n`,
+);

@@ -28,10 +28,13 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "g287-bench-"));
-const report: Record<string, unknown> = { machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}` };
+const report: Record<string, unknown> = {
+  machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+};
 
 // 1. Parsing one list, over every file of the archive.
 console.log(`archive: ${ARCHIVE}`);
@@ -59,7 +62,13 @@ const py = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/openpyxl_read.p
 });
 let pyMs: number[] | null = null;
 if (py.status === 0) {
-  const byFile = new Map(py.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; ms: number }).map((r) => [r.file, r.ms]));
+  const byFile = new Map(
+    py.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { file: string; ms: number })
+      .map((r) => [r.file, r.ms]),
+  );
   pyMs = files.map((f) => byFile.get(f.location) ?? Number.NaN);
 } else {
   console.log(`openpyxl baseline unavailable (${py.stderr.trim().split("\n").pop()}); install Debian python3-openpyxl`);
@@ -77,7 +86,8 @@ const parse = {
         openpyxl_xlsx_median_ms: median(xlsxIdx.map((i) => pyMs[i] as number)),
         ratio_openpyxl_over_g287_read: median(pyMs) / median(readMs),
         ratio_openpyxl_over_g287_read_normalize: median(pyMs) / median(parseMs),
-        ratio_xlsx_only: median(xlsxIdx.map((i) => pyMs[i] as number)) / median(xlsxIdx.map((i) => readMs[i] as number)),
+        ratio_xlsx_only:
+          median(xlsxIdx.map((i) => pyMs[i] as number)) / median(xlsxIdx.map((i) => readMs[i] as number)),
         openpyxl_total_ms: pyMs.reduce((a, b) => a + b, 0),
       }
     : {}),
@@ -86,7 +96,9 @@ const parse = {
 report.parse = parse;
 console.log(
   `parse one list: median ${fmt(parse.read_median_ms)} read, ${fmt(parse.read_normalize_median_ms)} read+normalize` +
-    (pyMs ? `; openpyxl median ${fmt(parse.openpyxl_median_ms as number)} → ${(parse.ratio_openpyxl_over_g287_read as number).toFixed(1)}× faster (${(parse.ratio_openpyxl_over_g287_read_normalize as number).toFixed(1)}× with normalization; xlsx only ${(parse.ratio_xlsx_only as number).toFixed(1)}×)` : ""),
+    (pyMs
+      ? `; openpyxl median ${fmt(parse.openpyxl_median_ms as number)} → ${(parse.ratio_openpyxl_over_g287_read as number).toFixed(1)}× faster (${(parse.ratio_openpyxl_over_g287_read_normalize as number).toFixed(1)}× with normalization; xlsx only ${(parse.ratio_xlsx_only as number).toFixed(1)}×)`
+      : ""),
 );
 
 // 2. Full replay into a fresh store, each in its own process (peak memory per replay).
@@ -94,7 +106,14 @@ const replays: { ms: number; maxRssMb: number }[] = [];
 for (let i = 0; i < REPLAYS; i++) {
   const r = spawnSync(
     process.execPath,
-    ["--max-semi-space-size=64", "--import", "tsx", path.join(ROOT, "bench/replay-once.ts"), ARCHIVE, path.join(tmp, "full.db")],
+    [
+      "--max-semi-space-size=64",
+      "--import",
+      "tsx",
+      path.join(ROOT, "bench/replay-once.ts"),
+      ARCHIVE,
+      path.join(tmp, "full.db"),
+    ],
     { encoding: "utf8", cwd: ROOT },
   );
   if (r.status !== 0) throw new Error(`replay failed: ${r.stderr}`);
@@ -105,7 +124,9 @@ const full = {
   median_ms: median(replays.map((r) => r.ms)),
   peak_rss_mb: Math.max(...replays.map((r) => r.maxRssMb)),
   target_ms: 20_000,
-  ...(pyMs ? { ratio_to_openpyxl_reading_all_files: median(replays.map((r) => r.ms)) / (parse.openpyxl_total_ms as number) } : {}),
+  ...(pyMs
+    ? { ratio_to_openpyxl_reading_all_files: median(replays.map((r) => r.ms)) / (parse.openpyxl_total_ms as number) }
+    : {}),
 };
 report.full_replay = full;
 console.log(
@@ -114,7 +135,10 @@ console.log(
 );
 
 // 3. Incremental ingest of one new list into the full store.
-const latest = files.filter((f) => f.fileName.startsWith("participating_")).sort((a, b) => a.fileName.localeCompare(b.fileName)).pop();
+const latest = files
+  .filter((f) => f.fileName.startsWith("participating_"))
+  .sort((a, b) => a.fileName.localeCompare(b.fileName))
+  .pop();
 if (!latest) throw new Error("no participating list in the archive");
 const wb = XLSX.read(latest.bytes);
 const ws = wb.Sheets[wb.SheetNames[0] as string] as XLSX.WorkSheet;
@@ -138,9 +162,15 @@ for (let i = 0; i < INCREMENTS; i++) {
   const s = await ingest(store, [newList]);
   incMs.push(performance.now() - t);
   await store.close();
-  if (s.mode !== "incremental" || s.applied !== 1) throw new Error(`incremental ingest did not apply: ${JSON.stringify(s)}`);
+  if (s.mode !== "incremental" || s.applied !== 1)
+    throw new Error(`incremental ingest did not apply: ${JSON.stringify(s)}`);
 }
-const inc = { runs: incMs.map((x) => Math.round(x)), median_ms: median(incMs), target_ms: 300, ratio_to_full_replay: median(incMs) / full.median_ms };
+const inc = {
+  runs: incMs.map((x) => Math.round(x)),
+  median_ms: median(incMs),
+  target_ms: 300,
+  ratio_to_full_replay: median(incMs) / full.median_ms,
+};
 report.incremental = inc;
 console.log(
   `incremental ingest of one new list into the full store: median ${fmt(inc.median_ms)} over ${INCREMENTS} runs (target ${fmt(inc.target_ms)}; ${(full.median_ms / inc.median_ms).toFixed(0)}× faster than a full replay)`,
