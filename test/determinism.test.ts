@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ARCHIVE, cli, tmpDir } from "./helpers.js";
 
 describe("determinism", () => {
-  it("two replays of the same lists under two time zones export the same bytes", () => {
+  it("two replays of the same lists under two time zones and locales export the same bytes", () => {
     // A folder of lists without a manifest: HTML-era csv, the 2025 workbooks around the COUNTY
     // insertion, and pending lists, dated from their file names.
     const files = fs
@@ -16,9 +16,13 @@ describe("determinism", () => {
     expect(files.length).toBeGreaterThan(30);
     const folder = tmpDir("g287-subset-");
     for (const f of files) fs.symlinkSync(path.join(ARCHIVE, f), path.join(folder, f));
-    const exports = ["America/Los_Angeles", "Asia/Tokyo"].map((tz) => {
+    // A different time zone and a locale whose collation differs ("NY" sorts before "NJ" in lt_LT).
+    const runs = [
+      { TZ: "America/Los_Angeles", LC_ALL: "en_US.UTF-8" },
+      { TZ: "Asia/Tokyo", LC_ALL: "lt_LT.UTF-8" },
+    ];
+    const exports = runs.map((env) => {
       const db = path.join(tmpDir(), "d.db");
-      const env = { TZ: tz };
       const r = cli(["--db", db, "ingest", folder], env);
       expect(r.status, r.stderr).toBe(0);
       return ["agreements", "agencies", "events", "snapshots", "periods"].map(

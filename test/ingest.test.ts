@@ -95,6 +95,28 @@ describe("bad input: one line naming the file, exit 1, store unchanged", () => {
     expect(cli(["--db", db, "frobnicate"]).status).toBe(2);
   });
 
+  it("a failed ingest into a new ledger leaves no file behind", () => {
+    const fresh = path.join(dir, "never.db");
+    const bad = path.join(dir, "participatingAgencies04062026am.xlsx");
+    fs.writeFileSync(bad, "<html>blocked</html>");
+    expect(cli(["--db", fresh, "ingest", bad]).status).toBe(1);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith("never.db"))).toEqual([]);
+  });
+
+  it("a csv that is not UTF-8 names the file", () => {
+    const f = path.join(dir, "participating_2021-01-20.csv");
+    fs.writeFileSync(
+      f,
+      Buffer.from(
+        "STATE,LAW ENFORCEMENT AGENCY,SUPPORT TYPE,SIGNED,MOA\nTEXAS,Caf\xe9 Police,Task Force Model,2021-01-01,x\n",
+        "latin1",
+      ),
+    );
+    const r = cli(["--db", db, "ingest", f]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`g287: ${f}: is not UTF-8 text (save the csv as UTF-8)`);
+  });
+
   it("a missing ledger is a clear error", () => {
     const r = cli(["--db", path.join(dir, "none.db"), "status"]);
     expect(r.status).toBe(1);
@@ -133,6 +155,24 @@ describe("suspicious lists are quarantined, not applied", () => {
     const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
     expect(st.agreements.pending_removal).toBe(0);
     expect(st.quarantined.map((q: { file: string }) => q.file)).toContain("participatingAgencies03302026am.xlsx");
+  });
+
+  it("the same broken file seen twice, then a good list, replays in one go and again on rebuild", () => {
+    const folder = tmpDir("g287-twice-");
+    const cut = writeXlsx(path.join(folder, "participatingAgencies04022026am.xlsx"), [header, ...body.slice(0, 700)]);
+    fs.copyFileSync(cut, path.join(folder, "participatingAgencies04032026am.xlsx"));
+    writeXlsx(path.join(folder, "participatingAgencies04042026am.xlsx"), [header, ...body]);
+    const small = path.join(tmpDir(), "twice.db");
+    const r = cli(["--db", small, "--json", "ingest", path.join(ARCHIVE, "participating_2026-03-27.xlsx"), folder]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).quarantined).toHaveLength(2);
+    const rebuilt = cli(["--db", small, "--json", "rebuild"]);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(JSON.parse(rebuilt.stdout).quarantined).toHaveLength(2);
+    expect(JSON.parse(cli(["--db", small, "--json", "status"]).stdout).agreements).toMatchObject({
+      active: 1560,
+      pending_removal: 0,
+    });
   });
 
   it("a list missing every row of a state with five or more agreements", () => {

@@ -123,6 +123,42 @@ describe("quarantine", () => {
     expect(tx.map((a) => [a.status, a.endedOn])).toEqual(Array(8).fill(["removed", "2025-05-02"]));
   });
 
+  it("lists a quarantined file's rows once, and replaces them when the same file is applied", () => {
+    const big = [...base, ...many("OK", 10)];
+    const cut = list("2025-05-02", big.slice(0, 10), { id: "cut" });
+    const again = { ...cut, obsId: "2025-05-03|am|cut", date: "2025-05-03", order: "2025-05-03T16:00:00Z|cut" };
+    const r = replay([list("2025-05-01", big), cut, again]);
+    expect(r.outcomes.map((o) => [o.status, o.listings.length])).toEqual([
+      ["applied", 22],
+      ["quarantined", 10],
+      ["quarantined", 0],
+    ]);
+    expect(r.outcomes[1]?.listings.every((l) => l.tier === "quarantined")).toBe(true);
+  });
+
+  it("on acceptance, back-dates only what none of the quarantined lists carried", () => {
+    const noTexas = [...base.filter((r) => r.st !== "TX"), ...many("OK", 8)];
+    const lastAlsoWithoutTeller = noTexas.filter((r) => !r.name.startsWith("Teller"));
+    const r = replay([
+      list("2025-05-01", base),
+      list("2025-05-02", noTexas),
+      list("2025-05-05", noTexas),
+      list("2025-05-06", noTexas),
+      list("2025-05-09", lastAlsoWithoutTeller),
+    ]);
+    expect(r.outcomes[4]?.status).toBe("applied");
+    expect(r.res.agreements.find((a) => a.agreementId.startsWith("tx-town-1-"))).toMatchObject({
+      status: "removed",
+      endedOn: "2025-05-02",
+    });
+    // Teller was on every quarantined list: it only starts its debounce now.
+    expect(r.res.agreements.find((a) => a.agreementId.startsWith("co-teller"))).toMatchObject({
+      status: "pending_removal",
+      missingSince: "2025-05-09",
+      missingLists: 1,
+    });
+  });
+
   it("a state with one agreement can legitimately drop to none", () => {
     const noColorado = base.filter((r) => r.st !== "CO");
     const r = replay([list("2025-05-01", base), list("2025-05-02", noColorado)]);
@@ -220,6 +256,24 @@ describe("re-signing versus re-dating", () => {
     expect(r.events.find((e) => e.type === "redated")?.detail).toMatchObject({ from: "2020-06-09", to: "2020-06-10" });
   });
 
+  it("a first posting of the MOA with a later date is a re-dating, not a re-signing", () => {
+    const noMoa = base.map((r) => (r.name.startsWith("Harris") ? { ...r, moa: null } : r));
+    const r = replay([
+      list("2025-04-01", noMoa),
+      list("2025-06-27", harris("2025-05-08", "https://www.ice.gov/b.pdf")),
+    ]);
+    const h = r.res.agreements.filter((a) => a.agencyId === "fl-harris-county-sheriffs-office");
+    expect(h.map((a) => [a.status, a.signedOn, a.moaUrl])).toEqual([
+      ["active", "2025-05-08", "https://www.ice.gov/b.pdf"],
+    ]);
+    expect(
+      r.events
+        .filter((e) => e.type === "redated" || e.type === "moa_posted")
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(["moa_posted", "redated"]);
+  });
+
   it("a later date after the old term was listed, with a new MOA, is a new agreement that supersedes it", () => {
     const r = replay([list("2021-01-13", base), list("2025-06-01", harris("2025-05-20", "https://www.ice.gov/b.pdf"))]);
     const h = r.res.agreements.filter((a) => a.agencyId === "fl-harris-county-sheriffs-office");
@@ -248,6 +302,36 @@ describe("pending applications", () => {
       firstListed: "2025-05-01",
     });
     expect(r.events.find((e) => e.type === "pending_signed")?.detail).toMatchObject({ days_pending: 9 });
+  });
+
+  it("an agency still on the pending list after it signed is the signed application, not a new one", () => {
+    const app = [{ st: "TX", name: "Town 99 Police Department", model: "TFM" as const, signed: null }];
+    const signed = [...base, { st: "TX", name: "Town 99 Police Department", signed: "2025-05-08" }];
+    const r = replay([
+      list("2025-05-01", app, { kind: "pending" }),
+      list("2025-05-10", signed),
+      list("2025-05-10", app, { kind: "pending", slot: "pm" }),
+      list("2025-05-12", app, { kind: "pending" }),
+      list("2025-05-20", [], { kind: "pending" }),
+    ]);
+    expect(r.res.applications.map((a) => a.status)).toEqual(["signed"]);
+    expect(r.events.filter((e) => e.type.startsWith("pending_")).map((e) => e.type)).toEqual([
+      "pending_added",
+      "pending_signed",
+    ]);
+    expect(r.outcomes[2]?.listings[0]?.note).toBe("signed, still on the pending list");
+  });
+
+  it("a pending spelling that ICE corrects on the participating list is the same agency", () => {
+    const r = replay([
+      list("2025-05-01", [{ st: "FL", name: "New Port Richey Polce Department", model: "TFM", signed: null }], {
+        kind: "pending",
+      }),
+      list("2025-05-10", [...base, { st: "FL", name: "New Port Richey Police Department", signed: "2025-05-08" }]),
+    ]);
+    expect(r.res.agencies.filter((a) => a.name.startsWith("New Port Richey"))).toHaveLength(1);
+    expect(r.res.applications[0]?.status).toBe("signed");
+    expect(r.outcomes[1]?.listings.find((l) => l.agencyId?.includes("new-port-richey"))?.tier).toBe("typo");
   });
 
   it("a pending entry gone for good without an agreement is dropped", () => {

@@ -106,6 +106,48 @@ describe("links", () => {
     expect(r.rules).toContain("unwrap_safelinks");
   });
 
+  it("never keeps a SafeLinks wrapper, even one it cannot open", () => {
+    expect(cleanUrl("https://gcc02.safelinks.protection.outlook.com?data=05%7Cjane.doe%40ice.dhs.gov")).toEqual({
+      url: null,
+      rules: ["safelinks_without_target"],
+    });
+    const [r] = normalizeRows(
+      {
+        format: "xlsx",
+        sheetName: "Sheet1",
+        sheetNames: ["Sheet1"],
+        headerRow: 1,
+        columns: ["state", "agency", "model", "moa"].map((f, index) => ({
+          index,
+          header: f,
+          key: f,
+          field: f as never,
+          mappedBy: "header",
+        })),
+        rows: [
+          {
+            row: 2,
+            cells: [
+              { v: "TEXAS" },
+              { v: "X Police Department" },
+              { v: "Task Force Model" },
+              {
+                v: "link",
+                link: "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2Fwww.ice.gov%2Fx.pdf&data=05%7Cjane.doe%40ice.dhs.gov",
+              },
+            ],
+          },
+        ],
+        kind: "participating",
+        notes: [],
+      },
+      loadCorrections(),
+    );
+    expect(r?.moaUrl).toBe("https://www.ice.gov/x.pdf");
+    expect(r?.corrections.map((c) => c.rule)).toEqual(["unwrap_safelinks", "single_slash_scheme"]);
+    expect(JSON.stringify(r)).not.toContain("jane.doe");
+  });
+
   it("unwraps the chrome-extension viewer and mends single-slash schemes, http and spaces", () => {
     expect(
       cleanUrl(

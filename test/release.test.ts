@@ -52,6 +52,16 @@ describe("release bundle", () => {
     await store.close();
   });
 
+  it("export release from an empty ledger fails before writing anything", async () => {
+    const out = path.join(tmpDir(), "bundle");
+    const store = await openStore(path.join(tmpDir(), "empty.db"));
+    await expect(writeRelease(store, out)).rejects.toMatchObject({
+      message: "the store holds no ledger yet: ingest lists first",
+    });
+    await store.close();
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it("refuses a bundle whose files do not match its manifest", async () => {
     const dir = tmpDir();
     for (const f of fs.readdirSync(BUNDLE)) fs.copyFileSync(path.join(BUNDLE, f), path.join(dir, f));
@@ -71,7 +81,9 @@ describe("release bundle", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/loaded the bundled release \(487 lists, latest 2026-03-27\)/);
     expect(r.stdout).toMatch(/latest participating list {2}2026-03-27/);
-    expect(r.stdout).toMatch(/agreements {17}1673: 1560 active/);
+    const replayed = JSON.parse(cli(["--db", archiveDbPath(), "--json", "status"]).stdout).agreements;
+    expect(replayed.active).toBe(1560);
+    expect(r.stdout).toContain(`agreements                 ${replayed.total}: ${replayed.active} active`);
 
     const list = readList("participating_2026-03-27.xlsx");
     const f = writeXlsx(path.join(tmpDir(), "participatingAgencies04012026am.xlsx"), list);

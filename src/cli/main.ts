@@ -54,16 +54,25 @@ function out(s: string): void {
   process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 }
 
+/** Today in the user's own time zone: `roster` on a Los Angeles evening is not tomorrow. */
 function today(): string {
-  return new Date().toISOString().slice(0, 10);
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
 async function withStore<T>(g: Globals, fn: (s: Store) => Promise<T>, opts: { readonly?: boolean } = {}): Promise<T> {
-  const store = await openStore(g.db ?? defaultDbPath(), opts);
+  const file = g.db ?? defaultDbPath();
+  const existed = fs.existsSync(file);
+  const store = await openStore(file, opts);
+  let ok = false;
   try {
-    return await fn(store);
+    const out = await fn(store);
+    ok = true;
+    return out;
   } finally {
     await store.close();
+    // A command that fails on a ledger it has just created leaves nothing behind.
+    if (!ok && !existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
 }
 

@@ -5,6 +5,7 @@
 import { distance } from "fastest-levenshtein";
 import { digitsOf } from "../normalize/agency-key.js";
 import type { NormalizedRow } from "../normalize/row.js";
+import { cmp } from "../util/compare.js";
 import { addTo } from "../util/multimap.js";
 import type { LedgerConfig, Tier } from "./types.js";
 
@@ -79,7 +80,7 @@ export function matchTypo(
     }
     if (Number.isFinite(best)) scored.push({ v, d: best });
   }
-  scored.sort((a, b) => a.d - b.d || a.v.agencyId.localeCompare(b.v.agencyId));
+  scored.sort((a, b) => a.d - b.d || cmp(a.v.agencyId, b.v.agencyId));
   const best = scored[0];
   if (!best) return { match: null, nearMiss: null };
   const limit = typoLimit(group.key.length, cfg);
@@ -92,10 +93,46 @@ export function matchTypo(
     }
     return { match: { agencyId: best.v.agencyId, tier: "typo", note: `edit distance ${best.d}` }, nearMiss: null };
   }
+  // A near miss must be close where names differ: "Edwards County Sheriff's Office" and "McIntosh
+  // County Sheriff's Office" share most letters but nothing that names the place.
   if (best.d <= Math.ceil(cfg.nearMissShare * group.key.length)) {
-    return { match: null, nearMiss: { group, agencyId: best.v.agencyId, distance: best.d, reason: "near_miss" } };
+    const own = distinctive(group.key);
+    const theirs = best.v.keys.map(distinctive);
+    if (theirs.some((t) => distance(t, own) <= Math.max(1, Math.floor(0.25 * own.length)))) {
+      return { match: null, nearMiss: { group, agencyId: best.v.agencyId, distance: best.d, reason: "near_miss" } };
+    }
   }
   return { match: null, nearMiss: null };
+}
+
+/** Words that say what kind of agency it is, not which one. */
+const GENERIC = new Set([
+  "county",
+  "sheriffs",
+  "sheriff",
+  "office",
+  "department",
+  "police",
+  "city",
+  "town",
+  "township",
+  "of",
+  "the",
+  "and",
+  "public",
+  "safety",
+  "division",
+  "state",
+  "parish",
+  "borough",
+  "village",
+]);
+
+export function distinctive(key: string): string {
+  return key
+    .split(" ")
+    .filter((w) => !GENERIC.has(w))
+    .join(" ");
 }
 
 /**
@@ -132,7 +169,7 @@ export function matchRelabels(
     if (free.length === 0) continue;
     const scored = free
       .map((c) => ({ c, s: Math.max(...c.keys.map((k) => jaccard(k, g.key))) }))
-      .sort((a, b) => b.s - a.s || a.c.agencyId.localeCompare(b.c.agencyId));
+      .sort((a, b) => b.s - a.s || cmp(a.c.agencyId, b.c.agencyId));
     const best = scored[0];
     if (!best) continue;
     const rivals = (demand.get(best.c.agencyId) ?? []).filter((o) => o !== g && !matches.has(o));

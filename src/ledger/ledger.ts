@@ -6,6 +6,7 @@ import { classifyAgency } from "../normalize/agency-type.js";
 import type { Model } from "../normalize/model.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
+import { cmp } from "../util/compare.js";
 import { addTo } from "../util/multimap.js";
 import {
   matchRelabels,
@@ -36,8 +37,11 @@ export const LEDGER_VERSION = 1;
 interface StreamState {
   snapshotId: string | null;
   date: string | null;
-  /** Consecutive quarantines with the same cause: a cause that persists is accepted as real. */
-  quarantine?: { since: string; count: number; cause: string } | null;
+  /**
+   * Consecutive quarantines with the same cause: a cause that persists is accepted as real. `seen`
+   * holds `state|agency key|model` of every row those lists did carry.
+   */
+  quarantine?: { since: string; count: number; cause: string; seen: string[] } | null;
   rowCount: number;
   byState: [string, number][];
   /** Agreements (or applications) on the current list, for the fast path of a repeat observation. */
@@ -53,6 +57,8 @@ export interface LedgerState {
   seq: number;
   lastOrder: string;
   listed: string[];
+  /** Snapshots whose rows were listed as quarantined (replaced if the snapshot is applied later). */
+  quarantineListed: string[];
   streams: Record<ListKind, StreamState>;
 }
 
@@ -81,6 +87,7 @@ export class Ledger {
   private seq = 0;
   private lastOrder = "";
   private listed = new Set<string>();
+  private quarantineListed = new Set<string>();
   private streams: Record<ListKind, StreamState> = { participating: emptyStream(), pending: emptyStream() };
 
   // Indexes, rebuilt from the state on load.
@@ -107,6 +114,7 @@ export class Ledger {
     l.seq = s.seq;
     l.lastOrder = s.lastOrder;
     l.listed = new Set(s.listed);
+    l.quarantineListed = new Set(s.quarantineListed);
     l.streams = s.streams;
     return l;
   }
@@ -121,6 +129,7 @@ export class Ledger {
       seq: this.seq,
       lastOrder: this.lastOrder,
       listed: [...this.listed],
+      quarantineListed: [...this.quarantineListed],
       streams: this.streams,
     };
   }
@@ -190,8 +199,11 @@ export class Ledger {
         // from the first list that showed it.
         const cause = reason.replace(/[\d.]+/g, "#");
         const prev = stream.quarantine;
+        const keys = obs.rows.filter((r) => r.problems.length === 0).map((r) => `${r.state}|${r.agencyKey}|${r.model}`);
         const streak =
-          prev && prev.cause === cause ? { ...prev, count: prev.count + 1 } : { since: obs.date, count: 1, cause };
+          prev && prev.cause === cause
+            ? { ...prev, count: prev.count + 1, seen: [...new Set([...prev.seen, ...keys])].sort(cmp) }
+            : { since: obs.date, count: 1, cause, seen: [...new Set(keys)].sort(cmp) };
         if (
           streak.count >= this.config.acceptAfterLists &&
           daysBetween(streak.since, obs.date) >= this.config.acceptAfterDays
@@ -203,7 +215,14 @@ export class Ledger {
             { agencyId: null },
             { reason, quarantined_since: streak.since, lists: streak.count },
           );
-          const listings = this.applyParticipating(obs, { date: streak.since, lists: streak.count });
+          // Back-dated only for agreements that none of the quarantined lists carried; the others
+          // were still listed then, and start an ordinary debounce now.
+          const seen = new Set(streak.seen);
+          const listings = this.applyParticipating(obs, {
+            date: streak.since,
+            lists: streak.count,
+            unless: (agr) => this.carriedBy(agr, seen),
+          });
           const first = !this.listed.has(obs.snapshotId);
           this.listed.add(obs.snapshotId);
           return outcome(
@@ -219,9 +238,11 @@ export class Ledger {
           { agencyId: null },
           { reason, list: obs.label, rows: obs.rows.length },
         );
-        const listings = this.listed.has(obs.snapshotId)
-          ? []
-          : obs.rows.map((r) => this.listing(r.row, null, null, null, "quarantined", reason));
+        // Its rows are listed once, as quarantined; if the same file is applied later, those
+        // listings are replaced by resolved ones.
+        const fresh = !this.listed.has(obs.snapshotId) && !this.quarantineListed.has(obs.snapshotId);
+        this.quarantineListed.add(obs.snapshotId);
+        const listings = fresh ? obs.rows.map((r) => this.listing(r.row, null, null, null, "quarantined", reason)) : [];
         return outcome("quarantined", reason, listings);
       }
       stream.quarantine = null;
@@ -243,7 +264,10 @@ export class Ledger {
 
   // ---------------------------------------------------------------- participating
 
-  private applyParticipating(obs: ListObservation, missingFrom?: { date: string; lists: number }): Listing[] {
+  private applyParticipating(
+    obs: ListObservation,
+    missingFrom?: { date: string; lists: number; unless: (a: Agreement) => boolean },
+  ): Listing[] {
     const rows = obs.rows;
     const listings: (Listing | null)[] = rows.map(() => null);
     const usable: number[] = [];
@@ -311,14 +335,16 @@ export class Ledger {
 
     // Open agreements that this list does not carry start (or continue) their removal debounce.
     for (const a of this.agreements.values()) {
-      if (OPEN.has(a.status) && !matched.has(a.agreementId)) this.miss(a, missingFrom);
+      if (OPEN.has(a.status) && !matched.has(a.agreementId)) {
+        this.miss(a, missingFrom && !missingFrom.unless(a) ? missingFrom : undefined);
+      }
     }
 
     const stream = this.streams.participating;
     stream.snapshotId = obs.snapshotId;
     stream.date = obs.date;
     stream.rowCount = usable.length;
-    stream.byState = [...byState].sort(([a], [b]) => a.localeCompare(b));
+    stream.byState = [...byState].sort(([a], [b]) => cmp(a, b));
     stream.present = [...matched.keys()].sort();
     return listings as Listing[];
   }
@@ -352,7 +378,7 @@ export class Ledger {
     const open = ids
       .map((id) => this.agreements.get(id) as Agreement)
       .filter((a) => OPEN.has(a.status) && !matched.has(a.agreementId))
-      .sort((a, b) => (b.signedOn ?? "").localeCompare(a.signedOn ?? ""));
+      .sort((a, b) => cmp(b.signedOn ?? "", a.signedOn ?? ""));
     const prev = open[0];
     if (prev) {
       if (r.signedOn === null) return prev.agreementId; // blank SIGNED: keep the date we know
@@ -363,7 +389,9 @@ export class Ledger {
         prev.signedOn !== null &&
         r.signedOn > prev.signedOn &&
         r.signedOn > prev.firstListed &&
-        (r.moaUrl ?? null) !== (prev.moaUrl ?? null);
+        // A first posting of the MOA is not a new MOA (Northwest Florida State College, 2025-06-27).
+        prev.moaUrl !== null &&
+        (r.moaUrl ?? null) !== prev.moaUrl;
       if (!resigned) {
         this.redate(prev, r.signedOn, r);
         return prev.agreementId;
@@ -401,7 +429,7 @@ export class Ledger {
     const older = ids
       .map((id) => this.agreements.get(id) as Agreement)
       .filter((a) => OPEN.has(a.status) && (a.signedOn ?? "") < (r.signedOn ?? ""))
-      .sort((a, b) => (b.signedOn ?? "").localeCompare(a.signedOn ?? ""))[0];
+      .sort((a, b) => cmp(b.signedOn ?? "", a.signedOn ?? ""))[0];
     return this.newAgreement(agencyId, model, r, { predecessor: older }).agreementId;
   }
 
@@ -429,6 +457,23 @@ export class Ledger {
         const dup = ids.find((id) => matched.has(id));
         if (dup) {
           listings[i] = this.listing(r.row, null, dup, ag.agencyId, "duplicate", null);
+          continue;
+        }
+        // ICE often leaves an agency on the pending list for a while after it signs: that is the
+        // signed application still listed, not a new one.
+        const signed = ids
+          .map((id) => this.applications.get(id) as Application)
+          .find((a) => a.status === "signed" && !matched.has(a.applicationId) && this.isOpen(a.agreementId));
+        if (signed) {
+          matched.add(signed.applicationId);
+          listings[i] = this.listing(
+            r.row,
+            null,
+            signed.applicationId,
+            ag.agencyId,
+            ag.tier,
+            "signed, still on the pending list",
+          );
           continue;
         }
         app = this.newApplication(ag.agencyId, r.model as Model, r);
@@ -504,14 +549,18 @@ export class Ledger {
       v.models.add(model);
       if (signedOn) v.terms.add(`${model}|${signedOn}`);
     };
+    const open = (a: Application) => a.status === "pending" || a.status === "pending_removal";
     if (kind === "participating") {
       for (const a of this.agreements.values()) if (OPEN.has(a.status)) addTerm(a.agencyId, a.model, a.signedOn);
-    } else {
+      // An agency known only from the pending list is a candidate too: ICE spells it one way there
+      // and fixes it when it signs ("New Port Richey Polce Department" → "…Police Department").
       for (const a of this.applications.values()) {
-        if (a.status === "pending" || a.status === "pending_removal") addTerm(a.agencyId, a.model, null);
+        if (open(a) && !this.hasAgreements(a.agencyId)) addTerm(a.agencyId, a.model, null);
       }
+    } else {
+      for (const a of this.applications.values()) if (open(a)) addTerm(a.agencyId, a.model, null);
     }
-    vanished.sort((a, b) => a.agencyId.localeCompare(b.agencyId));
+    vanished.sort((a, b) => cmp(a.agencyId, b.agencyId));
 
     const rest: RowGroup[] = [];
     const claimed = new Set<string>();
@@ -603,6 +652,17 @@ export class Ledger {
       if (j) ag.jurisdiction = j;
       ag.type = classifyAgency(ag.name, ag.jurisdiction);
     }
+  }
+
+  private isOpen(agreementId: string | null): boolean {
+    const a = agreementId ? this.agreements.get(agreementId) : undefined;
+    return !!a && OPEN.has(a.status);
+  }
+
+  /** Whether any row key in `seen` (`state|agency key|model`) is this agreement's. */
+  private carriedBy(a: Agreement, seen: Set<string>): boolean {
+    const ag = this.agencies.get(a.agencyId);
+    return !!ag && ag.keys.some((k) => seen.has(`${ag.state}|${k}|${a.model}`));
   }
 
   private hasAgreements(agencyId: string): boolean {
@@ -890,7 +950,7 @@ export class Ledger {
     const signed = (this.agreementsByAM.get(`${app.agencyId}|${app.model}`) ?? [])
       .map((id) => this.agreements.get(id) as Agreement)
       .filter((a) => OPEN.has(a.status) && a.firstListed >= app.firstListed)
-      .sort((a, b) => a.firstListed.localeCompare(b.firstListed))[0];
+      .sort((a, b) => cmp(a.firstListed, b.firstListed))[0];
     if (signed) {
       this.signApplication(app, signed);
       return;

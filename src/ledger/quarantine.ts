@@ -4,6 +4,7 @@
 // lists where a whole state vanished behind a typo (`PENNSLYVANIA`, 2026-02-27, fixed by a
 // correction so that list applies cleanly).
 import type { NormalizedRow } from "../normalize/row.js";
+import { cmp } from "../util/compare.js";
 import type { LedgerConfig } from "./types.js";
 
 export interface LastApplied {
@@ -29,7 +30,7 @@ export function quarantineReason(rows: NormalizedRow[], last: LastApplied | null
   // must not hide the other 68.
   const vanished = [...last.byState]
     .filter(([st, n]) => n >= cfg.stateVanishMin && (now.get(st) ?? 0) <= Math.floor(n * cfg.stateKeepShare))
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => cmp(a, b));
   if (vanished.length) {
     const unread = rows.filter((r) => r.problems.length).length;
     const tail = unread ? `; ${unread} row(s) could not be read` : "";

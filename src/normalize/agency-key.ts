@@ -106,8 +106,7 @@ export function agencyKey(raw: string): string {
 function computeKey(raw: string): string {
   let ws = words(raw).flatMap((w) => (TOKENS[w] ?? w).split(" "));
   if (ws[0] === "the") ws = ws.slice(1);
-  let s = ws.join(" ");
-  s = s.replace(/\bsheriffs (office|department|dept)\b/g, "sheriffs $1");
+  const s = ws.join(" ");
   for (const st of STATE_PREFIXES) {
     for (const prefix of [`state of ${st} `, `${st} `]) {
       if (s.startsWith(prefix)) {

@@ -8,7 +8,7 @@ import { cleanCounty } from "./county.js";
 import { parseSignedDate } from "./dates.js";
 import { type Model, parseModel } from "./model.js";
 import { lookupState, stateByUsps, stateKey } from "./state.js";
-import { cleanUrl } from "./url.js";
+import { cleanUrl, SAFELINKS } from "./url.js";
 
 export interface Correction {
   field: "state" | "agency" | "type" | "county" | "model" | "signed" | "moa" | "addendum";
@@ -61,10 +61,9 @@ function linkCell(
   const raw = cell.link ?? (/^(https?:|www\.)/i.test(text) ? cleanText(cell.v) : null);
   if (raw) {
     const { url, rules } = cleanUrl(raw);
-    for (const rule of rules) {
-      // The SafeLinks `data` parameter carries a staff e-mail address: never store the wrapped form.
-      corrections.push({ field, rule, before: rule === "unwrap_safelinks" ? "(safelinks wrapper)" : raw, after: url });
-    }
+    // The SafeLinks `data` parameter carries a staff e-mail address: never store the wrapped form.
+    const before = SAFELINKS.test(raw) ? "(safelinks wrapper)" : raw;
+    for (const rule of rules) corrections.push({ field, rule, before, after: url });
     if (url) return { url, status: "posted" };
   }
   if (text.includes("pending")) return { url: null, status: "pending" };

@@ -22,6 +22,8 @@ export function cleanUrl(raw: unknown): UrlResult {
   return out;
 }
 
+export const SAFELINKS = /^\s*https?:\/*[^/?#]*safelinks\.protection\.outlook\.com/i;
+
 function computeUrl(raw: string): UrlResult {
   const rules: string[] = [];
   let s = raw.trim();
@@ -32,6 +34,8 @@ function computeUrl(raw: string): UrlResult {
     rules.push(inner.rule);
     s = inner.url;
   }
+  // A wrapper we could not open still carries the e-mail address: never keep it as a link.
+  if (SAFELINKS.test(s)) return { url: null, rules: [...rules, "safelinks_without_target"] };
   // `https:/www.ice.gov` (one slash) appears in ICE's cells and inside the chrome-extension wrapper.
   const fixed = s.replace(/^(https?):\/(?!\/)/i, "$1://");
   if (fixed !== s) rules.push("single_slash_scheme");
@@ -54,7 +58,7 @@ function computeUrl(raw: string): UrlResult {
 
 function unwrap(s: string): { url: string; rule: string } | null {
   // SafeLinks: https://gcc02.safelinks.protection.outlook.com/?url=<encoded>&data=<email…>&…
-  if (/^https?:\/\/[^/]*safelinks\.protection\.outlook\.com\//i.test(s)) {
+  if (SAFELINKS.test(s)) {
     try {
       const target = new URL(s).searchParams.get("url");
       if (target) return { url: target, rule: "unwrap_safelinks" };

@@ -29,6 +29,7 @@ import {
   writeEntityChanges,
   writeLedgerState,
 } from "../store/write.js";
+import { cmp } from "../util/compare.js";
 import { addTo } from "../util/multimap.js";
 import { type ObsEntry, obsId, PARSER_VERSION, type ParsedSnapshot, parseSnapshot, replayOrder } from "./parse.js";
 
@@ -162,208 +163,220 @@ async function applyParsed(
   opts: IngestOptions,
   fixes: Corrections,
 ): Promise<IngestSummary> {
-  const { db } = store;
-  const knownObs = new Set((await db.selectFrom("observation").select("obs_id").execute()).map((r) => r.obs_id));
-  const knownSnaps = new Set(
-    (await db.selectFrom("snapshot").select("snapshot_id").execute()).map((r) => r.snapshot_id),
-  );
-  const stateRow = await db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
-  const rulesRow = await db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst();
-  const stored: LedgerState | null = stateRow ? readLedgerState(stateRow) : null;
-  const fingerprint = rulesFingerprint(new Ledger(opts.config).config, opts.correctionsDir);
+  // One write transaction from the first read to the last write (BEGIN IMMEDIATE on SQLite): a
+  // second ingest waits for this one and then starts from its result, instead of both starting
+  // from the same state and one overwriting the other.
+  return store.transaction(async (db) => {
+    const knownObs = new Set((await db.selectFrom("observation").select("obs_id").execute()).map((r) => r.obs_id));
+    const knownSnaps = new Set(
+      (await db.selectFrom("snapshot").select("snapshot_id").execute()).map((r) => r.snapshot_id),
+    );
+    const stateRow = await db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
+    const rulesRow = await db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst();
+    const stored: LedgerState | null = stateRow ? readLedgerState(stateRow) : null;
+    const fingerprint = rulesFingerprint(new Ledger(opts.config).config, opts.correctionsDir);
 
-  const fresh = replayOrder(incoming).filter((e) => !knownObs.has(e.obs.obsId));
-  const newSnaps = incoming.filter((p) => !knownSnaps.has(p.file.sha256));
-  const first = fresh[0]?.obs;
+    const fresh = replayOrder(incoming).filter((e) => !knownObs.has(e.obs.obsId));
+    const newSnaps = incoming.filter((p) => !knownSnaps.has(p.file.sha256));
+    const first = fresh[0]?.obs;
 
-  let rebuildReason: string | null = null;
-  if (opts.rebuild) rebuildReason = "asked for (--rebuild)";
-  else if (stored && rulesRow?.value !== fingerprint)
-    rebuildReason = "the parser, the fix tables or the ledger rules changed";
-  else if (stored && first && first.order <= stored.lastOrder) {
-    rebuildReason = `a new list (${first.label}, ${first.date}) predates the latest one already applied`;
-  }
-
-  const summary: IngestSummary = {
-    mode: "nothing_new",
-    files: incoming.length,
-    newSnapshots: newSnaps.length,
-    newObservations: fresh.length,
-    applied: 0,
-    quarantined: [],
-    events: 0,
-    skipped,
-    rebuildReason,
-  };
-  if (fresh.length === 0 && !rebuildReason) return summary;
-
-  // The replay: on top of the stored state, or everything again from the kept bytes.
-  const full = rebuildReason !== null || stored === null;
-  if (rebuildReason) {
-    const missing = await db
-      .selectFrom("snapshot")
-      .leftJoin("blob", "blob.sha256", "snapshot.snapshot_id")
-      .select(db.fn.countAll<number>().as("n"))
-      .where("blob.sha256", "is", null)
-      .executeTakeFirstOrThrow();
-    if (Number(missing.n) > 0) {
-      throw new InputError(
-        store.file,
-        `cannot replay the ledger (${rebuildReason}): ${missing.n} lists were loaded from the release bundle without their bytes; ingest the archive folder (G287_ARCHIVE) into a new --db instead`,
-      );
+    let rebuildReason: string | null = null;
+    if (opts.rebuild) rebuildReason = "asked for (--rebuild)";
+    else if (stored && rulesRow?.value !== fingerprint)
+      rebuildReason = "the parser, the fix tables or the ledger rules changed";
+    else if (stored && first && first.order <= stored.lastOrder) {
+      rebuildReason = `a new list (${first.label}, ${first.date}) predates the latest one already applied`;
     }
-  }
-  let replay: ObsEntry[] = fresh;
-  let ledger: Ledger;
-  if (full) {
-    const all = new Map<string, ParsedSnapshot>();
-    if (rebuildReason) for (const p of await loadStoredSnapshots(store, fixes, opts)) all.set(p.file.sha256, p);
-    for (const p of incoming) {
-      const had = all.get(p.file.sha256);
-      // A stored snapshot observed again keeps its old observations and gains the new ones.
-      if (had)
-        had.file.observations.push(
-          ...p.file.observations.filter(
-            (o) => !had.file.observations.some((x) => x.date === o.date && x.slot === o.slot),
-          ),
+
+    const summary: IngestSummary = {
+      mode: "nothing_new",
+      files: incoming.length,
+      newSnapshots: newSnaps.length,
+      newObservations: fresh.length,
+      applied: 0,
+      quarantined: [],
+      events: 0,
+      skipped,
+      rebuildReason,
+    };
+    if (fresh.length === 0 && !rebuildReason) return summary;
+
+    // The replay: on top of the stored state, or everything again from the kept bytes.
+    const full = rebuildReason !== null || stored === null;
+    if (rebuildReason) {
+      const missing = await db
+        .selectFrom("snapshot")
+        .leftJoin("blob", "blob.sha256", "snapshot.snapshot_id")
+        .select(db.fn.countAll<number>().as("n"))
+        .where("blob.sha256", "is", null)
+        .executeTakeFirstOrThrow();
+      if (Number(missing.n) > 0) {
+        throw new InputError(
+          store.file,
+          `cannot replay the ledger (${rebuildReason}): ${missing.n} lists were loaded from the release bundle without their bytes; ingest the archive folder (G287_ARCHIVE) into a new --db instead`,
         );
-      else all.set(p.file.sha256, p);
-    }
-    replay = replayOrder([...all.values()].sort((a, b) => a.file.sha256.localeCompare(b.file.sha256)));
-    ledger = new Ledger(opts.config);
-    summary.mode = rebuildReason ? "rebuild" : "incremental";
-  } else {
-    ledger = Ledger.fromState(stored as LedgerState);
-    summary.mode = "incremental";
-  }
-  // The rows as stored, taken before the ledger (which owns and mutates `stored`) applies anything.
-  const before = full || !stored ? null : entityRows(stored);
-
-  const outcomes: ObservationOutcome[] = replay.map((e, i) => {
-    const out = ledger.apply(e.obs);
-    opts.progress?.("replay", i + 1, replay.length);
-    return out;
-  });
-  const entryOf = new Map(replay.map((e) => [e.obs.obsId, e]));
-
-  const WRITE_STEPS = 6;
-  const wrote = (n: number) => opts.progress?.("write", n, WRITE_STEPS);
-  wrote(0);
-  await store.transaction(async (trx) => {
-    if (full) for (const t of REPLAY_TABLES) await trx.deleteFrom(t).execute();
-    const snapshots = new Map<string, ParsedSnapshot>();
-    for (const e of replay) snapshots.set(e.parsed.file.sha256, e.parsed);
-    for (const p of newSnaps) snapshots.set(p.file.sha256, p);
-    for (const p of newSnaps)
-      await trx.insertInto("blob").values({ sha256: p.file.sha256, bytes: p.file.bytes }).execute();
-
-    // Snapshots: provenance of the file; dates and status are derived from observations below.
-    const snapRows: Database["snapshot"][] = [];
-    for (const p of snapshots.values()) {
-      if (!full && knownSnaps.has(p.file.sha256)) continue;
-      snapRows.push({
-        snapshot_id: p.file.sha256,
-        kind: p.sheet.kind,
-        file_name: p.file.fileName,
-        original_filename: p.file.observations[0]?.originalFilename || p.file.fileName,
-        location: p.file.location,
-        bytes: p.file.bytes.length,
-        row_count: p.rows.length,
-        sheet_name: p.sheet.sheetName,
-        header: JSON.stringify(
-          p.sheet.columns.map((c) => ({ key: c.key, field: c.field, column: c.index, mapped_by: c.mappedBy ?? null })),
-        ),
-        sheet_names: JSON.stringify(p.sheet.sheetNames),
-        reader_notes: JSON.stringify(p.sheet.notes),
-        cells_sha256: p.cellsSha256,
-        parser_version: PARSER_VERSION,
-        published_at: "",
-        published_basis: "",
-        first_seen: "",
-        last_seen: "",
-        status: "not_applied",
-        status_reason: null,
-        kind_mismatch: p.file.observations.some((o) => o.filenameKind && o.filenameKind !== p.sheet.kind) ? 1 : 0,
-      });
-    }
-    await insertMany(trx, "snapshot", snapRows);
-    for (const r of snapRows) {
-      const p = snapshots.get(r.snapshot_id) as ParsedSnapshot;
-      await trx
-        .insertInto("snapshot_rows")
-        .values({
-          snapshot_id: r.snapshot_id,
-          columns: JSON.stringify(p.sheet.columns.map((c) => c.key)),
-          rows_gz: p.rawRowsGz,
-        })
-        .execute();
-    }
-
-    await insertMany(
-      trx,
-      "observation",
-      outcomes.map((out) => {
-        const { obs, source } = entryOf.get(out.obsId) as ObsEntry;
-        return {
-          obs_id: obs.obsId,
-          snapshot_id: obs.snapshotId,
-          kind: obs.kind,
-          date: obs.date,
-          stated_date: source.statedDate ?? null,
-          date_rule: source.dateRule ?? null,
-          slot: source.slot,
-          order_key: obs.order,
-          basis: source.basis,
-          basis_detail: source.basisDetail,
-          original_filename: source.originalFilename,
-          filename_kind: source.filenameKind,
-          provenance: JSON.stringify(source.provenance),
-          status: out.status,
-          reason: out.reason,
-        };
-      }),
-    );
-    await refreshSnapshotStatus(trx, [...new Set(outcomes.map((o) => o.snapshotId))]);
-    wrote(1);
-
-    // Listings and corrections, once per snapshot, at its first application (or quarantine).
-    const listingRows: Database["listing"][] = [];
-    const corrRows: Database["correction"][] = [];
-    for (const out of outcomes) {
-      if (!out.listings.length) continue;
-      const p = (entryOf.get(out.obsId) as ObsEntry).parsed;
-      const byRow = new Map(p.rows.map((r) => [r.row, r]));
-      if (!full) {
-        await trx.deleteFrom("listing").where("snapshot_id", "=", out.snapshotId).execute();
-        await trx.deleteFrom("correction").where("snapshot_id", "=", out.snapshotId).execute();
       }
-      for (const l of out.listings) listingRows.push(listingRow(byRow.get(l.row) as NormalizedRow, l));
-      corrRows.push(...correctionRows(out.snapshotId, p.rows));
     }
-    await insertMany(trx, "listing", listingRows);
-    wrote(2);
-    await insertMany(trx, "correction", corrRows);
-    wrote(3);
-    const events = outcomes.flatMap((o) => o.events);
-    await insertMany(trx, "event", events.map(eventRow));
-    await insertMany(
-      trx,
-      "review",
-      outcomes.flatMap((o) => reviewRows(o.reviews)),
-    );
-    wrote(4);
-    if (before) await writeEntityChanges(trx, before, ledger.result());
-    else await writeEntities(trx, ledger.result());
-    await writeLedgerState(trx, ledger.toState());
-    wrote(5);
-    await setMeta(trx, { rules: fingerprint, schema: "1" });
-    summary.events = events.length;
-  });
-  wrote(WRITE_STEPS);
+    let replay: ObsEntry[] = fresh;
+    let ledger: Ledger;
+    if (full) {
+      const all = new Map<string, ParsedSnapshot>();
+      if (rebuildReason) for (const p of await loadStoredSnapshots(store, fixes, opts)) all.set(p.file.sha256, p);
+      for (const p of incoming) {
+        const had = all.get(p.file.sha256);
+        // A stored snapshot observed again keeps its old observations and gains the new ones.
+        if (had)
+          had.file.observations.push(
+            ...p.file.observations.filter(
+              (o) => !had.file.observations.some((x) => x.date === o.date && x.slot === o.slot),
+            ),
+          );
+        else all.set(p.file.sha256, p);
+      }
+      replay = replayOrder([...all.values()].sort((a, b) => cmp(a.file.sha256, b.file.sha256)));
+      ledger = new Ledger(opts.config);
+      summary.mode = rebuildReason ? "rebuild" : "incremental";
+    } else {
+      ledger = Ledger.fromState(stored as LedgerState);
+      summary.mode = "incremental";
+    }
+    // The rows as stored, taken before the ledger (which owns and mutates `stored`) applies anything.
+    const before = full || !stored ? null : entityRows(stored);
 
-  summary.applied = outcomes.filter((o) => o.status === "applied").length;
-  summary.quarantined = outcomes
-    .filter((o) => o.status === "quarantined")
-    .map((o) => ({ file: entryOf.get(o.obsId)?.obs.label ?? o.snapshotId, date: o.date, reason: o.reason ?? "" }));
-  return summary;
+    const outcomes: ObservationOutcome[] = replay.map((e, i) => {
+      const out = ledger.apply(e.obs);
+      opts.progress?.("replay", i + 1, replay.length);
+      return out;
+    });
+    const entryOf = new Map(replay.map((e) => [e.obs.obsId, e]));
+
+    const WRITE_STEPS = 6;
+    const wrote = (n: number) => opts.progress?.("write", n, WRITE_STEPS);
+    wrote(0);
+    {
+      const trx = db;
+      if (full) for (const t of REPLAY_TABLES) await trx.deleteFrom(t).execute();
+      const snapshots = new Map<string, ParsedSnapshot>();
+      for (const e of replay) snapshots.set(e.parsed.file.sha256, e.parsed);
+      for (const p of newSnaps) snapshots.set(p.file.sha256, p);
+      for (const p of newSnaps)
+        await trx.insertInto("blob").values({ sha256: p.file.sha256, bytes: p.file.bytes }).execute();
+
+      // Snapshots: provenance of the file; dates and status are derived from observations below.
+      const snapRows: Database["snapshot"][] = [];
+      for (const p of snapshots.values()) {
+        if (!full && knownSnaps.has(p.file.sha256)) continue;
+        snapRows.push({
+          snapshot_id: p.file.sha256,
+          kind: p.sheet.kind,
+          file_name: p.file.fileName,
+          original_filename: p.file.observations[0]?.originalFilename || p.file.fileName,
+          location: p.file.location,
+          bytes: p.file.bytes.length,
+          row_count: p.rows.length,
+          sheet_name: p.sheet.sheetName,
+          header: JSON.stringify(
+            p.sheet.columns.map((c) => ({
+              key: c.key,
+              field: c.field,
+              column: c.index,
+              mapped_by: c.mappedBy ?? null,
+            })),
+          ),
+          sheet_names: JSON.stringify(p.sheet.sheetNames),
+          reader_notes: JSON.stringify(p.sheet.notes),
+          cells_sha256: p.cellsSha256,
+          parser_version: PARSER_VERSION,
+          published_at: "",
+          published_basis: "",
+          first_seen: "",
+          last_seen: "",
+          status: "not_applied",
+          status_reason: null,
+          kind_mismatch: p.file.observations.some((o) => o.filenameKind && o.filenameKind !== p.sheet.kind) ? 1 : 0,
+        });
+      }
+      await insertMany(trx, "snapshot", snapRows);
+      for (const r of snapRows) {
+        const p = snapshots.get(r.snapshot_id) as ParsedSnapshot;
+        await trx
+          .insertInto("snapshot_rows")
+          .values({
+            snapshot_id: r.snapshot_id,
+            columns: JSON.stringify(p.sheet.columns.map((c) => c.key)),
+            rows_gz: p.rawRowsGz,
+          })
+          .execute();
+      }
+
+      await insertMany(
+        trx,
+        "observation",
+        outcomes.map((out) => {
+          const { obs, source } = entryOf.get(out.obsId) as ObsEntry;
+          return {
+            obs_id: obs.obsId,
+            snapshot_id: obs.snapshotId,
+            kind: obs.kind,
+            date: obs.date,
+            stated_date: source.statedDate ?? null,
+            date_rule: source.dateRule ?? null,
+            slot: source.slot,
+            order_key: obs.order,
+            basis: source.basis,
+            basis_detail: source.basisDetail,
+            original_filename: source.originalFilename,
+            filename_kind: source.filenameKind,
+            provenance: JSON.stringify(source.provenance),
+            status: out.status,
+            reason: out.reason,
+          };
+        }),
+      );
+      await refreshSnapshotStatus(trx, [...new Set(outcomes.map((o) => o.snapshotId))]);
+      wrote(1);
+
+      // Listings and corrections, once per snapshot. A snapshot listed as quarantined and applied
+      // later keeps only its resolved listings: the last outcome that lists it wins.
+      const latest = new Map<string, ObservationOutcome>();
+      for (const out of outcomes) if (out.listings.length) latest.set(out.snapshotId, out);
+      const listingRows: Database["listing"][] = [];
+      const corrRows: Database["correction"][] = [];
+      for (const out of latest.values()) {
+        const p = (entryOf.get(out.obsId) as ObsEntry).parsed;
+        const byRow = new Map(p.rows.map((r) => [r.row, r]));
+        if (!full) {
+          await trx.deleteFrom("listing").where("snapshot_id", "=", out.snapshotId).execute();
+          await trx.deleteFrom("correction").where("snapshot_id", "=", out.snapshotId).execute();
+        }
+        for (const l of out.listings) listingRows.push(listingRow(byRow.get(l.row) as NormalizedRow, l));
+        corrRows.push(...correctionRows(out.snapshotId, p.rows));
+      }
+      await insertMany(trx, "listing", listingRows);
+      wrote(2);
+      await insertMany(trx, "correction", corrRows);
+      wrote(3);
+      const events = outcomes.flatMap((o) => o.events);
+      await insertMany(trx, "event", events.map(eventRow));
+      await insertMany(
+        trx,
+        "review",
+        outcomes.flatMap((o) => reviewRows(o.reviews)),
+      );
+      wrote(4);
+      if (before) await writeEntityChanges(trx, before, ledger.result());
+      else await writeEntities(trx, ledger.result());
+      await writeLedgerState(trx, ledger.toState());
+      wrote(5);
+      await setMeta(trx, { rules: fingerprint, schema: "1" });
+      summary.events = events.length;
+    }
+    wrote(WRITE_STEPS);
+
+    summary.applied = outcomes.filter((o) => o.status === "applied").length;
+    summary.quarantined = outcomes
+      .filter((o) => o.status === "quarantined")
+      .map((o) => ({ file: entryOf.get(o.obsId)?.obs.label ?? o.snapshotId, date: o.date, reason: o.reason ?? "" }));
+    return summary;
+  });
 }

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
-import { type DatasetName, dataset } from "../analysis/datasets.js";
+import { type DatasetName, dataset, OBSERVATION_COLUMNS } from "../analysis/datasets.js";
+import { EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "../analysis/rows.js";
 import { InputError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
 import type { LedgerState } from "../ledger/ledger.js";
@@ -49,7 +50,24 @@ export interface ReleaseManifest {
 }
 
 export async function writeRelease(store: Store, dir: string): Promise<ReleaseManifest> {
-  fs.mkdirSync(dir, { recursive: true });
+  const state = await store.db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
+  if (!state) throw new InputError(store.file, "the store holds no ledger yet: ingest lists first");
+  // Everything is written to a folder beside the target first, so a failure leaves the bundle as
+  // it was; then the files move in.
+  const tmp = `${dir.replace(/\/+$/, "")}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    const manifest = await writeBundle(store, tmp, state.state);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of fs.readdirSync(tmp)) fs.renameSync(path.join(tmp, f), path.join(dir, f));
+    return manifest;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Promise<ReleaseManifest> {
   const files: ReleaseManifest["files"] = [];
   for (const name of FILES) {
     const d = await dataset(store.db, name);
@@ -57,10 +75,8 @@ export async function writeRelease(store: Store, dir: string): Promise<ReleaseMa
     fs.writeFileSync(path.join(dir, `${name}.csv`), csv);
     files.push({ name: `${name}.csv`, sha256: sha(csv), rows: d.rows.length });
   }
-  const state = await store.db.selectFrom("ledger_state").select("state").where("id", "=", 1).executeTakeFirst();
-  if (!state) throw new InputError(store.file, "the store holds no ledger yet: ingest lists first");
   // Recompressed at the highest level: the bundle is committed, and gzip output is deterministic.
-  const gz = gzipSync(gunzipSync(state.state), { level: 9 });
+  const gz = gzipSync(gunzipSync(stateGz), { level: 9 });
   fs.writeFileSync(path.join(dir, STATE_FILE), gz);
   files.push({ name: STATE_FILE, sha256: sha(gz), rows: null });
   const rules = await store.db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst();
@@ -143,12 +159,18 @@ function readCsv(dir: string, name: string): Record<string, string>[] {
 }
 
 /** A CSV row as a table row: numbers where the table has them, "" as null in nullable columns. */
-function typed<T>(r: Record<string, string>, nullable: string[], numbers: string[] = []): T {
+function typed<T>(
+  r: Record<string, string>,
+  columns: readonly string[],
+  nullable: string[],
+  numbers: string[] = [],
+): T {
+  // Only the table's own columns are taken: the INSERT's column list never comes from a file.
   return Object.fromEntries(
-    Object.entries(r).map(([k, v]) => [
-      k,
-      numbers.includes(k) ? Number(v) : v === "" && nullable.includes(k) ? null : v,
-    ]),
+    columns.map((k) => {
+      const v = r[k] ?? "";
+      return [k, numbers.includes(k) ? Number(v) : v === "" && nullable.includes(k) ? null : v];
+    }),
   ) as T;
 }
 
@@ -166,7 +188,12 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
       trx,
       "event",
       readCsv(dir, "events.csv").map(({ list, detail, ...r }) => ({
-        ...typed<Database["event"]>(r, ["agency_id", "agreement_id", "application_id"], ["seq"]),
+        ...typed<Database["event"]>(
+          r,
+          EVENT_COLUMNS.filter((c) => c !== "list" && c !== "detail"),
+          ["agency_id", "agreement_id", "application_id"],
+          ["seq"],
+        ),
         detail: JSON.stringify({ list: list || null, ...JSON.parse(detail || "{}") }),
       })),
     );
@@ -174,7 +201,7 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
       trx,
       "snapshot",
       readCsv(dir, "snapshots.csv").map((r) => ({
-        ...typed<Database["snapshot"]>(r, ["status_reason"], ["bytes", "row_count", "kind_mismatch"]),
+        ...typed<Database["snapshot"]>(r, SNAPSHOT_COLUMNS, ["status_reason"], ["bytes", "row_count", "kind_mismatch"]),
         location: "release",
         sheet_names: "[]",
         reader_notes: "[]",
@@ -184,7 +211,7 @@ export async function loadRelease(store: Store, dir: string): Promise<ReleaseMan
       trx,
       "observation",
       readCsv(dir, "observations.csv").map((r) =>
-        typed<Database["observation"]>(r, ["stated_date", "date_rule", "filename_kind", "reason"]),
+        typed<Database["observation"]>(r, OBSERVATION_COLUMNS, ["stated_date", "date_rule", "filename_kind", "reason"]),
       ),
     );
     await trx

@@ -6,7 +6,12 @@ import { buildSheet, type Grid } from "./grid.js";
 import type { Sheet } from "./types.js";
 
 export function readCsv(bytes: Uint8Array, file: string): Sheet {
-  let text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new InputError(file, "is not UTF-8 text (save the csv as UTF-8)");
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let records: string[][];
   try {

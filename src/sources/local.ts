@@ -47,7 +47,8 @@ export function readLocalList(file: string, opts: LocalOptions = {}): SourceFile
         basisDetail: opts.publishedAt ? "manual" : named?.basis === "capture" ? "capture_filename" : "filename",
         originalFilename: base,
         filenameKind: named?.kindHint ?? null,
-        provenance: [{ location: file }],
+        // The base name only: a path as typed differs between machines and can name a home folder.
+        provenance: [{ location: base }],
         ...(named?.rule && !opts.publishedAt ? { statedDate: undefined, dateRule: named.rule } : {}),
       },
     ],

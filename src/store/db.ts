@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect, type Transaction } from "kysely";
+import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
 import * as m001 from "./migrations/001-initial.js";
 import type { Database } from "./schema.js";
 
@@ -12,8 +12,11 @@ export type Db = Kysely<Database>;
 export interface Store {
   db: Db;
   file: string;
-  /** Runs `fn` in one transaction: everything it writes commits together or not at all. */
-  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one write transaction: everything it writes commits together or not at all. On
+   * SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue instead of racing.
+   */
+  transaction<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ export interface Store {
  * table instead of compiling a new multi-row INSERT per batch (a full replay writes ~230,000
  * listing rows). Statements run on the same connection, inside the same transaction.
  */
-export const RAW_SQLITE = new WeakMap<Transaction<Database>, Sqlite.Database>();
+export const RAW_SQLITE = new WeakMap<Kysely<Database>, Sqlite.Database>();
 
 const MIGRATIONS: Record<string, Migration> = { "001-initial": m001 };
 
@@ -54,7 +57,8 @@ export async function openStore(file: string, opts: { readonly?: boolean } = {})
     sqlite = new Sqlite(file);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
-    sqlite.pragma("busy_timeout = 5000");
+    // An ingest holds the write lock for as long as a full replay takes; another one waits.
+    sqlite.pragma("busy_timeout = 120000");
     sqlite.pragma("foreign_keys = ON");
     // A full replay writes a few hundred thousand listing rows in one transaction.
     sqlite.pragma("cache_size = -131072");
@@ -63,6 +67,7 @@ export async function openStore(file: string, opts: { readonly?: boolean } = {})
     throw new StoreError(`cannot open ${file} as a g287 store: ${(e as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  RAW_SQLITE.set(db, sqlite);
   const migrator = new Migrator({ db, provider: new InlineMigrations() });
   const { error } = await migrator.migrateToLatest();
   if (error) {
@@ -72,11 +77,16 @@ export async function openStore(file: string, opts: { readonly?: boolean } = {})
   return {
     db,
     file,
-    transaction(fn) {
-      return db.transaction().execute(async (trx) => {
-        RAW_SQLITE.set(trx, sqlite);
-        return fn(trx);
-      });
+    async transaction(fn) {
+      sqlite.exec("BEGIN IMMEDIATE");
+      try {
+        const out = await fn(db);
+        sqlite.exec("COMMIT");
+        return out;
+      } catch (e) {
+        if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+        throw e;
+      }
     },
     async close() {
       await db.destroy();

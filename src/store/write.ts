@@ -2,7 +2,7 @@
 // so a failure leaves the store exactly as it was.
 import { gunzipSync, gzipSync } from "node:zlib";
 import type Sqlite from "better-sqlite3";
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
 import type { NormalizedRow } from "../normalize/row.js";
@@ -10,7 +10,8 @@ import { addTo } from "../util/multimap.js";
 import { RAW_SQLITE } from "./db.js";
 import type { Database } from "./schema.js";
 
-type Trx = Transaction<Database>;
+/** The store's handle inside `Store.transaction`. */
+type Trx = Kysely<Database>;
 
 /** Rows per INSERT when no prepared statement can be reused: under SQLite's 32766 variables. */
 const BATCH = 400;
