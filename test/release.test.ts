@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { roster, status } from "../src/analysis/queries.js";
 import { loadRelease, writeRelease } from "../src/pipeline/release.js";
 import { openStore } from "../src/store/db.js";
-import { ARCHIVE, cli, openArchive, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
+import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
 
 const BUNDLE = path.join(ROOT, "data/release");
 
