@@ -18,32 +18,33 @@ export interface StatusSummary {
   kind_mismatches: { file: string; date: string; file_name_says: string; content_is: string }[];
 }
 
-export async function status(db: Db): Promise<StatusSummary> {
-  const snaps = await db
-    .selectFrom("snapshot")
+/** Rows per status of one table, and their total. */
+async function countByStatus(db: Db, table: "snapshot" | "agreement" | "application") {
+  const rows = await db
+    .selectFrom(table)
     .select(["status", db.fn.countAll<number>().as("n")])
     .groupBy("status")
     .execute();
-  const sc = Object.fromEntries(snaps.map((s) => [s.status, Number(s.n)]));
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = Number(r.n);
+  return { counts, total: rows.reduce((a, r) => a + Number(r.n), 0) };
+}
+
+async function count(db: Db, table: "agency" | "observation" | "review"): Promise<number> {
+  const r = await db.selectFrom(table).select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function status(db: Db): Promise<StatusSummary> {
+  const { counts: sc, total: files } = await countByStatus(db, "snapshot");
   const quarantined = await db
     .selectFrom("observation")
     .select(["original_filename as file", "date as published_at", "reason"])
     .where("status", "=", "quarantined")
     .orderBy("order_key")
     .execute();
-  const ag = await db
-    .selectFrom("agreement")
-    .select(["status", db.fn.countAll<number>().as("n")])
-    .groupBy("status")
-    .execute();
-  const ac = Object.fromEntries(ag.map((s) => [s.status, Number(s.n)]));
-  const ap = await db
-    .selectFrom("application")
-    .select(["status", db.fn.countAll<number>().as("n")])
-    .groupBy("status")
-    .execute();
-  const apc = Object.fromEntries(ap.map((s) => [s.status, Number(s.n)]));
-  const agencies = await db.selectFrom("agency").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const { counts: ac, total: agreementsTotal } = await countByStatus(db, "agreement");
+  const { counts: apc } = await countByStatus(db, "application");
   const latest = await db
     .selectFrom("observation")
     .select([db.fn.max("date").as("d"), "kind"])
@@ -51,11 +52,7 @@ export async function status(db: Db): Promise<StatusSummary> {
     .groupBy("kind")
     .execute();
   const latestOf = (k: string) => (latest.find((l) => l.kind === k)?.d as string | undefined) ?? null;
-  const obsCount = await db
-    .selectFrom("observation")
-    .select(db.fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  const review = await db.selectFrom("review").select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+
   const mismatches = await db
     .selectFrom("event")
     .select(["date", "detail"])
@@ -67,18 +64,18 @@ export async function status(db: Db): Promise<StatusSummary> {
       applied: sc.applied ?? 0,
       quarantined: sc.quarantined ?? 0,
       not_applied: sc.not_applied ?? 0,
-      total: snaps.reduce((a, s) => a + Number(s.n), 0),
+      total: files,
     },
-    observations: Number(obsCount.n),
+    observations: await count(db, "observation"),
     quarantined: quarantined.map((q) => ({ file: q.file, published_at: q.published_at, reason: q.reason ?? "" })),
     agreements: {
       active: ac.active ?? 0,
       removed: ac.removed ?? 0,
       superseded: ac.superseded ?? 0,
       pending_removal: ac.pending_removal ?? 0,
-      total: ag.reduce((a, s) => a + Number(s.n), 0),
+      total: agreementsTotal,
     },
-    agencies: Number(agencies.n),
+    agencies: await count(db, "agency"),
     applications: {
       pending: apc.pending ?? 0,
       signed: apc.signed ?? 0,
@@ -87,7 +84,7 @@ export async function status(db: Db): Promise<StatusSummary> {
     },
     latest_list: latestOf("participating"),
     latest_pending_list: latestOf("pending"),
-    review: Number(review.n),
+    review: await count(db, "review"),
     kind_mismatches: mismatches.map((m) => {
       const d = JSON.parse(m.detail);
       return { file: d.list, date: m.date, file_name_says: d.file_name_says, content_is: d.content_is };
