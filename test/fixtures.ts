@@ -43,11 +43,9 @@ export function list(
   return {
     obsId: `${date}|${opts.slot ?? "am"}|${id}`,
     snapshotId: id,
-    cellsSha256: id,
     kind: opts.kind ?? "participating",
     date,
     order: `${date}T${opts.slot === "pm" ? "22" : "16"}:00:00Z|${id}`,
-    basis: "publication",
     label: `${opts.kind ?? "participating"}Agencies-${date}.xlsx`,
     filenameKind: opts.kind ?? "participating",
     rows: rows.map(row),

@@ -36,7 +36,6 @@ export const LEDGER_VERSION = 1;
 
 interface StreamState {
   snapshotId: string | null;
-  date: string | null;
   /**
    * Consecutive quarantines with the same cause: a cause that persists is accepted as real. `seen`
    * holds `state|agency key|model` of every row those lists did carry.
@@ -76,7 +75,7 @@ function daysBetween(a: string, b: string): number {
 }
 
 function emptyStream(): StreamState {
-  return { snapshotId: null, date: null, rowCount: 0, byState: [], present: [] };
+  return { snapshotId: null, rowCount: 0, byState: [], present: [] };
 }
 
 export class Ledger {
@@ -134,19 +133,11 @@ export class Ledger {
     };
   }
 
-  get lastAppliedOrder(): string {
-    return this.lastOrder;
-  }
-
   /** Current entities, sorted by id so that every export is byte-identical across runs. */
   result(): { agencies: Agency[]; agreements: Agreement[]; applications: Application[] } {
     const byId = <T>(m: Map<string, T>) =>
       [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     return { agencies: byId(this.agencies), agreements: byId(this.agreements), applications: byId(this.applications) };
-  }
-
-  getAgency(id: string): Agency | undefined {
-    return this.agencies.get(id);
   }
 
   // ---------------------------------------------------------------- apply
@@ -342,7 +333,6 @@ export class Ledger {
 
     const stream = this.streams.participating;
     stream.snapshotId = obs.snapshotId;
-    stream.date = obs.date;
     stream.rowCount = usable.length;
     stream.byState = [...byState].sort(([a], [b]) => cmp(a, b));
     stream.present = [...matched.keys()].sort();
@@ -492,7 +482,6 @@ export class Ledger {
     }
     const stream = this.streams.pending;
     stream.snapshotId = obs.snapshotId;
-    stream.date = obs.date;
     stream.rowCount = usable.length;
     stream.byState = [];
     stream.present = [...matched].sort();

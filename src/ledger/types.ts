@@ -11,15 +11,11 @@ export interface ListObservation {
   obsId: string;
   /** Content id of the file (sha256 of its bytes). */
   snapshotId: string;
-  /** sha256 of the cells, so two files with the same cells are recognised as one content. */
-  cellsSha256: string;
   kind: ListKind;
   /** Publication (or observation) date, ISO. */
   date: string;
   /** Full sort key: date, time of day, then a tie-break. See sources/order.ts. */
   order: string;
-  /** A publication is ICE posting a list; a capture is a third party seeing what was posted. */
-  basis: "publication" | "capture";
   /** ICE's file name (or our archive name), for messages and evidence. */
   label: string;
   /** The kind the file name claims, when known; a mismatch is flagged (2025-09-22 pm swap). */

@@ -137,7 +137,6 @@ async function loadStoredSnapshots(store: Store, fixes: Corrections, opts: Inges
       fileName: s.file_name,
       bytes: s.data,
       sha256: s.snapshot_id,
-      manifestKind: null,
       // The date as the source gave it: content checks are made again by the current rules.
       observations: (byFile.get(s.snapshot_id) ?? []).map((o) => ({
         date: o.stated_date ?? o.date,

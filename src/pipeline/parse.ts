@@ -106,21 +106,15 @@ export function expand(p: ParsedSnapshot): ObsEntry[] {
         // Identified by the date the source gave, so a stored observation is recognised before parsing.
         obsId: obsId(raw, p.file.sha256),
         snapshotId: p.file.sha256,
-        cellsSha256: p.cellsSha256,
         kind: p.sheet.kind,
         date: o.date,
         order: orderKey(o.date, o.slot, p.file.fileName),
-        basis: o.basis,
         label: o.originalFilename || p.file.fileName,
         filenameKind: o.filenameKind,
         rows: p.rows,
       },
     };
   });
-}
-
-export function toObservations(p: ParsedSnapshot): ListObservation[] {
-  return expand(p).map((e) => e.obs);
 }
 
 /** Every observation of every snapshot, once each, in replay order. */
@@ -130,7 +124,7 @@ export function replayOrder(parsed: Iterable<ParsedSnapshot>): ObsEntry[] {
   return sortEntries([...all.values()]);
 }
 
-export function sortEntries(list: ObsEntry[]): ObsEntry[] {
+function sortEntries(list: ObsEntry[]): ObsEntry[] {
   return list.sort((x, y) => {
     const a = x.obs;
     const b = y.obs;

@@ -130,7 +130,6 @@ export function readArchive(dir: string, opts: ArchiveReadOptions = {}): { files
       fileName: m.file,
       bytes,
       sha256: sum,
-      manifestKind: m.kind,
       observations: obs,
     });
     opts.onProgress?.(i + 1, manifest.length);

@@ -38,7 +38,6 @@ export function readLocalList(file: string, opts: LocalOptions = {}): SourceFile
     fileName: base,
     bytes,
     sha256: sha256(bytes),
-    manifestKind: null,
     observations: [
       {
         date,

@@ -35,7 +35,5 @@ export interface SourceFile {
   fileName: string;
   bytes: Uint8Array;
   sha256: string;
-  /** Kind the source's manifest records (from content), if any. */
-  manifestKind: ListKind | null;
   observations: Observation[];
 }

@@ -306,8 +306,3 @@ export async function refreshSnapshotStatus(trx: Trx, snapshotIds: string[]): Pr
       .execute();
   }
 }
-
-export function readSnapshotRows(row: Database["snapshot_rows"]): { columns: string[]; rows: [number, unknown[]][] } {
-  const packed = JSON.parse(gunzipSync(row.rows_gz).toString("utf8")) as { rows: number[]; cells: unknown[][] };
-  return { columns: JSON.parse(row.columns), rows: packed.rows.map((n, i) => [n, packed.cells[i] ?? []]) };
-}
