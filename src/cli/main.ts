@@ -101,7 +101,11 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
   const s = await status(store.db);
   const files = s.snapshots;
   const json = {
-    snapshots: { applied: s.observations - s.quarantined.length, quarantined: s.quarantined.length, files: files.total },
+    snapshots: {
+      applied: s.observations - s.quarantined.length,
+      quarantined: s.quarantined.length,
+      files: files.total,
+    },
     quarantined: s.quarantined,
     agreements: s.agreements,
     agencies: s.agencies,
