@@ -21,15 +21,11 @@ import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
 import { type IngestSummary, ingest, rebuild } from "../pipeline/ingest.js";
 import { DEFAULT_RELEASE_DIR, loadRelease, writeRelease } from "../pipeline/release.js";
-import { defaultDbPath, openStore, type Store, StoreError } from "../store/db.js";
+import { type Store, StoreError } from "../store/db.js";
 import { agreementStatus, check, isoDate, model, optional, stateCode } from "./args.js";
+import { COMMAND_MODULES } from "./commands/index.js";
+import { type Globals, out, today, withStore } from "./common.js";
 import { progress, table } from "./format.js";
-
-interface Globals {
-  db?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
 
 const EVENT_TYPES = [
   "appeared",
@@ -49,32 +45,6 @@ const EVENT_TYPES = [
   "list_accepted",
   "list_kind_mismatch",
 ];
-
-function out(s: string): void {
-  process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
-}
-
-/** Today in the user's own time zone: `roster` on a Los Angeles evening is not tomorrow. */
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
-async function withStore<T>(g: Globals, fn: (s: Store) => Promise<T>, opts: { readonly?: boolean } = {}): Promise<T> {
-  const file = g.db ?? defaultDbPath();
-  const existed = fs.existsSync(file);
-  const store = await openStore(file, opts);
-  let ok = false;
-  try {
-    const out = await fn(store);
-    ok = true;
-    return out;
-  } finally {
-    await store.close();
-    // A command that fails on a ledger it has just created leaves nothing behind.
-    if (!ok && !existed) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-  }
-}
 
 function printIngest(s: IngestSummary, g: Globals): void {
   if (g.json) {
@@ -501,6 +471,7 @@ export function buildProgram(): Command {
       );
     });
 
+  for (const register of COMMAND_MODULES) register(program, globals);
   return program;
 }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
 import * as m001 from "./migrations/001-initial.js";
+import * as m002 from "./migrations/002-agency-place.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -27,7 +28,7 @@ export interface Store {
  */
 export const RAW_SQLITE = new WeakMap<Kysely<Database>, Sqlite.Database>();
 
-const MIGRATIONS: Record<string, Migration> = { "001-initial": m001 };
+const MIGRATIONS: Record<string, Migration> = { "001-initial": m001, "002-agency-place": m002 };
 
 class InlineMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -96,6 +96,11 @@ export interface AgencyTable {
   last_seen: string;
   names: string; // JSON [{name, firstSeen, lastSeen}]
   keys: string; // JSON
+  county_fips: string | null; // 5-digit Census GEOID (Connecticut: 2022 planning regions)
+  county_name: string | null; // Census name of that county
+  statewide: number; // 1 = a state agency: covers the whole state, has no county
+  ori: string | null; // FBI originating agency identifier, when matched
+  place_basis: string | null; // the rule that placed it: see context/geography.ts
 }
 
 export interface AgreementTable {

@@ -3,6 +3,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import type Sqlite from "better-sqlite3";
 import type { Kysely } from "kysely";
+import { placeAgency } from "../context/geography.js";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
 import type { NormalizedRow } from "../normalize/row.js";
@@ -133,19 +134,27 @@ export interface EntityRows {
 export function entityRows(e: Entities): EntityRows {
   const stateOf = new Map(e.agencies.map((a) => [a.agencyId, a.state]));
   return {
-    agency: e.agencies.map((a) => ({
-      agency_id: a.agencyId,
-      state: a.state,
-      state_fips: a.stateFips,
-      name: a.name,
-      jurisdiction: a.jurisdiction,
-      type: a.type,
-      county: a.county,
-      first_seen: a.firstSeen,
-      last_seen: a.lastSeen,
-      names: json(a.names),
-      keys: json(a.keys),
-    })),
+    agency: e.agencies.map((a) => {
+      const p = placeAgency(a);
+      return {
+        agency_id: a.agencyId,
+        state: a.state,
+        state_fips: a.stateFips,
+        name: a.name,
+        jurisdiction: a.jurisdiction,
+        type: a.type,
+        county: a.county,
+        first_seen: a.firstSeen,
+        last_seen: a.lastSeen,
+        names: json(a.names),
+        keys: json(a.keys),
+        county_fips: p.countyFips,
+        county_name: p.countyName,
+        statewide: p.statewide ? 1 : 0,
+        ori: p.ori,
+        place_basis: p.basis,
+      };
+    }),
     agreement: e.agreements.map((a) => ({
       agreement_id: a.agreementId,
       agency_id: a.agencyId,
