@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => store.close());
 
-const byModel = (rows: { model: string | null }[]) => {
+const byModel = (rows: { model: unknown }[]) => {
   const m: Record<string, number> = {};
   for (const r of rows) m[r.model as string] = (m[r.model as string] ?? 0) + 1;
   return m;

@@ -10,6 +10,8 @@ export const AGREEMENT_COLUMNS = [
   "agency_type",
   "jurisdiction",
   "county",
+  "county_fips",
+  "statewide",
   "model",
   "signed_on",
   "first_listed",
@@ -22,7 +24,7 @@ export const AGREEMENT_COLUMNS = [
   "successor_id",
 ] as const;
 
-export type AgreementRow = Record<(typeof AGREEMENT_COLUMNS)[number], string | null>;
+export type AgreementRow = Record<(typeof AGREEMENT_COLUMNS)[number], string | number | null>;
 
 export const AGENCY_COLUMNS = [
   "agency_id",
@@ -32,6 +34,11 @@ export const AGENCY_COLUMNS = [
   "agency_type",
   "jurisdiction",
   "county",
+  "county_fips",
+  "county_name",
+  "statewide",
+  "ori",
+  "place_basis",
   "first_seen",
   "last_seen",
   "agreements",
@@ -85,6 +92,8 @@ export function agreementQuery(db: Db) {
       "a.type as agency_type",
       "a.jurisdiction",
       "a.county",
+      "a.county_fips",
+      "a.statewide",
       "g.model",
       "g.signed_on",
       "g.first_listed",

@@ -1,0 +1,332 @@
+// Claim checks: each reading of a claim is computed from the record and compared with the claim's
+// figure. The core is pure (facts and context layers in, verdicts out) so every computation can be
+// tested on hand-made fixtures; `checkClaimFile` wires it to the store and the context layers.
+import type { z } from "zod";
+import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
+import { activeOn, type FactAgreement, type Facts, listAsOf } from "./facts.js";
+
+export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
+
+export interface PolicyFact {
+  state: string;
+  kind: string;
+  proposed: boolean;
+  enacted: string | null;
+  effective: string | null;
+  citation: string;
+  source_url: string;
+  confidence: string;
+  caveat: string | null;
+}
+
+export interface HistoricalCount {
+  as_of: string;
+  n: number;
+  unit: string;
+  basis: string;
+  source: string;
+}
+
+/** Everything a claim can be checked against. Injected, so tests can pass fixtures. */
+export interface ClaimContext {
+  facts: Facts;
+  politicsFor(state: string, year: number): { trifecta: string; governor: string; battleground: boolean } | undefined;
+  /** Policies of a state in effect on a date (proposals never are). */
+  policiesInEffect(state: string, date: string): PolicyFact[];
+  /** Every policy row of a state, for the `enacted` basis. */
+  policiesOf(state: string): PolicyFact[];
+  historicalCounts: HistoricalCount[];
+  /** The earliest signing year the historical layer records, with its source. */
+  earliestHistorical: { year: number; source: string } | null;
+}
+
+export interface Evidence {
+  /** Agreement ids, agency ids or state codes behind the number. */
+  ids: string[];
+  /** Short human lines: a policy with its citation and confidence, a published figure's source. */
+  notes: string[];
+  /** The list (or source) the figure is computed from. */
+  computed_from: string;
+}
+
+export interface ReadingResult {
+  name: string;
+  query: Query | null;
+  compare: Compare | null;
+  as_of: string | null;
+  value: number | null;
+  verdict: Verdict;
+  reason: string;
+  evidence: Evidence | null;
+}
+
+export interface ClaimResult {
+  id: string;
+  text: string;
+  made_on: string;
+  verdict: Verdict;
+  /** True when the readings give different verdicts: the verdict is then the least favourable. */
+  readings_disagree: boolean;
+  summary: string;
+  readings: ReadingResult[];
+}
+
+const RANK: Record<Exclude<Verdict, "cannot_check">, number> = { contradicted: 0, close: 1, supported: 2 };
+
+/** `2026-02` → the month's last day: the record as it stood when the month's articles were written. */
+export function claimDay(d: string): string {
+  if (d.length === 10) return d;
+  const [y, m] = d.split("-").map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${d}-${String(last).padStart(2, "0")}`;
+}
+
+export function compareValue(value: number, c: Compare, plain = false): { verdict: Verdict; reason: string } {
+  const v = c.value ?? 0;
+  const slack = Math.abs(v) * c.close;
+  // Years print as 2002, counts as 1,351.
+  const fmt = (x: number) => (plain ? String(x) : x.toLocaleString("en-US"));
+  switch (c.op) {
+    case "none":
+      return value === 0
+        ? { verdict: "supported", reason: "none found, as claimed" }
+        : { verdict: "contradicted", reason: `claim says none; found ${fmt(value)}` };
+    case "at_least":
+      if (value >= v) return { verdict: "supported", reason: `${fmt(value)} ≥ ${fmt(v)}` };
+      return value >= v - slack
+        ? {
+            verdict: "close",
+            reason: `${fmt(value)} is below ${fmt(v)} by ${fmt(v - value)} (within ${c.close * 100}%)`,
+          }
+        : { verdict: "contradicted", reason: `${fmt(value)} < ${fmt(v)}` };
+    case "at_most":
+      if (value <= v) return { verdict: "supported", reason: `${fmt(value)} ≤ ${fmt(v)}` };
+      return value <= v + slack
+        ? {
+            verdict: "close",
+            reason: `${fmt(value)} is above ${fmt(v)} by ${fmt(value - v)} (within ${c.close * 100}%)`,
+          }
+        : { verdict: "contradicted", reason: `${fmt(value)} > ${fmt(v)}` };
+    case "equals":
+      if (value === v) return { verdict: "supported", reason: `${fmt(value)} = ${fmt(v)}` };
+      return Math.abs(value - v) <= slack
+        ? { verdict: "close", reason: `${fmt(value)}, not ${fmt(v)} (off by ${fmt(Math.abs(value - v))})` }
+        : { verdict: "contradicted", reason: `${fmt(value)}, not ${fmt(v)}` };
+    case "about": {
+      const off = Math.abs(value - v);
+      if (off <= Math.abs(v) * c.tolerance)
+        return { verdict: "supported", reason: `${fmt(value)} is within ${c.tolerance * 100}% of ${fmt(v)}` };
+      return off <= slack
+        ? { verdict: "close", reason: `${fmt(value)} is within ${c.close * 100}% of ${fmt(v)}` }
+        : { verdict: "contradicted", reason: `${fmt(value)} is more than ${c.close * 100}% from ${fmt(v)}` };
+    }
+  }
+}
+
+function describeList(facts: Facts, asOf: string): string {
+  const l = listAsOf(facts.lists, asOf);
+  return l ? `ICE participating list of ${l.date} (${l.file})` : `no ICE list on or before ${asOf}`;
+}
+
+function latestDate(facts: Facts): string {
+  return facts.lists.at(-1)?.date ?? "0000-00-00";
+}
+
+/** Agreements matching a ledger query, as of its date. */
+export function selectAgreements(
+  q: Extract<Query, { count: "agreements" | "agencies" }>,
+  asOf: string,
+  ctx: ClaimContext,
+): FactAgreement[] {
+  const year = q.politics_year ?? Number(asOf.slice(0, 4));
+  const inSet = <T>(list: T[] | undefined, v: T) => list === undefined || list.includes(v);
+  return ctx.facts.agreements.filter((a) => {
+    if (q.listed === "active" ? !activeOn(a, asOf) : a.firstListed > asOf) return false;
+    if (q.signed_from && (a.signedOn === null || a.signedOn < q.signed_from)) return false;
+    if (q.signed_to && (a.signedOn === null || a.signedOn > q.signed_to)) return false;
+    // An end after the as-of date had not happened yet when the claim was made.
+    if (q.ended_from && (a.endedOn === null || a.endedOn < q.ended_from || a.endedOn > asOf)) return false;
+    if (q.ended_to && (a.endedOn === null || a.endedOn > q.ended_to)) return false;
+    if (q.first_listed_from && a.firstListed < q.first_listed_from) return false;
+    if (q.first_listed_to && a.firstListed > q.first_listed_to) return false;
+    if (!inSet(q.state, a.state) || q.exclude_state?.includes(a.state)) return false;
+    if (!inSet(q.model, a.model as never)) return false;
+    if (!inSet(q.type, a.agencyType as never) || q.exclude_type?.includes(a.agencyType as never)) return false;
+    if (q.local && (a.statewide || a.agencyType === "state_agency")) return false;
+    if (!inSet(q.status, a.status as never)) return false;
+    if (q.trifecta || q.governor || q.battleground !== undefined) {
+      const p = ctx.politicsFor(a.state, year);
+      if (!p) return false;
+      if (!inSet(q.trifecta, p.trifecta as never)) return false;
+      if (!inSet(q.governor, p.governor as never)) return false;
+      if (q.battleground !== undefined && p.battleground !== q.battleground) return false;
+    }
+    if (q.policy) {
+      const kinds = ctx.policiesInEffect(a.state, asOf).map((p) => p.kind);
+      const ok = q.policy.some((k) => (k === "none" ? kinds.length === 0 : kinds.includes(k)));
+      if (!ok) return false;
+    }
+    return true;
+  });
+}
+
+function evaluate(
+  r: Reading,
+  madeOn: string,
+  ctx: ClaimContext,
+): Omit<ReadingResult, "name" | "query" | "compare" | "verdict" | "reason"> & { value: number | null } {
+  const q = r.query as Query;
+  const asOfOf = (d: string | undefined) => (d === "latest" ? latestDate(ctx.facts) : (d ?? madeOn));
+  if (q.count === "agreements" || q.count === "agencies") {
+    const asOf = asOfOf(q.as_of);
+    const rows = selectAgreements(q, asOf, ctx);
+    const ids =
+      q.count === "agreements" ? rows.map((a) => a.agreementId) : [...new Set(rows.map((a) => a.agencyId))].sort();
+    const notes: string[] = [];
+    for (const want of q.must_include ?? []) {
+      if (!ids.some((id) => id.includes(want))) notes.push(`expected ${want} among the results, and it is not`);
+    }
+    return { as_of: asOf, value: ids.length, evidence: { ids, notes, computed_from: describeList(ctx.facts, asOf) } };
+  }
+  if (q.count === "states_with_policy") {
+    const asOf = q.as_of ?? madeOn;
+    const ids: string[] = [];
+    const notes: string[] = [];
+    for (const s of q.state) {
+      const rows =
+        q.basis === "effective"
+          ? ctx.policiesInEffect(s, asOf)
+          : ctx.policiesOf(s).filter((p) => !p.proposed && p.enacted !== null && p.enacted <= asOf);
+      const hit = rows.filter((p) => (q.policy as string[]).includes(p.kind));
+      if (hit.length) ids.push(s);
+      const all = ctx.policiesOf(s);
+      const shown = all.length
+        ? all
+            .map(
+              (p) =>
+                `${p.kind}${p.proposed ? " (proposed)" : ""}, enacted ${p.enacted ?? "?"}, effective ${p.effective ?? "?"}` +
+                ` [${p.confidence}${p.caveat ? `: ${p.caveat}` : ""}] ${p.source_url}`,
+            )
+            .join("; ")
+        : "no policy on record";
+      notes.push(`${s}: ${hit.length ? "counts" : "does not count"}: ${shown}`);
+    }
+    return {
+      as_of: asOf,
+      value: ids.length,
+      evidence: {
+        ids,
+        notes,
+        computed_from: "state policy layer (data/context/layers, from reference/state_policies.csv)",
+      },
+    };
+  }
+  if (q.count === "earliest_signed_year") {
+    if (q.source === "ledger") {
+      let first: FactAgreement | null = null;
+      for (const a of ctx.facts.agreements)
+        if (a.signedOn && (first === null || a.signedOn < (first.signedOn as string))) first = a;
+      return {
+        as_of: latestDate(ctx.facts),
+        value: first ? Number(first.signedOn?.slice(0, 4)) : null,
+        evidence: {
+          ids: first ? [first.agreementId] : [],
+          notes: [
+            "the ledger starts with ICE's 2021-01-13 list: it holds only agreements still in force then, so its earliest signing date is not the program's first",
+          ],
+          computed_from: "every agreement in the ledger",
+        },
+      };
+    }
+    const h = ctx.earliestHistorical;
+    return {
+      as_of: null,
+      value: h?.year ?? null,
+      evidence: {
+        ids: [],
+        notes: h ? [h.source] : ["no earliest date in the historical layer"],
+        computed_from: "historical layer",
+      },
+    };
+  }
+  // historical_agreements: the published figure nearest the date, within the window.
+  const h = q as z.infer<typeof HistoryQuery>;
+  const asOf = h.as_of ?? madeOn;
+  if (h.source === "ledger") {
+    const rows = ctx.facts.agreements.filter((a) => activeOn(a, asOf));
+    return {
+      as_of: asOf,
+      value: listAsOf(ctx.facts.lists, asOf) ? rows.length : null,
+      evidence: {
+        ids: rows.map((a) => a.agreementId),
+        notes: [],
+        computed_from: describeList(ctx.facts, asOf),
+      },
+    };
+  }
+  const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const wanted = h.source_match?.toLowerCase();
+  const near = ctx.historicalCounts
+    .filter((h) => !wanted || `${h.source} ${h.unit}`.toLowerCase().includes(wanted))
+    .map((h) => ({ h, off: Math.abs(days(h.as_of) - days(asOf)) }))
+    .filter((x) => x.off <= h.window_days)
+    .sort((a, b) => a.off - b.off || a.h.as_of.localeCompare(b.h.as_of));
+  if (!near.length) return { as_of: asOf, value: null, evidence: null };
+  const best = (near[0] as (typeof near)[number]).h;
+  return {
+    as_of: best.as_of,
+    value: best.n,
+    evidence: {
+      ids: [],
+      notes: near.slice(0, 5).map((x) => `${x.h.as_of}: ${x.h.n} (${x.h.unit}; ${x.h.basis}) — ${x.h.source}`),
+      computed_from: `published figure of ${best.as_of}: ${best.source}`,
+    },
+  };
+}
+
+export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): ReadingResult {
+  const base = { name: r.name, query: r.query ?? null, compare: r.compare ?? null };
+  if (r.cannot_check !== undefined) {
+    return { ...base, as_of: null, value: null, verdict: "cannot_check", reason: r.cannot_check, evidence: null };
+  }
+  const e = evaluate(r, madeOn, ctx);
+  if (e.value === null) {
+    return {
+      ...base,
+      ...e,
+      verdict: "cannot_check",
+      reason: "the record has no figure for this date or source",
+    };
+  }
+  const c = compareValue(e.value, r.compare as Compare, r.query?.count === "earliest_signed_year");
+  // A named agency that is missing makes the reading contradicted, whatever the count.
+  if (e.evidence?.notes.some((n) => n.startsWith("expected ")) && c.verdict !== "contradicted") {
+    return { ...base, ...e, verdict: "contradicted", reason: `${c.reason}; ${e.evidence.notes.join("; ")}` };
+  }
+  return { ...base, ...e, ...c };
+}
+
+export function checkClaim(claim: Claim, file: ClaimFile, ctx: ClaimContext): ClaimResult {
+  const madeOn = claimDay(claim.made_on ?? file.article.published);
+  const readings = claim.readings.map((r) => checkReading(r, madeOn, ctx));
+  const checkable = readings.filter((r) => r.verdict !== "cannot_check");
+  let verdict: Verdict = "cannot_check";
+  let disagree = false;
+  if (checkable.length) {
+    // A claim is only as good as its least favourable reasonable reading: never pick the one that agrees.
+    const worst = checkable.reduce((a, b) =>
+      RANK[b.verdict as keyof typeof RANK] < RANK[a.verdict as keyof typeof RANK] ? b : a,
+    );
+    verdict = worst.verdict;
+    disagree = new Set(checkable.map((r) => r.verdict)).size > 1;
+  }
+  const summary =
+    verdict === "cannot_check"
+      ? `cannot be checked from this data: ${readings.map((r) => r.reason).join("; ")}`
+      : readings.map((r) => `${r.name}: ${r.value ?? "n/a"} → ${r.verdict}`).join("; ");
+  return { id: claim.id, text: claim.text, made_on: madeOn, verdict, readings_disagree: disagree, summary, readings };
+}
+
+export function checkClaims(file: ClaimFile, ctx: ClaimContext): ClaimResult[] {
+  return file.claims.map((c) => checkClaim(c, file, ctx));
+}

@@ -1,0 +1,182 @@
+// State law against the record: agreements listed in a state while a ban there was in effect, and
+// how far each mandate state's counties hold an agreement. Pure over the facts and the policy
+// and county layers; `g287 conflicts` and the API load them.
+import type { PolicyFact } from "./claims.js";
+import { activeOn, type FactAgreement, type Facts, listAsOf } from "./facts.js";
+
+export interface BanConflict {
+  state: string;
+  agreement_id: string;
+  agency_id: string;
+  agency: string;
+  model: string;
+  signed_on: string | null;
+  /** The ban: when it took effect, its citation, source and confidence. */
+  ban_effective: string;
+  ban_citation: string;
+  ban_confidence: string;
+  ban_caveat: string | null;
+  ban_source_url: string;
+  /** Listed from this day while the ban was in effect… */
+  listed_from: string;
+  /** …until this day (the first list without it), or null while still listed. */
+  listed_until: string | null;
+  /** Days listed under the ban (to `as_of` when still listed). 0 = left the list the day the ban took effect. */
+  days: number;
+  /** Signed on or after the day the ban took effect. */
+  signed_after_ban: boolean;
+  /**
+   * Already listed on the first list the record has (2021-01-13): it may have been in force under
+   * the ban before then, which the record cannot show.
+   */
+  before_record: boolean;
+  status: string;
+}
+
+export interface MandateCounty {
+  county_fips: string;
+  county: string;
+  /** Agreements of county-level agencies placed in this county, listed on the as-of date. */
+  agreements: string[];
+}
+
+export interface MandateCompliance {
+  state: string;
+  kind: string;
+  citation: string;
+  effective: string | null;
+  confidence: string;
+  caveat: string | null;
+  source_url: string;
+  summary: string;
+  as_of: string;
+  counties: number;
+  with_agreement: number;
+  without_agreement: MandateCounty[];
+  covered: MandateCounty[];
+  /** What the data cannot say about who the mandate binds. */
+  limits: string;
+}
+
+export interface CountyRef {
+  geoid: string;
+  name: string;
+}
+
+const DAY = 86_400_000;
+const dayNum = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY;
+
+/**
+ * An agreement conflicts with a ban when one of its listed periods reaches the day the ban took
+ * effect. A period that ends on that very day is kept with 0 days: ICE delisted it as the law
+ * began (Frederick County, Maryland, 2026-02-17), which is worth showing beside the others.
+ */
+export function banConflicts(facts: Facts, policiesOf: (state: string) => PolicyFact[], asOf: string): BanConflict[] {
+  const out: BanConflict[] = [];
+  const firstList = facts.lists[0]?.date ?? "";
+  const states = [...new Set(facts.agreements.map((a) => a.state))].sort();
+  for (const state of states) {
+    const bans = policiesOf(state).filter((p) => p.kind === "ban" && !p.proposed && p.effective && p.effective <= asOf);
+    if (!bans.length) continue;
+    // The earliest ban in force governs; later instruments restate it.
+    const ban = bans.reduce((a, b) => ((b.effective as string) < (a.effective as string) ? b : a));
+    const eff = ban.effective as string;
+    for (const a of facts.agreements) {
+      if (a.state !== state) continue;
+      const hit = a.periods.filter((p) => p.end === null || p.end >= eff);
+      if (!hit.length) continue;
+      const from = hit[0]?.start as string;
+      const last = hit.at(-1) as { start: string; end: string | null };
+      let days = 0;
+      for (const p of hit) {
+        const s = Math.max(dayNum(p.start), dayNum(eff));
+        const e = p.end === null ? dayNum(asOf) + 1 : dayNum(p.end);
+        days += Math.max(0, e - s);
+      }
+      out.push({
+        state,
+        agreement_id: a.agreementId,
+        agency_id: a.agencyId,
+        agency: a.agency,
+        model: a.model,
+        signed_on: a.signedOn,
+        ban_effective: eff,
+        ban_citation: ban.citation,
+        ban_confidence: ban.confidence,
+        ban_caveat: ban.caveat,
+        ban_source_url: ban.source_url,
+        listed_from: from < eff ? eff : from,
+        listed_until: last.end,
+        days,
+        signed_after_ban: a.signedOn !== null && a.signedOn >= eff,
+        before_record: from === firstList && from > eff,
+        status: a.status,
+      });
+    }
+  }
+  return out.sort((x, y) => x.state.localeCompare(y.state) || x.agreement_id.localeCompare(y.agreement_id));
+}
+
+/** County-level agencies that can satisfy a county mandate: the sheriff, or the county's jail. */
+const COUNTY_AGENCY_TYPES = new Set(["sheriff", "corrections", "jail_authority"]);
+
+const MANDATE_LIMITS: Record<string, string> = {
+  TX: "SB 8 binds sheriffs who operate or contract for a jail, and ICE's lists do not say which sheriffs run jails: a county without an agreement may be exempt. Compliance is due 2026-12-01.",
+  FL: "Florida's statute binds the sheriff or chief correctional officer who operates a county detention facility; a county whose jail is run by a county corrections department complies through that department.",
+};
+
+export function mandateCompliance(
+  facts: Facts,
+  policiesOf: (state: string) => PolicyFact[],
+  countiesOf: (state: string) => CountyRef[],
+  asOf: string,
+): MandateCompliance[] {
+  const out: MandateCompliance[] = [];
+  const states = [...new Set([...facts.agreements.map((a) => a.state)])].sort();
+  for (const state of states) {
+    const mandates = policiesOf(state).filter(
+      (p) => p.kind === "mandate" && !p.proposed && p.effective !== null && p.effective <= asOf,
+    );
+    const m = mandates[0];
+    if (!m) continue;
+    const counties = countiesOf(state);
+    const byCounty = new Map<string, FactAgreement[]>();
+    for (const a of facts.agreements) {
+      if (a.state !== state || !a.countyFips || a.statewide || !COUNTY_AGENCY_TYPES.has(a.agencyType)) continue;
+      if (!activeOn(a, asOf)) continue;
+      const list = byCounty.get(a.countyFips) ?? [];
+      list.push(a);
+      byCounty.set(a.countyFips, list);
+    }
+    const rows = counties.map((c) => ({
+      county_fips: c.geoid,
+      county: c.name,
+      agreements: (byCounty.get(c.geoid) ?? []).map((a) => a.agreementId).sort(),
+    }));
+    const covered = rows.filter((r) => r.agreements.length);
+    out.push({
+      state,
+      kind: m.kind,
+      citation: m.citation,
+      effective: m.effective,
+      confidence: m.confidence,
+      caveat: m.caveat,
+      source_url: m.source_url,
+      summary: `${covered.length} of ${counties.length} counties have a county-level agency (sheriff or county jail) with an agreement listed on ${asOf}`,
+      as_of: asOf,
+      counties: counties.length,
+      with_agreement: covered.length,
+      without_agreement: rows.filter((r) => !r.agreements.length),
+      covered,
+      limits:
+        MANDATE_LIMITS[state] ??
+        "The mandate's exact scope (which agencies it binds) is in its summary; ICE's lists do not say which sheriffs run jails.",
+    });
+  }
+  return out;
+}
+
+export function conflictsComputedFrom(facts: Facts, asOf: string): string {
+  const l = listAsOf(facts.lists, asOf);
+  return l ? `ICE participating list of ${l.date} (${l.file})` : `no list on or before ${asOf}`;
+}
