@@ -32,7 +32,7 @@ import {
   type Tier,
 } from "./types.js";
 
-export const LEDGER_VERSION = 1;
+export const LEDGER_VERSION = 2;
 
 interface StreamState {
   snapshotId: string | null;
@@ -639,7 +639,7 @@ export class Ledger {
       if (county) ag.county = county;
       const j = s.rows.find((r) => r.jurisdiction)?.jurisdiction;
       if (j) ag.jurisdiction = j;
-      ag.type = classifyAgency(ag.name, ag.jurisdiction);
+      ag.type = classifyAgency(ag.name, ag.jurisdiction, ag.state);
     }
   }
 
@@ -672,7 +672,7 @@ export class Ledger {
       names: [],
       keys: [],
       jurisdiction: r.jurisdiction,
-      type: classifyAgency(r.agency, r.jurisdiction),
+      type: classifyAgency(r.agency, r.jurisdiction, r.state as string),
       county: r.county,
       firstSeen: obs.date,
       lastSeen: obs.date,

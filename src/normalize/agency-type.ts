@@ -1,6 +1,13 @@
 // Agency type. ICE's TYPE column says which level of government signed (County, Municipality,
-// State Agency); the name says what kind of agency it is (sheriff, police, corrections…).
+// State Agency); the name says what kind of agency it is (sheriff, police, corrections…). A curated
+// table (data/corrections/agency-types.csv) overrides the rules where both are wrong.
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { InputError } from "../errors.js";
 import { agencyKey } from "./agency-key.js";
+import { stateByUsps } from "./state.js";
 
 export type Jurisdiction = "county" | "municipal" | "state" | "other";
 export type AgencyType =
@@ -12,6 +19,17 @@ export type AgencyType =
   | "campus"
   | "constable"
   | "other";
+
+export const AGENCY_TYPES: readonly AgencyType[] = [
+  "sheriff",
+  "police",
+  "state_agency",
+  "corrections",
+  "jail_authority",
+  "campus",
+  "constable",
+  "other",
+];
 
 /** `County `, `Muncipality `, `Municipal`, `State Agency`, `State`, `#NA` → jurisdiction. */
 export function parseJurisdiction(raw: unknown): Jurisdiction | null {
@@ -26,29 +44,89 @@ export function parseJurisdiction(raw: unknown): Jurisdiction | null {
 
 /**
  * Ordered rules on the canonical key; the first that matches wins. Order matters:
- * `Sheriff's Office Detention Center` is a sheriff, `University Police` is campus, not police.
+ * `Sheriff's Office Detention Center` is a sheriff, `University Police` is campus, not police,
+ * and a regional or district jail (`Albemarle District Jail`, run by a board of several counties)
+ * is a jail authority before it is a jail. `College Park` and `University Park` are towns.
  */
 const RULES: [AgencyType, RegExp][] = [
   [
     "jail_authority",
-    /\b(regional jail|jail authority|jail commission|detention (center )?authority|regional (correctional|detention) (center|facility))\b/,
+    /\b(regional jail|district jail|jail authority|jail commission|detention (center )?authority|regional (correctional|detention) (center|facility))\b/,
   ],
-  ["campus", /\b(university|college|campus|school district|schools?|isd)\b/],
+  ["campus", /\b(university|college)\b(?! (park|station|place|heights)\b)|\b(campus|school district|schools?|isd)\b/],
   ["constable", /\bconstables?\b/],
   ["sheriff", /\bsheriffs?\b/],
   ["corrections", /\b(corrections?|correctional|detention|jail|penitentiary|prisons?|juvenile justice)\b/],
-  [
-    "police",
-    /\b(police|marshals?|public safety department|department of public safety|town of|city of|village of|township)\b/,
-  ],
+  ["police", /\b(police|marshals?|public safety|town of|city of|village of|township)\b/],
 ];
 
-export function classifyAgency(name: string, jurisdiction: Jurisdiction | null): AgencyType {
+export const AGENCY_TYPES_FILE = new URL("../../data/corrections/agency-types.csv", import.meta.url);
+
+const overrideRow = z.object({
+  state: z.string().refine((s) => !!stateByUsps(s), "not a USPS state code"),
+  agency: z.string().min(1),
+  type: z.enum(AGENCY_TYPES as [AgencyType, ...AgencyType[]]),
+  evidence: z.string().min(1),
+});
+
+export interface TypeOverride {
+  state: string;
+  agency: string;
+  type: AgencyType;
+  evidence: string;
+}
+
+interface Overrides {
+  rows: TypeOverride[];
+  /** `STATE|agency key` → override */
+  byStateKey: Map<string, TypeOverride>;
+  /** agency key → override, for callers that do not pass the state (keys are unique in the table). */
+  byKey: Map<string, TypeOverride>;
+}
+let overrides: Overrides | null = null;
+
+/** The curated type overrides, checked with zod; a key given twice is an error. */
+export function typeOverrides(): Overrides {
+  if (overrides) return overrides;
+  const file = fileURLToPath(AGENCY_TYPES_FILE);
+  const records = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+  const o: Overrides = { rows: [], byStateKey: new Map(), byKey: new Map() };
+  records.forEach((r, i) => {
+    const p = overrideRow.safeParse(r);
+    if (!p.success) {
+      const issue = p.error.issues[0];
+      throw new InputError("data/corrections/agency-types.csv", `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
+    }
+    const key = agencyKey(p.data.agency);
+    if (o.byKey.has(key)) throw new InputError("data/corrections/agency-types.csv", `"${key}" is given twice`, i + 2);
+    o.rows.push(p.data);
+    o.byStateKey.set(`${p.data.state}|${key}`, p.data);
+    o.byKey.set(key, p.data);
+  });
+  overrides = o;
+  return o;
+}
+
+/** The curated override for an agency, if any. Without a state, the name alone decides. */
+export function typeOverride(name: string, state?: string): TypeOverride | undefined {
+  const o = typeOverrides();
   const key = agencyKey(name);
+  return state ? o.byStateKey.get(`${state}|${key}`) : o.byKey.get(key);
+}
+
+export function classifyAgency(name: string, jurisdiction: Jurisdiction | null, state?: string): AgencyType {
+  const key = agencyKey(name);
+  const o = typeOverrides();
+  const hit = state ? o.byStateKey.get(`${state}|${key}`) : o.byKey.get(key);
+  if (hit) return hit.type;
   return classifyKey(key, jurisdiction);
 }
 
-function classifyKey(key: string, jurisdiction: Jurisdiction | null): AgencyType {
+/** The rule table alone, without curated overrides. */
+export function classifyKey(key: string, jurisdiction: Jurisdiction | null): AgencyType {
   for (const [type, re] of RULES) {
     if (re.test(key)) {
       // A state department of corrections or public safety is a state agency first.

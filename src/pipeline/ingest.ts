@@ -97,6 +97,16 @@ export function rulesFingerprint(cfg: LedgerConfig, dir: URL | string = DEFAULT_
   const base = dirUrl(dir);
   for (const f of ["states", "counties", "agencies", "signed-dates"])
     h.update(fs.readFileSync(new URL(`${f}.csv`, base)));
+  // Agency types and placements come from these when agency rows are written. They are always
+  // the repository's own (a test's corrections folder does not hold them).
+  for (const f of [
+    "corrections/agency-types.csv",
+    "corrections/county-places.csv",
+    "context/counties.csv",
+    "context/states.csv",
+    "context/fbi-agencies.csv",
+  ])
+    h.update(fs.readFileSync(new URL(`../../data/${f}`, import.meta.url)));
   return h.digest("hex").slice(0, 16);
 }
 

@@ -1,0 +1,387 @@
+// Geography: county matching (typos, St./Saint, parishes, Virginia's independent cities, Alaska's
+// boroughs), placement rules, the Census tables and their re-derivation, Connecticut's crosswalk,
+// and the share of the real ledger's agencies placed in a county.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { countyBase, matchCounty, osaDistance } from "../src/context/county-match.js";
+import { readCsv } from "../src/context/csv-read.js";
+import { deriveGeography, GEO_INPUTS, type GeoInput } from "../src/context/derive-geography.js";
+import { matchFbi, placePart } from "../src/context/fbi.js";
+import {
+  allCounties,
+  allStates,
+  CT_CROSSWALK,
+  countiesOf,
+  county,
+  countyFromName,
+  type PlaceInput,
+  placeAgency,
+  placementReport,
+  stateInfo,
+} from "../src/context/geography.js";
+import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT } from "./helpers.js";
+
+const SHARED = path.resolve(ARCHIVE, "..");
+const geoid = (state: string, raw: string, fuzzy = true) => matchCounty(state, raw, { fuzzy })?.county.geoid ?? null;
+
+function agency(p: Partial<PlaceInput> & Pick<PlaceInput, "state" | "name">): PlaceInput {
+  return { agencyId: `fixture-${p.name}`, county: null, jurisdiction: "municipal", type: "police", ...p };
+}
+
+describe("county names", () => {
+  it("splits suffixes once and keeps the kind", () => {
+    expect(countyBase("Norfolk city")).toEqual({ base: "norfolk", kind: "city" });
+    expect(countyBase("James City County")).toEqual({ base: "james city", kind: "county" });
+    expect(countyBase("Kodiak Island Borough")).toEqual({ base: "kodiak island", kind: "county" });
+    expect(countyBase("Juneau City and Borough")).toEqual({ base: "juneau", kind: "county" });
+    expect(countyBase("City of Norfolk")).toEqual({ base: "norfolk", kind: "city" });
+    expect(countyBase("St. Mary's County")).toEqual({ base: "st marys", kind: "county" });
+    expect(countyBase("Montgomery")).toEqual({ base: "montgomery", kind: null });
+  });
+
+  it("reads St./Saint, Ste., parishes, spacing, apostrophes and accents", () => {
+    expect(geoid("LA", "Saint Landry County")).toBe("22097");
+    expect(geoid("LA", "St Landry Parish")).toBe("22097");
+    expect(geoid("MO", "Saint Francois County")).toBe("29187");
+    expect(geoid("MO", "Sainte Genevieve County")).toBe("29186");
+    expect(geoid("MO", "STE GENEVIEVE")).toBe("29186");
+    expect(geoid("GA", "De Kalb County")).toBe("13089");
+    expect(geoid("PA", "Mc Kean County")).toBe("42083");
+    expect(geoid("MD", "Prince Georges County")).toBe("24033");
+    expect(geoid("NM", "Dona Ana County")).toBe("35013");
+    expect(geoid("FL", "MIAMI-DADE")).toBe("12086");
+    expect(geoid("LA", "East Baton Rouge Parish")).toBe("22033");
+  });
+
+  it("tells Virginia's independent cities from the counties of the same name", () => {
+    expect(geoid("VA", "City of Norfolk")).toBe("51710");
+    expect(geoid("VA", "Norfolk")).toBe("51710");
+    expect(geoid("VA", "NORFOLK CITY")).toBe("51710");
+    expect(geoid("VA", "Fairfax")).toBe("51059");
+    expect(geoid("VA", "Fairfax County")).toBe("51059");
+    expect(geoid("VA", "Fairfax City")).toBe("51600");
+    expect(geoid("VA", "Richmond County")).toBe("51159");
+    expect(geoid("VA", "Richmond City")).toBe("51760");
+    // ICE writes `Hopewell County`; Virginia's only Hopewell is the city.
+    expect(matchCounty("VA", "Hopewell County")).toMatchObject({ county: { geoid: "51670" }, rule: "kind" });
+    expect(geoid("MD", "Baltimore City")).toBe("24510");
+    expect(geoid("MD", "Baltimore County")).toBe("24005");
+    expect(geoid("MO", "St. Louis City")).toBe("29510");
+    expect(geoid("NV", "Carson City")).toBe("32510");
+  });
+
+  it("finds Alaska's boroughs, census areas and city-boroughs", () => {
+    expect(geoid("AK", "KODIAK ISLAND")).toBe("02150");
+    expect(geoid("AK", "Kodiak Island Borough")).toBe("02150");
+    expect(geoid("AK", "Anchorage")).toBe("02020");
+    expect(geoid("AK", "Juneau")).toBe("02110");
+    expect(geoid("AK", "Bethel Census Area")).toBe("02050");
+    expect(geoid("AK", "FAIRBANKS NORTH STAR")).toBe("02090");
+  });
+
+  it("fixes typos within a guarded distance, and only when one county is that close", () => {
+    expect(osaDistance("pulaksi", "pulaski")).toBe(1);
+    expect(matchCounty("AR", "Pulaksi County")).toMatchObject({ county: { geoid: "05119" }, rule: "fuzzy" });
+    expect(geoid("FL", "St. Luice County")).toBe("12111");
+    expect(geoid("FL", "Flager County")).toBe("12035");
+    expect(geoid("IN", "Stueben County")).toBe("18151");
+    expect(geoid("LA", "Calacasieu Parish")).toBe("22019");
+    expect(geoid("NY", "Herkimber County")).toBe("36043");
+    expect(geoid("PA", "Alleghany County")).toBe("42003");
+    expect(geoid("PA", "Miffin County")).toBe("42087");
+    // `Fall` is one edit from Falls and from Hall; only Falls shares the first letter.
+    expect(geoid("TX", "Fall County")).toBe("48145");
+    // Too short to guess (Pope? Polk?), and Wichita is the Texas county, two edits from Washita.
+    expect(geoid("AR", "Pop County")).toBeNull();
+    expect(geoid("OK", "Wichita County")).toBeNull();
+    expect(geoid("FL", "Kershaw County")).toBeNull();
+    expect(geoid("AR", "Pulaksi County", false)).toBeNull();
+  });
+});
+
+describe("county from an agency's name", () => {
+  it("reads `X County`, `X Parish`, `County of X` and Virginia's cities", () => {
+    const g = (state: string, name: string) => countyFromName(state, name)?.geoid ?? null;
+    expect(g("TX", "Harris County Sheriff's Office")).toBe("48201");
+    expect(g("TX", "Harris County Constable Precinct 4")).toBe("48201");
+    expect(g("LA", "St. Bernard Parish Sheriff's Office")).toBe("22087");
+    expect(g("FL", "Lee County Port Authority Police")).toBe("12071");
+    expect(g("FL", "Miami-Dade County Corrections and Rehabilitation")).toBe("12086");
+    expect(g("PA", "County of Franklin Franklin County Jail")).toBe("42055");
+    expect(g("FL", "Escambia County Board of County Commissioners/ Department of Corrections")).toBe("12033");
+    expect(g("VA", "City of Norfolk Sheriff's Office")).toBe("51710");
+    expect(g("NV", "Carson City Sheriff's Office")).toBe("32510");
+    // A city name is not its county: Lake City (FL), Iowa City (IA, not Iowa County), Salt Lake City.
+    expect(g("FL", "Lake City Police Department")).toBeNull();
+    expect(g("IA", "Iowa City Police Department")).toBeNull();
+    expect(g("UT", "Salt Lake City Police Department")).toBeNull();
+    expect(g("FL", "Tampa Police Department")).toBeNull();
+  });
+});
+
+describe("FBI agencies", () => {
+  it("takes the place out of an agency's name", () => {
+    expect(placePart("City of Hialeah Police Department", "FL")).toBe("hialeah");
+    expect(placePart("Tampa PD", "FL")).toBe("tampa");
+    expect(placePart("Manheim Borough Police Department", "PA")).toBe("manheim borough");
+    expect(placePart("Indian Creek Village Department of Public Safety", "FL")).toBe("indian creek village");
+    expect(placePart("Florida State College at Jacksonville Police Department", "FL")).toBe(
+      "florida state college at jacksonville",
+    );
+  });
+
+  it("matches a place only when it is the only one of its kind in the state", () => {
+    expect(matchFbi({ state: "FL", name: "City of Miami Police Department", type: "police" })?.ori).toBe("FL0130600");
+    expect(matchFbi({ state: "TX", name: "Harris County Sheriff's Office", type: "sheriff" })?.agency?.type).toBe(
+      "County",
+    );
+    // New York's FBI rows say `Camden Village`.
+    expect(matchFbi({ state: "NY", name: "Camden Police Department", type: "police" })?.counties).toEqual(["ONEIDA"]);
+    // Sewickley borough (Allegheny) is not Sewickley Township (Westmoreland).
+    expect(matchFbi({ state: "PA", name: "Sewickley Township Police Department", type: "police" })).toBeNull();
+    // The University of South Florida has rows in two counties: no match.
+    expect(matchFbi({ state: "FL", name: "University of South Florida Police Department", type: "campus" })).toBeNull();
+  });
+});
+
+describe("placement", () => {
+  it("marks state agencies statewide, but not a state university's police", () => {
+    expect(
+      placeAgency(agency({ state: "FL", name: "Florida Highway Patrol", jurisdiction: "state", type: "state_agency" })),
+    ).toMatchObject({ statewide: true, countyFips: null, basis: "statewide" });
+    const ucf = placeAgency(
+      agency({
+        state: "FL",
+        name: "University of Central Florida Board of Trustees",
+        jurisdiction: "state",
+        type: "campus",
+      }),
+    );
+    expect(ucf).toMatchObject({ statewide: false, countyFips: "12095", basis: "fbi_ori", ori: "FL0481400" });
+  });
+
+  it("reads the COUNTY column, fixing typos and noting them", () => {
+    const p = placeAgency(
+      agency({ state: "FL", name: "Port St. Lucie Police Department", county: "St. Luice County" }),
+    );
+    expect(p).toMatchObject({ countyFips: "12111", countyName: "St. Lucie County", basis: "county_column" });
+    expect(p.note).toContain("fuzzy");
+    expect(
+      placeAgency(
+        agency({ state: "VA", name: "Portsmouth Sheriff's Office", county: "Portsmouth County", type: "sheriff" }),
+      ),
+    ).toMatchObject({ countyFips: "51740", basis: "county_column" });
+  });
+
+  it("trusts the name of a county agency over a COUNTY cell that disagrees or is unreadable", () => {
+    expect(
+      placeAgency(agency({ state: "AR", name: "Pope County Sheriff's Office", county: "Pop County", type: "sheriff" })),
+    ).toMatchObject({ countyFips: "05115", basis: "agency_name" });
+    expect(
+      placeAgency(
+        agency({
+          state: "LA",
+          name: "St. Bernard Parish Sheriff's Office",
+          county: "Chalmette Parish",
+          type: "sheriff",
+        }),
+      ),
+    ).toMatchObject({ countyFips: "22087", basis: "agency_name" });
+  });
+
+  it("places by the FBI table when ICE gives no county, taking the first of several and saying so", () => {
+    expect(placeAgency(agency({ state: "AK", name: "Kodiak Police Department" }))).toMatchObject({
+      countyFips: "02150",
+      countyName: "Kodiak Island Borough",
+      basis: "fbi_ori",
+      ori: "AK0010500",
+    });
+    const lbk = placeAgency(agency({ state: "FL", name: "Longboat Key Police Department" }));
+    expect(lbk).toMatchObject({ countyFips: "12081", basis: "fbi_ori" });
+    expect(lbk.note).toBe("FBI lists MANATEE, SARASOTA; took the first");
+    expect(placeAgency(agency({ state: "VA", name: "Norfolk Police Department" }))).toMatchObject({
+      countyFips: "51710",
+    });
+  });
+
+  it("lets the police department's own FBI row overrule a COUNTY cell that names the town", () => {
+    const p = placeAgency(agency({ state: "GA", name: "Monroe Police Department", county: "Monroe County" }));
+    expect(p).toMatchObject({ countyFips: "13297", countyName: "Walton County", basis: "fbi_ori" });
+    expect(p.note).toContain("COUNTY says Monroe County");
+  });
+
+  it("applies the curated table, by agency and by COUNTY text", () => {
+    expect(
+      placeAgency(agency({ agencyId: "va-southwest-virginia-regional-jail-authority", state: "VA", name: "x" })),
+    ).toMatchObject({ countyFips: "51191", basis: "curated" });
+    // Wrong state: ICE listed McKenzie County (ND) under TX for two days.
+    expect(
+      placeAgency(
+        agency({
+          agencyId: "tx-mckenzie-county-sheriffs-office",
+          state: "TX",
+          name: "McKenzie County Sheriff's Office",
+          county: "McKenzie County",
+          type: "sheriff",
+        }),
+      ),
+    ).toMatchObject({ countyFips: "38053", basis: "curated" });
+    expect(
+      placeAgency(agency({ state: "TN", name: "Sparta Police Department", county: "Sparta-White County" })),
+    ).toMatchObject({ countyFips: "47185", basis: "curated" });
+  });
+
+  it("leaves an agency unplaced, with the reason, when nothing is sure", () => {
+    const p = placeAgency(agency({ state: "PA", name: "Derry Township Constable's Office", type: "constable" }));
+    expect(p).toMatchObject({ statewide: false, countyFips: null, basis: "unplaced" });
+    expect(p.note).toContain("no COUNTY");
+  });
+
+  it("reports shares over non-statewide agencies", () => {
+    const row = (id: string, state: string, fips: string | null, statewide = 0) => ({
+      agency_id: id,
+      state,
+      name: id,
+      type: "police",
+      county: null,
+      county_fips: fips,
+      statewide,
+      place_basis: statewide ? "statewide" : fips ? "county_column" : "unplaced",
+    });
+    const r = placementReport([
+      row("a", "TX", "48201"),
+      row("b", "TX", null),
+      row("c", "TX", null, 1),
+      row("d", "FL", "45055"),
+    ]);
+    expect(r).toMatchObject({ total: 4, statewide: 1, placed: 2, share: 2 / 3 });
+    expect(r.unplaced.map((u) => u.agency_id)).toEqual(["b"]);
+    expect(r.crossState).toEqual([{ agency_id: "d", state: "FL", county_fips: "45055" }]);
+    expect(r.byState.find((s) => s.state === "TX")).toMatchObject({ total: 3, placed: 1, unplaced: 1, share: 0.5 });
+  });
+});
+
+describe("Census tables", () => {
+  it("holds every county with population and centroid, and the states", () => {
+    expect(allCounties()).toHaveLength(3222);
+    expect(allStates()).toHaveLength(56);
+    expect(stateInfo("tx")).toMatchObject({ usps: "TX", fips: "48", name: "Texas", population: 30503301 });
+    expect(stateInfo("PR")?.population).toBeNull();
+    expect(stateInfo("GU")).toMatchObject({ fips: "66", population: null });
+    expect(county("51710")).toMatchObject({ state: "VA", name: "Norfolk city", population: 230930, lat: 36.923015 });
+    expect(county("72001")?.population).toBeNull();
+    expect(countiesOf("TX")).toHaveLength(254);
+    expect(countiesOf("CT").map((c) => c.geoid)).toEqual(Object.keys(CT_CROSSWALK.regionToCounties).sort());
+  });
+
+  it("adds up: the counties of each state sum to the state's 2023 estimate", () => {
+    for (const s of allStates()) {
+      if (s.population === null) continue;
+      const sum = countiesOf(s.usps).reduce((n, c) => n + (c.population as number), 0);
+      expect(sum, s.usps).toBe(s.population);
+    }
+  });
+
+  it("re-derives byte for byte from ../shared/data/reference", () => {
+    const inputs = {} as Record<GeoInput, string>;
+    for (const [k, rel] of Object.entries(GEO_INPUTS) as [GeoInput, string][]) {
+      const p = path.join(SHARED, rel);
+      expect(fs.existsSync(p), `${p} is missing`).toBe(true);
+      inputs[k] = fs.readFileSync(p, "utf8");
+    }
+    const files = deriveGeography(inputs);
+    expect([...files.keys()].sort()).toEqual(["counties.csv", "fbi-agencies.csv", "states.csv"]);
+    for (const [name, text] of files) {
+      const committed = fs.readFileSync(path.join(ROOT, "data/context", name), "utf8");
+      expect(text === committed, `${name} differs: run npx tsx scripts/derive-context.ts`).toBe(true);
+    }
+  });
+});
+
+describe("Connecticut", () => {
+  it("crosswalks the nine planning regions and the eight old counties, as the town table says", () => {
+    const towns = readCsv(fs.readFileSync(path.join(ROOT, "data/context/ct-towns.csv"), "utf8"));
+    expect(towns).toHaveLength(169);
+    const counted = new Map<string, number>();
+    for (const t of towns) {
+      const k = `${t.region_geoid_2022}|${t.county_fips_2020}`;
+      counted.set(k, (counted.get(k) ?? 0) + 1);
+    }
+    expect(new Map(CT_CROSSWALK.pairs.map((p) => [`${p.region}|${p.county}`, p.towns]))).toEqual(counted);
+    expect(CT_CROSSWALK.keyedOn).toBe("planning_region");
+    expect(CT_CROSSWALK.regionToCounties["09140"]).toEqual(["09009", "09005", "09001", "09003"]);
+    expect(CT_CROSSWALK.countyToRegions["09001"]).toEqual(["09190", "09120", "09140"]);
+    expect(CT_CROSSWALK.primaryCounty["09110"]).toBe("09003");
+    expect(Object.keys(CT_CROSSWALK.countyToRegions).sort()).toEqual(Object.keys(CT_CROSSWALK.oldCounties));
+    for (const r of Object.keys(CT_CROSSWALK.regionToCounties)) expect(county(r)?.state).toBe("CT");
+  });
+});
+
+describe("the real ledger", () => {
+  it("places at least 97% of non-statewide agencies in a county", async () => {
+    const store = await openArchive();
+    try {
+      const rows = await store.db.selectFrom("agency").selectAll().execute();
+      const r = placementReport(rows);
+      expect(r.total).toBe(1417);
+      expect(r.statewide).toBe(76);
+      expect(r.share).toBeGreaterThanOrEqual(0.97);
+      expect(r.placed).toBe(1337);
+      expect(r.byBasis).toEqual({
+        agency_name: 16,
+        county_column: 1112,
+        curated: 25,
+        fbi_ori: 184,
+        statewide: 76,
+        unplaced: 4,
+      });
+      expect(r.unplaced.map((u) => u.agency_id)).toEqual([
+        "pa-derry-township-constables-office",
+        "pa-northwest-regional-police-department",
+        "pa-pleasant-township-constable",
+        "pa-preston-township-constables-office",
+      ]);
+      // The agencies ICE listed under the wrong state, placed where they are.
+      expect(r.crossState.map((c) => `${c.agency_id}>${c.county_fips}`)).toEqual([
+        "fl-heritage-creek-police-department>21111",
+        "fl-kershaw-county-sheriffs-office>45055",
+        "ma-crow-wing-county-sheriffs-office>27035",
+        "mt-cass-county-sheriffs-office>27021",
+        "ok-wichita-county-sheriffs-office>48485",
+        "tx-mcintosh-county-sheriffs-office>40091",
+        "tx-mckenzie-county-sheriffs-office>38053",
+        "tx-trousdale-county-sheriffs-office>47169",
+      ]);
+      for (const a of rows) {
+        if (a.statewide) expect(a.county_fips, a.agency_id).toBeNull();
+        if (a.county_fips) {
+          const c = county(a.county_fips);
+          expect(c, a.agency_id).toBeDefined();
+          expect(a.county_name).toBe(c?.name);
+        }
+      }
+      expect(rows.filter((a) => a.ori).length).toBe(1186);
+      const harrison = rows.find((a) => a.agency_id === "tx-harrison-county-sheriffs-office");
+      expect(harrison).toMatchObject({ county_fips: "48203", place_basis: "county_column", statewide: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("`g287 places` prints the same share, and lists the unplaced", () => {
+    const db = archiveDbPath();
+    const j = cli(["--db", db, "--json", "places"]);
+    expect(j.status, j.stderr).toBe(0);
+    const rep = JSON.parse(j.stdout);
+    expect(rep).toMatchObject({ total: 1417, statewide: 76, placed: 1337 });
+    expect(rep.unplaced[0]).toMatchObject({ agency_id: "pa-derry-township-constables-office" });
+    expect(rep.unplaced[0].note).toContain("constables");
+    const h = cli(["--db", db, "places"]);
+    expect(h.stdout).toContain("1337 of the other 1341 carry a county FIPS (99.7%)");
+    const u = cli(["--db", db, "places", "--unplaced", "--state", "pa"]);
+    expect(u.stdout).toContain("4 agencies without a county in PA");
+    const bad = cli(["--db", db, "places", "--state", "XX"]);
+    expect(bad.status).toBe(2);
+  });
+});
