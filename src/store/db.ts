@@ -6,6 +6,8 @@ import Sqlite from "better-sqlite3";
 import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
 import * as m001 from "./migrations/001-initial.js";
 import * as m002 from "./migrations/002-agency-place.js";
+import * as m003 from "./migrations/003-moa.js";
+import * as m004 from "./migrations/004-alerts.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -28,7 +30,12 @@ export interface Store {
  */
 export const RAW_SQLITE = new WeakMap<Kysely<Database>, Sqlite.Database>();
 
-const MIGRATIONS: Record<string, Migration> = { "001-initial": m001, "002-agency-place": m002 };
+const MIGRATIONS: Record<string, Migration> = {
+  "001-initial": m001,
+  "002-agency-place": m002,
+  "003-moa": m003,
+  "004-alerts": m004,
+};
 
 class InlineMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
