@@ -25,3 +25,17 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * A command that finished without failing but with a status other than 0, or failed after printing
+ * its own report: `g287 sync` exits 3 when there is nothing new. The message, if any, goes to stderr.
+ */
+export class ExitStatus extends Error {
+  readonly code: number;
+
+  constructor(code: number, message = "") {
+    super(message);
+    this.name = "ExitStatus";
+    this.code = code;
+  }
+}

@@ -16,7 +16,7 @@ import {
   roster,
   status,
 } from "../analysis/queries.js";
-import { InputError, UsageError } from "../errors.js";
+import { ExitStatus, InputError, UsageError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
 import { type IngestSummary, ingest, rebuild } from "../pipeline/ingest.js";
@@ -492,6 +492,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Help and version exit 0; commander has already printed its message.
       return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof ExitStatus) {
+      if (e.message) process.stderr.write(`g287: ${e.message}\n`);
+      return e.code;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`g287: ${e.message}\n`);

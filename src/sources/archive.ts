@@ -13,7 +13,7 @@ const kind = z.enum(["participating", "pending"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "expected a sha256 in hex");
 
-const ManifestRow = z.object({
+export const ManifestRow = z.object({
   file: z.string().min(1),
   kind,
   first_seen: isoDate,
@@ -25,7 +25,7 @@ const ManifestRow = z.object({
   source_commit: z.string().optional(),
 });
 
-const SightingRow = z.object({
+export const SightingRow = z.object({
   date: z.union([isoDate, z.literal("")]),
   slot: z.string(),
   kind,
@@ -36,6 +36,8 @@ const SightingRow = z.object({
   source_repo: z.string().optional(),
   source_path: z.string().optional(),
   source_commit: z.string().optional(),
+  /** Written by `g287 sync`: the URL the bytes were downloaded from (ICE's or a mirror's). */
+  source_url: z.string().optional(),
 });
 
 /** ICE's own file names are publications; archive captures and downloads are observations. */
@@ -46,9 +48,14 @@ export function isArchiveFolder(dir: string): boolean {
 }
 
 function readCsv<T>(file: string, schema: z.ZodType<T>): T[] {
+  return parseCsvRows(fs.readFileSync(file, "utf8"), file, schema);
+}
+
+/** Rows of a manifest-style csv checked against `schema`; `file` names it in errors. */
+export function parseCsvRows<T>(text: string, file: string, schema: z.ZodType<T>): T[] {
   let records: Record<string, string>[];
   try {
-    records = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
+    records = parse(text, { columns: true, skip_empty_lines: true });
   } catch (e) {
     throw new InputError(file, `not a readable csv: ${(e as Error).message}`);
   }
@@ -90,11 +97,12 @@ export function readArchive(dir: string, opts: ArchiveReadOptions = {}): { files
     const key = `${s.date}|${slot}|${s.original_filename}`;
     const perFile = observations.get(s.file) ?? new Map<string, Observation>();
     observations.set(s.file, perFile);
+    // Empty source columns (a download has no repository) are left out of the provenance.
     const prov = {
-      location: s.source_path ?? s.file,
-      repo: s.source_repo,
-      path: s.source_path,
-      commit: s.source_commit,
+      location: s.source_url || s.source_path || s.file,
+      repo: s.source_repo || undefined,
+      path: s.source_path || undefined,
+      commit: s.source_commit || undefined,
     };
     const existing = perFile.get(key);
     if (existing) {

@@ -8,5 +8,6 @@ import { register as history } from "./history.js";
 import { register as moa } from "./moa.js";
 import { register as places } from "./places.js";
 import { register as stats } from "./stats.js";
+import { register as sync } from "./sync.js";
 
-export const COMMAND_MODULES: RegisterCommands[] = [alerts, claims, context, history, moa, places, stats];
+export const COMMAND_MODULES: RegisterCommands[] = [alerts, claims, context, history, moa, places, stats, sync];
