@@ -176,6 +176,8 @@ console.log(
   `incremental ingest of one new list into the full store: median ${fmt(inc.median_ms)} over ${INCREMENTS} runs (target ${fmt(inc.target_ms)}; ${(full.median_ms / inc.median_ms).toFixed(0)}× faster than a full replay)`,
 );
 
+report.api = await (await import("./api.js")).benchApi(path.join(tmp, "full.db")); // 4. API latency on loopback
+report.web = (await import("./web-size.js")).benchWebSize(); // 5. home page JS, gzipped
 report.peak_rss_bench_process_mb = process.resourceUsage().maxRSS / 1024;
 fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
 fs.writeFileSync(path.join(ROOT, "bench/out/latest.json"), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,12 +1,14 @@
 // The committed release bundle: exactly what the current code makes of ../shared/data/ice (built
 // here under another time zone than the one it was generated in), and loadable offline.
+
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { roster, status } from "../src/analysis/queries.js";
 import { loadRelease, writeRelease } from "../src/pipeline/release.js";
 import { openStore } from "../src/store/db.js";
-import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
+import { ARCHIVE, archiveDbPath, BIN, cli, openArchive, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
 
 const BUNDLE = path.join(ROOT, "data/release");
 
@@ -77,7 +79,7 @@ describe("release bundle", () => {
   it("`g287 start` with no archive configured loads it and prints the status; new lists apply on top", () => {
     const db = path.join(tmpDir(), "start.db");
     const env = { G287_ARCHIVE: "", G287_DB: db };
-    const r = cli(["start"], env);
+    const r = cli(["start", "--no-serve"], env);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/loaded the bundled release \(487 lists, latest 2026-03-27\)/);
     expect(r.stdout).toMatch(/latest participating list {2}2026-03-27/);
@@ -90,5 +92,35 @@ describe("release bundle", () => {
     const s = JSON.parse(cli(["--json", "ingest", f], env).stdout);
     expect(s).toMatchObject({ mode: "incremental", applied: 1, quarantined: [] });
     expect(JSON.parse(cli(["--json", "status"], env).stdout).latest_list).toBe("2026-04-01");
+  });
+
+  it("`g287 start` then serves the web app and the API, and prints the URL", async () => {
+    const db = path.join(tmpDir(), "serve.db");
+    const child = spawn(BIN, ["start", "--port", "0"], {
+      env: { ...process.env, G287_ARCHIVE: "", G287_DB: db },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${text}`)), 110_000);
+        child.stdout.on("data", (d: Buffer) => {
+          text += d.toString();
+          const m = /serving .* at (http:\/\/\S+)/.exec(text);
+          if (m?.[1]) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        child.on("exit", (code) => reject(new Error(`start exited ${code}: ${text}`)));
+      });
+      const status = (await (await fetch(new URL("/api/v1/status", url))).json()) as { data?: unknown };
+      expect(JSON.stringify(status)).toContain("2026-03-27");
+      const home = await fetch(url);
+      expect(home.status).toBe(200);
+      expect(home.headers.get("content-type")).toMatch(/text\/html/);
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 });

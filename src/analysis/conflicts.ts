@@ -64,6 +64,8 @@ export interface CountyRef {
 }
 
 const DAY = 86_400_000;
+/** The later of two ISO dates (string order is date order). */
+const laterDate = (a: string, b: string): string => (a.localeCompare(b) >= 0 ? a : b);
 const dayNum = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY;
 
 /**
@@ -105,7 +107,7 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
         ban_confidence: ban.confidence,
         ban_caveat: ban.caveat,
         ban_source_url: ban.source_url,
-        listed_from: from < eff ? eff : from,
+        listed_from: laterDate(from, eff),
         listed_until: last.end,
         days,
         signed_after_ban: a.signedOn !== null && a.signedOn >= eff,

@@ -24,6 +24,7 @@ import { DEFAULT_RELEASE_DIR, loadRelease, writeRelease } from "../pipeline/rele
 import { type Store, StoreError } from "../store/db.js";
 import { agreementStatus, check, isoDate, model, optional, stateCode } from "./args.js";
 import { COMMAND_MODULES } from "./commands/index.js";
+import { serveOptions, serveUntilStopped } from "./commands/serve.js";
 import { type Globals, out, today, withStore } from "./common.js";
 import { progress, table } from "./format.js";
 
@@ -126,9 +127,15 @@ export function buildProgram(): Command {
 
   program
     .command("start")
-    .description("build or refresh the ledger ($G287_ARCHIVE, else the bundled release) and print the status")
-    .action(async () => {
+    .description(
+      "build or refresh the ledger ($G287_ARCHIVE, else the bundled release), print the status, then serve the web app and API",
+    )
+    .option("--port <n>", "port to serve on (0 picks a free one)", "8287")
+    .option("--host <addr>", "address to serve on", "127.0.0.1")
+    .option("--no-serve", "stop after printing the status")
+    .action(async (o: { port: string; host: string; serve: boolean }) => {
       const g = globals();
+      const serving = o.serve ? serveOptions(o) : null;
       const archive = process.env.G287_ARCHIVE;
       await withStore(g, async (store) => {
         const p = progress(!g.quiet && !g.json);
@@ -152,6 +159,7 @@ export function buildProgram(): Command {
           }
         }
         await printStatus(store, g);
+        if (serving) await serveUntilStopped(store, g, serving);
       });
     });
 

@@ -1,0 +1,227 @@
+// Statistics under /api/v1, as `g287 stats`, `timeline`, `funnel` and `coverage` compute them:
+// the same functions, the same parameters (snake_case), the agreement ids behind every number.
+import { coverage } from "../../analysis/coverage.js";
+import { funnel } from "../../analysis/funnel.js";
+import { STATS_BY, statsBy } from "../../analysis/stats.js";
+import { timeline } from "../../analysis/timeline.js";
+import { ApiError } from "../http.js";
+import { checked, p, z } from "../params.js";
+import { itemResource, listResource, type Resource, type Row } from "../resource.js";
+import { anyObject } from "./schemas.js";
+
+const bool = (description: string) =>
+  z.enum(["true", "false"], { message: "expected true or false" }).optional().openapi({ description });
+
+const year = (description: string) =>
+  checked(
+    z
+      .string()
+      .regex(/^\d{4}$/, "expected a year such as 2024")
+      .refine((s) => Number(s) >= 1990 && Number(s) <= 2100, "expected a year such as 2024"),
+    { description, example: "2025" },
+  ).optional();
+
+/** Group order is the analysis's own (states A–Z, months in order…): pages keep it. */
+const ordinal = (_: Row, i: number) => String(i).padStart(6, "0");
+
+const statsResource = listResource({
+  path: "/stats",
+  name: "stats",
+  tag: "statistics",
+  summary: "Agreements and agencies per group",
+  description:
+    "As `g287 stats`: agreements and distinct agencies grouped by state, model, type, signed year or month, administration (by signed date), trifecta or battleground (the state's politics in a year), or policy (state policy in effect). By default the agreements listed on the latest list; `as_of` picks the date and `ever=true` counts every agreement ever listed. Each group lists the agreement ids behind it; the CSV twin joins them with spaces.",
+  schema: anyObject,
+  query: {
+    by: z
+      .enum(STATS_BY, { message: `expected one of ${STATS_BY.join(", ")}` })
+      .optional()
+      .openapi({
+        description: `what to group by (default state): ${STATS_BY.join(", ")}`,
+      }),
+    as_of: p.asOf(),
+    ever: bool("true: every agreement ever listed, not only those listed on as_of"),
+    signed_from: p.date("only agreements signed on or after this date"),
+    signed_to: p.date("only agreements signed on or before this date"),
+    state: p.state(),
+    model: p.model(),
+    per_capita: bool("by=state: agreements and agencies per 100,000 residents (2023 Census estimate)"),
+    politics_year: year("by=trifecta|battleground: the year of state politics (default: the year of as_of)"),
+    politics_at: z.enum(["as-of", "signing"], { message: "expected as-of or signing" }).optional().openapi({
+      description: "by=trifecta|battleground: signing groups each agreement by its signed year's politics",
+    }),
+  },
+  async load(ctx, f) {
+    const by = f.by ?? "state";
+    const politics = by === "trifecta" || by === "battleground";
+    if (!politics && f.politics_year !== undefined)
+      throw new ApiError(
+        400,
+        "bad_parameter",
+        "politics_year: applies only to by=trifecta or by=battleground",
+        "politics_year",
+      );
+    if (!politics && f.politics_at !== undefined)
+      throw new ApiError(
+        400,
+        "bad_parameter",
+        "politics_at: applies only to by=trifecta or by=battleground",
+        "politics_at",
+      );
+    if (f.politics_year !== undefined && f.politics_at === "signing")
+      throw new ApiError(
+        400,
+        "bad_parameter",
+        "politics_at: give politics_year or politics_at=signing, not both",
+        "politics_at",
+      );
+    if (f.per_capita === "true" && by !== "state")
+      throw new ApiError(400, "bad_parameter", `per_capita: applies only to by=state, not by=${by}`, "per_capita");
+    if (f.signed_from && f.signed_to && f.signed_from > f.signed_to)
+      throw new ApiError(400, "bad_parameter", `signed_to: ${f.signed_to} is before signed_from`, "signed_to");
+    const r = await statsBy(ctx.db, {
+      by,
+      asOf: f.as_of,
+      ever: f.ever === "true",
+      signedFrom: f.signed_from,
+      signedTo: f.signed_to,
+      state: f.state,
+      model: f.model,
+      perCapita: f.per_capita === "true",
+      politicsYear: f.politics_year ? Number(f.politics_year) : undefined,
+      politicsAt: f.politics_at,
+    });
+    const { groups, ...rest } = r;
+    const cols = ["by", "key", "label", "agreements", "agencies"];
+    if (f.per_capita === "true") cols.push("population", "agreements_per_100k", "agencies_per_100k");
+    return {
+      rows: groups.map((g) => ({ by: r.by, ...g, agreement_ids: g.ids.join(" ") })),
+      columns: [...cols, "agreement_ids"],
+      key: ordinal,
+      extra: rest,
+    };
+  },
+});
+
+const timelineResource = listResource({
+  path: "/timeline",
+  name: "timeline",
+  tag: "statistics",
+  summary: "Agreements and agencies listed per day or month",
+  description:
+    "As `g287 timeline`: from the replayed listing periods, not from signed dates; an agreement counts from the first list that shows it until the first that no longer does, and not during a gap. Each point names the agreements that entered and left since the previous one (`ids=true`: all of them).",
+  schema: anyObject,
+  query: {
+    by: z
+      .enum(["day", "month"], { message: "expected day or month" })
+      .optional()
+      .openapi({ description: "default month" }),
+    from: p.date("first day (default and floor: the first applied list)"),
+    to: p.date("last day (default and ceiling: the latest applied list)"),
+    state: p.state(),
+    model: p.model(),
+    ids: bool("true: every point lists all its agreement ids"),
+  },
+  async load(ctx, f) {
+    if (f.from && f.to && f.from > f.to) throw new ApiError(400, "bad_parameter", `to: ${f.to} is before from`, "to");
+    const t = await timeline(ctx.db, {
+      by: f.by ?? "month",
+      from: f.from,
+      to: f.to,
+      state: f.state,
+      model: f.model,
+      ids: f.ids === "true",
+    });
+    const { points, ...rest } = t;
+    return {
+      rows: points.map((pt) => ({ ...pt, entered_ids: pt.entered.join(" "), left_ids: pt.left.join(" ") })),
+      columns: ["date", "month", "agreements", "agencies", "JEM", "TFM", "WSO", "entered_ids", "left_ids"],
+      key: (r) => r.date as string,
+      extra: rest,
+    };
+  },
+});
+
+const funnelResource = itemResource({
+  path: "/funnel",
+  name: "funnel",
+  tag: "statistics",
+  summary: "Pending → signed → removed",
+  description:
+    "As `g287 funnel`: applications seen on ICE's pending lists, which signed and how long that took, which signed agreements were later removed, and which never signed. The CSV twin has one row per stage.",
+  schema: anyObject,
+  query: { state: p.state(), model: p.model() },
+  async load(ctx, f) {
+    const r = await funnel(ctx.db, { state: f.state, model: f.model });
+    const stages: Row[] = [
+      ...Object.entries(r.applications).map(([k, s]) => ({
+        stage: `applications.${k}`,
+        count: s.count,
+        ids: s.ids.join(" "),
+      })),
+      ...Object.entries(r.signed_agreements).map(([k, s]) => ({
+        stage: `signed_agreements.${k}`,
+        count: s.count,
+        ids: s.ids.join(" "),
+      })),
+      {
+        stage: "signed_without_pending_listing",
+        count: r.signed_without_pending_listing.count,
+        ids: r.signed_without_pending_listing.ids.join(" "),
+      },
+    ];
+    return { data: r, csv: { columns: ["stage", "count", "ids"], rows: stages } };
+  },
+});
+
+const coverageResource = listResource({
+  path: "/coverage",
+  name: "coverage",
+  tag: "statistics",
+  summary: "Population living under at least one agreement",
+  description:
+    "As `g287 coverage`: a statewide agency covers its state, a county agency its county; overlaps count once. Local agencies are reported apart, with an upper bound. By state (default) or by model; the envelope carries the national row.",
+  schema: anyObject,
+  query: {
+    by: z
+      .enum(["state", "model"], { message: "expected state or model" })
+      .optional()
+      .openapi({ description: "default state" }),
+    as_of: p.asOf(),
+    state: p.state(),
+    model: p.model(),
+  },
+  async load(ctx, f) {
+    const r = await coverage(ctx.db, { by: f.by ?? "state", asOf: f.as_of, state: f.state, model: f.model });
+    const { rows, ...rest } = r;
+    return {
+      rows: rows.map((x) => ({
+        ...x,
+        state_agreements: x.agreements.state,
+        county_agreements: x.agreements.county,
+        local_agreements: x.agreements.local,
+        unplaced_agreements: x.agreements.unplaced,
+        agreement_ids: x.ids.join(" "),
+      })),
+      columns: [
+        "key",
+        "population",
+        "covered",
+        "share",
+        "statewide",
+        "counties_covered",
+        "local_only_counties",
+        "upper_bound_with_local",
+        "state_agreements",
+        "county_agreements",
+        "local_agreements",
+        "unplaced_agreements",
+        "agreement_ids",
+      ],
+      key: (x) => x.key as string,
+      extra: rest,
+    };
+  },
+});
+
+export const ANALYSIS_RESOURCES: Resource[] = [statsResource, timelineResource, funnelResource, coverageResource];

@@ -1,0 +1,97 @@
+// Query parameters shared by the API's routes, checked with zod at the HTTP boundary. The value
+// rules are the CLI's (src/cli/args.ts), so `?state=tx` and `--state tx` mean the same thing.
+import { z } from "@hono/zod-openapi";
+import { agreementStatus, isoDate, model, stateCode } from "../cli/args.js";
+
+/** The most rows one page may hold; `limit=all` asks for every row (downloads, the static site). */
+export const MAX_LIMIT = 1000;
+export const DEFAULT_LIMIT = 100;
+
+export const EVENT_TYPES = [
+  "appeared",
+  "removed",
+  "reappeared",
+  "gap",
+  "superseded",
+  "renamed",
+  "redated",
+  "relisted_state",
+  "model_changed",
+  "moa_posted",
+  "pending_added",
+  "pending_signed",
+  "pending_dropped",
+  "list_quarantined",
+  "list_accepted",
+  "list_kind_mismatch",
+] as const;
+
+export const AGENCY_TYPES = [
+  "sheriff",
+  "police",
+  "state_agency",
+  "corrections",
+  "jail_authority",
+  "campus",
+  "constable",
+  "other",
+] as const;
+
+/**
+ * A string parameter checked by one of the CLI's schemas. The CLI's schemas may be created before
+ * @hono/zod-openapi adds `.openapi()` to zod (zod 4 puts methods on each instance), so the
+ * description goes on a fresh string schema that pipes into them.
+ */
+export function checked<O>(schema: z.ZodType<O, string>, meta: { description: string; example?: string }) {
+  return z.string().openapi(meta).pipe(schema);
+}
+
+const date = (description: string) => checked(isoDate, { description, example: "2021-01-13" }).optional();
+
+export const p = {
+  asOf: () => date("the roster on this date: agreements with a listed period that covers it (YYYY-MM-DD)"),
+  state: () => checked(stateCode, { description: "two-letter state code", example: "TX" }).optional(),
+  model: () => checked(model, { description: "support model: jem, tfm or wso", example: "tfm" }).optional(),
+  status: () =>
+    checked(agreementStatus, {
+      description: "agreement status: active, removed, superseded or pending_removal",
+    }).optional(),
+  agency: () =>
+    z
+      .string()
+      .regex(/^[a-z]{2}-[a-z0-9-]+$/, "expected an agency id such as tx-harris-county-sheriffs-office")
+      .optional()
+      .openapi({ description: "agency id", example: "tx-harris-county-sheriffs-office" }),
+  q: () =>
+    z
+      .string()
+      .max(200, "at most 200 characters")
+      .optional()
+      .openapi({ description: "words of the agency's name (any spelling it was listed under)", example: "harris" }),
+  date,
+  limit: () =>
+    z
+      .string()
+      .refine(
+        (s) => s === "all" || (/^\d{1,7}$/.test(s) && Number(s) >= 1 && Number(s) <= MAX_LIMIT),
+        `expected a number from 1 to ${MAX_LIMIT}, or all`,
+      )
+      .optional()
+      .openapi({ description: `rows per page (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}; all for every row)` }),
+  cursor: () =>
+    z
+      .string()
+      .max(400, "not a cursor from this API")
+      .optional()
+      .openapi({ description: "opaque: the next_cursor of the previous page" }),
+};
+
+/** Every list takes `limit` and `cursor`. */
+export const paging = { limit: p.limit(), cursor: p.cursor() };
+
+export function limitOf(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_LIMIT;
+  return v === "all" ? Number.POSITIVE_INFINITY : Number(v);
+}
+
+export { z };

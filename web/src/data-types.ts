@@ -1,0 +1,372 @@
+// The shapes of the files under data/: written by src/server/web-data.ts, read by the web app.
+// Plain types only (no DOM, no Node), so both sides of the contract type-check against one file.
+
+export const MODELS = ["JEM", "TFM", "WSO"] as const;
+export type Model = (typeof MODELS)[number];
+
+/** Every file names the latest list it was computed from, so a copied file keeps its date. */
+export interface FileBase {
+  latest_list: string;
+}
+
+/** Event kinds, as the changes page groups them: real changes in the roster, pending-list moves,
+ * relabels and typo or date fixes, MOA documents, and notes about whole lists. */
+export type EventCategory = "change" | "pending" | "fix" | "moa" | "list";
+
+/** One event, compact: what happened, to whom, and the list and row it was read from. */
+export interface EventItem {
+  seq: number;
+  date: string;
+  type: string;
+  category: EventCategory;
+  agency_id: string | null;
+  agency: string | null;
+  state: string | null;
+  agreement_id: string | null;
+  application_id: string | null;
+  list: string | null;
+  row: number | null;
+  /** The event's own fields (from/to, tier, reason, url…), flat. */
+  detail: Record<string, string | number | boolean | null>;
+}
+
+export interface Summary extends FileBase {
+  first_list: string;
+  latest_pending_list: string | null;
+  lists: { files: number; observations: number; applied: number; quarantined: number };
+  /** Listed on the latest list. */
+  active: { agreements: number; agencies: number; states: number; JEM: number; TFM: number; WSO: number };
+  ever: { agreements: number; agencies: number };
+  status: { active: number; pending_removal: number; removed: number; superseded: number };
+  applications: { pending: number; signed: number; dropped: number };
+  /** The newest real changes (agreements in and out), newest first. */
+  latest_changes: EventItem[];
+}
+
+/** [start, end): listed from the first list that shows it until the first that no longer does. */
+export type PeriodPair = [string, string | null];
+
+export interface AgreementItem {
+  agreement_id: string;
+  agency_id: string;
+  state: string;
+  agency: string;
+  agency_type: string;
+  jurisdiction: string | null;
+  county: string | null;
+  county_fips: string | null;
+  statewide: boolean;
+  model: string;
+  signed_on: string | null;
+  first_listed: string;
+  last_listed: string;
+  status: string;
+  ended_on: string | null;
+  moa_url: string | null;
+  addendum_url: string | null;
+  predecessor_id: string | null;
+  successor_id: string | null;
+  periods: PeriodPair[];
+}
+
+export interface AgreementsFile extends FileBase {
+  rows: AgreementItem[];
+}
+
+export interface AgencyItem {
+  agency_id: string;
+  state: string;
+  name: string;
+  agency_type: string;
+  jurisdiction: string | null;
+  county: string | null;
+  county_fips: string | null;
+  county_name: string | null;
+  statewide: boolean;
+  first_seen: string;
+  last_seen: string;
+  agreements: number;
+  active_agreements: number;
+  name_variants: string[];
+}
+
+export interface AgenciesFile extends FileBase {
+  rows: AgencyItem[];
+}
+
+/** The list row a fact was read from. */
+export interface SourceRow {
+  list: string;
+  published_at: string;
+  row: number;
+  snapshot_id: string;
+  tier: string;
+  name_as_listed: string;
+  signed_on: string | null;
+}
+
+export interface AgencyAgreement extends AgreementItem {
+  signed_history: unknown[];
+  gaps: unknown[];
+  first_source: SourceRow | null;
+  latest_source: SourceRow | null;
+  listings: number;
+}
+
+export interface AgencyFile extends FileBase {
+  agency: {
+    agency_id: string;
+    state: string;
+    state_fips: string;
+    name: string;
+    jurisdiction: string | null;
+    type: string;
+    county: string | null;
+    county_fips: string | null;
+    county_name: string | null;
+    statewide: boolean;
+    ori: string | null;
+    place_basis: string | null;
+    first_seen: string;
+    last_seen: string;
+    names: { name: string; firstSeen: string; lastSeen: string }[];
+  };
+  agreements: AgencyAgreement[];
+  applications: {
+    application_id: string;
+    model: string;
+    first_listed: string;
+    last_listed: string;
+    status: string;
+    agreement_id: string | null;
+    signed_on: string | null;
+  }[];
+  events: EventItem[];
+}
+
+export interface StateItem {
+  state: string;
+  fips: string;
+  name: string;
+  population: number | null;
+  /** Listed on the latest list. */
+  active: number;
+  JEM: number;
+  TFM: number;
+  WSO: number;
+  per_100k: number | null;
+  /** Ever listed since the first list. */
+  ever: number;
+  agencies_active: number;
+  /** Policy kinds in effect on the latest list's date (ban, restrict, mandate…). */
+  policies: string[];
+  trifecta: string | null;
+}
+
+export interface StatesFile extends FileBase {
+  rows: StateItem[];
+  /** Reference layers that could not be loaded, named so the page can say so. */
+  missing: string[];
+}
+
+export interface CountyItem {
+  county_fips: string;
+  state: string;
+  name: string;
+  population: number | null;
+  active: number;
+  JEM: number;
+  TFM: number;
+  WSO: number;
+  per_100k: number | null;
+  ever: number;
+  agencies: number;
+}
+
+/** Connecticut: our data uses the 9 planning regions (2022); the map files have the 8 old counties. */
+export interface CtCrosswalkRow {
+  county_fips: string;
+  county: string;
+  region_fips: string;
+  region: string;
+}
+
+export interface CountiesFile extends FileBase {
+  rows: CountyItem[];
+  ct_crosswalk: CtCrosswalkRow[];
+  /** Agreements listed on the latest list that have no county: statewide agencies, and unplaced ones. */
+  statewide_active: number;
+  unplaced_active: number;
+  missing: string[];
+}
+
+export interface TimelinePointItem {
+  date: string;
+  month?: string;
+  agreements: number;
+  agencies: number;
+  JEM: number;
+  TFM: number;
+  WSO: number;
+}
+
+export interface TimelineFile extends FileBase {
+  first_list: string;
+  /** The date of every applied participating list: the stops of the map's time slider. */
+  lists: string[];
+  monthly: TimelinePointItem[];
+}
+
+export interface PolicyItem {
+  state: string;
+  kind: string;
+  proposed: boolean;
+  /** In effect on the latest list's date. */
+  in_effect: boolean;
+  scope: string | null;
+  instrument: string | null;
+  citation: string | null;
+  enacted: string | null;
+  effective: string | null;
+  until: string | null;
+  summary: string | null;
+  source_url: string | null;
+  confidence: string | null;
+  caveat: string | null;
+}
+
+export interface LitigationItem {
+  state: string;
+  title: string;
+  kind: string | null;
+  court: string | null;
+  filed: string | null;
+  last_date: string | null;
+  status: string | null;
+  status_kind: string | null;
+  summary: string | null;
+  source_url: string | null;
+  confidence: string | null;
+  caveat: string | null;
+}
+
+export interface PoliticsItem {
+  year: number;
+  governor: string | null;
+  legislature: string | null;
+  trifecta: string | null;
+  battleground: boolean | null;
+  source_url: string | null;
+  confidence: string | null;
+  caveat: string | null;
+}
+
+export interface BanConflictItem {
+  agreement_id: string;
+  agency_id: string;
+  agency: string;
+  model: string;
+  signed_on: string | null;
+  ban_effective: string;
+  ban_citation: string;
+  ban_confidence: string;
+  ban_caveat: string | null;
+  ban_source_url: string;
+  listed_from: string;
+  listed_until: string | null;
+  days: number;
+  signed_after_ban: boolean;
+  status: string;
+}
+
+export interface MandateItem {
+  kind: string;
+  effective: string | null;
+  citation: string | null;
+  source_url: string | null;
+  confidence: string | null;
+  caveat: string | null;
+  counties: number;
+  covered: number;
+  uncovered: string[];
+  summary: string;
+  limits: string;
+}
+
+export interface StateFile extends FileBase {
+  state: StateItem;
+  agreements: AgreementItem[];
+  counties: CountyItem[];
+  timeline: TimelinePointItem[];
+  policies: PolicyItem[];
+  litigation: LitigationItem[];
+  politics: PoliticsItem[];
+  conflicts: { bans: BanConflictItem[]; mandates: MandateItem[]; computed_from: string | null };
+  missing: string[];
+}
+
+export interface ListChanges {
+  date: string;
+  file: string;
+  kind: string;
+  status: string;
+  reason: string | null;
+  counts: Record<EventCategory, number>;
+  events: EventItem[];
+}
+
+export interface ChangesFile extends FileBase {
+  lists: ListChanges[];
+  /** Applied lists that changed nothing. */
+  quiet_lists: number;
+}
+
+export interface ClaimReadingItem {
+  name: string;
+  value: number | null;
+  /** The claim's comparison: at_least, at_most, about, equals or none, with its figure. */
+  op: string | null;
+  claimed: number | null;
+  verdict: string;
+  reason: string;
+  as_of: string | null;
+  computed_from: string | null;
+  notes: string[];
+  /** The first rows behind the figure (agreement, agency or state ids), and how many there are. */
+  ids: string[];
+  ids_total: number;
+}
+
+export interface ClaimItem {
+  id: string;
+  text: string;
+  /** The claim file and the article it comes from. */
+  file: string;
+  source: string;
+  source_url: string | null;
+  made_on: string;
+  verdict: string;
+  readings_disagree: boolean;
+  summary: string;
+  readings: ClaimReadingItem[];
+}
+
+export interface ClaimsFile extends FileBase {
+  claims: ClaimItem[];
+  files: string[];
+  missing: string[];
+}
+
+export interface MethodologyFile extends FileBase {
+  first_list: string;
+  archive: { files: number; observations: number; applied: number; quarantined: number; not_applied: number };
+  quarantined: { date: string; file: string; reason: string }[];
+  kind_mismatches: { date: string; file: string; file_name_says: string; content_is: string }[];
+  rules: Record<string, number>;
+  identity_tiers: { tier: string; rows: number }[];
+  corrections: { rule: string; field: string; cells: number; lists: number }[];
+  placement: { basis: string; agencies: number }[];
+  review_queue: number;
+  layers: { name: string; rows: number | null; note: string | null }[];
+  missing: string[];
+}

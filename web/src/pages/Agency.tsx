@@ -1,0 +1,303 @@
+// Agency page: its agreements with MOA links and the list rows behind each one, when each was
+// listed (chart and table), its names as listed over time, and its full event history.
+import { useApp } from "../app.js";
+import { EventLine } from "../components/events.js";
+import { PlotChart } from "../components/PlotChart.js";
+import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
+import { useData } from "../data.js";
+import type { AgencyAgreement, AgencyFile, SourceRow } from "../data-types.js";
+import { MODEL_COLOURS } from "../palette.js";
+
+const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
+export default function Agency() {
+  const app = useApp();
+  const id = app.route.parts[1] ?? "";
+  const ok = /^[a-z0-9][a-z0-9-]*$/.test(id);
+  const v = useData<AgencyFile>(ok ? `agency/${id}.json` : null);
+  if (!ok || (v.state === "error" && /HTTP 404/.test(v.error.message)))
+    return (
+      <>
+        <h1>{app.t("common.not_found")}</h1>
+        <p>{app.t("agency.not_found")}</p>
+      </>
+    );
+  return (
+    <Ready v={v} what={`agency/${id}.json`}>
+      {(d) => <AgencyView d={d} />}
+    </Ready>
+  );
+}
+
+function Source({ label, s }: { label: "agency.first_source" | "agency.latest_source"; s: SourceRow | null }) {
+  const app = useApp();
+  if (!s) return null;
+  return (
+    <li>
+      {app.t(label, { list: s.list, row: s.row })} ({app.date(s.published_at)};{" "}
+      {app.t("agency.tier", { tier: app.tv("tier", s.tier) })}
+      {s.name_as_listed ? `; “${s.name_as_listed}”` : ""})
+    </li>
+  );
+}
+
+function AgencyView({ d }: { d: AgencyFile }) {
+  const app = useApp();
+  const a = d.agency;
+  const periods = d.agreements.flatMap((g) =>
+    g.periods.map(([start, end]) => ({
+      id: g.agreement_id,
+      label: `${g.model} ${g.signed_on ?? ""}`.trim(),
+      model: g.model,
+      start,
+      end,
+    })),
+  );
+  const title = app.t("agency.periods_title");
+  const chart = (
+    <PlotChart
+      deps={[d, app.lang]}
+      make={(Plot, width) =>
+        Plot.plot({
+          width,
+          height: 60 + 36 * new Set(periods.map((p) => p.label)).size,
+          marginLeft: 130,
+          ariaLabel: title,
+          x: { type: "utc", label: null, tickFormat: (x: Date) => app.monthYear(x) },
+          y: { label: null },
+          color: { domain: Object.keys(MODEL_COLOURS), range: Object.values(MODEL_COLOURS) },
+          marks: [
+            Plot.barX(periods, {
+              x1: (p) => utc(p.start),
+              x2: (p) => utc(p.end ?? d.latest_list),
+              y: "label",
+              fill: "model",
+            }),
+          ],
+        })
+      }
+    />
+  );
+  const table = (
+    <DataTable
+      caption={title}
+      rows={periods}
+      rowKey={(p) => `${p.id}|${p.start}`}
+      columns={[
+        { key: "label", label: app.t("common.model"), render: (p) => p.label },
+        { key: "start", label: app.t("agency.period_from"), render: (p) => app.date(p.start) },
+        {
+          key: "end",
+          label: app.t("agency.period_to"),
+          render: (p) => (p.end ? app.date(p.end) : app.t("common.still_listed")),
+        },
+      ]}
+    />
+  );
+  const figure = (
+    <Figure
+      title={title}
+      desc={app.t("agency.periods_desc")}
+      chart={chart}
+      table={table}
+      embedPath={app.link(`/agency/${a.agency_id}`, { embed: 1 })}
+    />
+  );
+  if (app.embed)
+    return (
+      <>
+        <h1 class="embed-title">{a.name}</h1>
+        {figure}
+      </>
+    );
+  const place = a.statewide
+    ? app.t("agency.statewide")
+    : a.county_fips
+      ? `${a.county_name ?? a.county ?? a.county_fips} (${a.county_fips})`
+      : a.county
+        ? `${a.county} (${app.t("agency.unplaced")})`
+        : app.t("agency.unplaced");
+  return (
+    <>
+      <p class="crumbs">
+        <a href={app.link(`/state/${a.state}`)}>{app.stateName(a.state)}</a>
+      </p>
+      <h1>{a.name}</h1>
+      <section aria-labelledby="facts">
+        <h2 id="facts">{app.t("agency.facts")}</h2>
+        <dl class="facts">
+          <dt>{app.t("common.state")}</dt>
+          <dd>
+            <a href={app.link(`/state/${a.state}`)}>{app.stateName(a.state)}</a>
+          </dd>
+          <dt>{app.t("common.type")}</dt>
+          <dd>{app.tv("type", a.type)}</dd>
+          <dt>{app.t("agency.placement")}</dt>
+          <dd>
+            {place}
+            {a.place_basis ? (
+              <span class="muted"> · {app.t("agency.placement_basis", { basis: app.tv("basis", a.place_basis) })}</span>
+            ) : null}
+          </dd>
+          {a.ori ? (
+            <>
+              <dt>{app.t("agency.ori")}</dt>
+              <dd>{a.ori}</dd>
+            </>
+          ) : null}
+          <dt>{app.t("agency.first_seen")}</dt>
+          <dd>{app.date(a.first_seen)}</dd>
+          <dt>{app.t("agency.last_seen")}</dt>
+          <dd>{app.date(a.last_seen)}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="agreements">
+        <h2 id="agreements">{app.t("agency.agreements")}</h2>
+        {d.agreements.map((g) => (
+          <AgreementCard key={g.agreement_id} g={g} />
+        ))}
+      </section>
+      {figure}
+      <section aria-labelledby="names">
+        <h2 id="names">{app.t("agency.names")}</h2>
+        <DataTable
+          caption={app.t("agency.names")}
+          rows={a.names}
+          rowKey={(n) => n.name}
+          columns={[
+            { key: "name", label: app.t("agency.name"), render: (n) => n.name },
+            { key: "first", label: app.t("agency.names_first"), render: (n) => app.date(n.firstSeen) },
+            { key: "last", label: app.t("agency.names_last"), render: (n) => app.date(n.lastSeen) },
+          ]}
+        />
+      </section>
+      {d.applications.length ? (
+        <section aria-labelledby="apps">
+          <h2 id="apps">{app.t("agency.applications")}</h2>
+          <DataTable
+            caption={app.t("agency.applications")}
+            rows={d.applications}
+            rowKey={(p) => p.application_id}
+            columns={[
+              { key: "model", label: app.t("common.model"), render: (p) => <ModelBadge model={p.model} /> },
+              { key: "first", label: app.t("agency.pending_since"), render: (p) => app.date(p.first_listed) },
+              { key: "last", label: app.t("agreements.last_listed"), render: (p) => app.date(p.last_listed) },
+              { key: "status", label: app.t("common.status"), render: (p) => app.tv("status", p.status) },
+              { key: "signed", label: app.t("agreements.signed"), render: (p) => app.date(p.signed_on) },
+            ]}
+          />
+        </section>
+      ) : null}
+      <section aria-labelledby="history">
+        <h2 id="history">{app.t("agency.events")}</h2>
+        <ul class="events">
+          {d.events.map((e) => (
+            <EventLine key={e.seq} e={e} showAgency={false} />
+          ))}
+        </ul>
+      </section>
+      <Downloads
+        files={[
+          { label: `${a.agency_id}.json`, path: `agency/${a.agency_id}.json` },
+          { label: `${a.agency_id}.csv`, path: `agency/${a.agency_id}.csv` },
+        ]}
+      />
+    </>
+  );
+}
+
+function AgreementCard({ g }: { g: AgencyAgreement }) {
+  const app = useApp();
+  const history = (g.signed_history as { date: string; seen: string }[]) ?? [];
+  const gaps = (g.gaps as { from: string; to: string; lists: number }[]) ?? [];
+  return (
+    <article class="card agreement" data-agreement={g.agreement_id}>
+      <h3>
+        <ModelBadge model={g.model} /> {app.tv("model", g.model)} · <StatusBadge status={g.status} />
+      </h3>
+      <dl class="facts">
+        <dt>{app.t("agreements.signed")}</dt>
+        <dd>{app.date(g.signed_on) || app.t("common.unknown")}</dd>
+        <dt>{app.t("agreements.first_listed")}</dt>
+        <dd>{app.date(g.first_listed)}</dd>
+        <dt>{app.t("agreements.last_listed")}</dt>
+        <dd>{app.date(g.last_listed)}</dd>
+        {g.ended_on ? (
+          <>
+            <dt>{app.t("agreements.ended")}</dt>
+            <dd>{app.date(g.ended_on)}</dd>
+          </>
+        ) : null}
+        {g.moa_url ? (
+          <>
+            <dt>{app.t("agreements.moa")}</dt>
+            <dd>
+              <ExtLink href={g.moa_url}>{decodeSafe(g.moa_url.split("/").pop() ?? g.moa_url)}</ExtLink>
+            </dd>
+          </>
+        ) : null}
+        {g.addendum_url ? (
+          <>
+            <dt>{app.t("agreements.addendum")}</dt>
+            <dd>
+              <ExtLink href={g.addendum_url}>{decodeSafe(g.addendum_url.split("/").pop() ?? g.addendum_url)}</ExtLink>
+            </dd>
+          </>
+        ) : null}
+        {g.predecessor_id ? (
+          <>
+            <dt>{app.t("agency.predecessor")}</dt>
+            <dd>{g.predecessor_id}</dd>
+          </>
+        ) : null}
+        {g.successor_id ? (
+          <>
+            <dt>{app.t("agency.successor")}</dt>
+            <dd>{g.successor_id}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h4>{app.t("agency.provenance")}</h4>
+      <ul class="provenance">
+        <Source label="agency.first_source" s={g.first_source} />
+        <Source label="agency.latest_source" s={g.latest_source} />
+        <li>{app.t("agency.listings", { n: app.num(g.listings) })}</li>
+        <li>
+          <code>{g.agreement_id}</code>
+        </li>
+      </ul>
+      {history.length > 1 ? (
+        <>
+          <h4>{app.t("agency.signed_history")}</h4>
+          <ul>
+            {history.map((h) => (
+              <li key={`${h.date}|${h.seen}`}>
+                {app.t("agency.signed_seen", { date: app.date(h.date), seen: app.date(h.seen) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {gaps.length ? (
+        <>
+          <h4>{app.t("agency.gaps")}</h4>
+          <ul>
+            {gaps.map((h) => (
+              <li key={h.from}>
+                {app.t("agency.gap_row", { from: app.date(h.from), to: app.date(h.to), n: app.num(h.lists) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </article>
+  );
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

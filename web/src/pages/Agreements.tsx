@@ -1,0 +1,276 @@
+// The agreements table: search, filters (state, model, status, agency type), sorting and
+// paging, all kept in the address; "download this view" writes exactly the filtered rows as CSV.
+import MiniSearch from "minisearch";
+import { useMemo } from "preact/hooks";
+import { useApp } from "../app.js";
+import { DataTable, ExtLink, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
+import { toCsv, VIEW_COLUMNS } from "../csv.js";
+import { useData } from "../data.js";
+import { type AgreementItem, type AgreementsFile, MODELS } from "../data-types.js";
+import { downloadText } from "../download.js";
+import { cmp } from "../lib.js";
+
+const PAGE = 100;
+const STATUSES = ["active", "pending_removal", "removed", "superseded"];
+const TYPES = ["sheriff", "police", "state_agency", "corrections", "jail_authority", "campus", "constable", "other"];
+const SORTS = [
+  "agency",
+  "state",
+  "county",
+  "model",
+  "agency_type",
+  "signed_on",
+  "first_listed",
+  "last_listed",
+  "status",
+  "ended_on",
+] as const;
+
+export default function Agreements() {
+  const v = useData<AgreementsFile>("agreements.json");
+  return (
+    <Ready v={v} what="agreements.json">
+      {(d) => <Table data={d} />}
+    </Ready>
+  );
+}
+
+function Table({ data }: { data: AgreementsFile }) {
+  const app = useApp();
+  const index = useMemo(() => {
+    const ms = new MiniSearch<AgreementItem & { state_name: string }>({
+      idField: "agreement_id",
+      fields: ["agency", "county", "state_name", "state", "agreement_id"],
+      searchOptions: { prefix: true, fuzzy: 0.15, combineWith: "AND", boost: { agency: 2 } },
+    });
+    ms.addAll(data.rows.map((r) => ({ ...r, state_name: `${app.stateName(r.state)} ${r.state}` })));
+    return ms;
+  }, [data, app.lang]);
+
+  const text = app.q("q");
+  const state = app.q("state");
+  const model = app.q("model");
+  const status = app.q("status");
+  const type = app.q("type");
+  const sort = (SORTS as readonly string[]).includes(app.q("sort")) ? app.q("sort") : "state";
+  const dir = app.q("dir") === "desc" ? "desc" : "asc";
+  const shown = Math.max(PAGE, Number(app.q("n", String(PAGE))) || PAGE);
+
+  const rows = useMemo(() => {
+    let r = data.rows;
+    if (text.trim()) {
+      const hits = new Set(index.search(text.trim()).map((h) => h.id as string));
+      r = r.filter((x) => hits.has(x.agreement_id));
+    }
+    if (state) r = r.filter((x) => x.state === state);
+    if (model) r = r.filter((x) => x.model === model);
+    if (status) r = r.filter((x) => x.status === status);
+    if (type) r = r.filter((x) => x.agency_type === type);
+    const key = sort as keyof AgreementItem;
+    const sign = dir === "asc" ? 1 : -1;
+    return [...r].sort(
+      (a, b) =>
+        sign * cmp(a[key] as string | null, b[key] as string | null) ||
+        cmp(a.state, b.state) ||
+        cmp(a.agency, b.agency) ||
+        cmp(a.agreement_id, b.agreement_id),
+    );
+  }, [data, index, text, state, model, status, type, sort, dir]);
+
+  const states = useMemo(() => [...new Set(data.rows.map((r) => r.state))].sort(), [data]);
+  const set = (k: string, val: string) => app.setQuery({ [k]: val || null, n: null }, { replace: true });
+  const onSort = (k: string) =>
+    app.setQuery(
+      { sort: k === "state" ? null : k, dir: sort === k && dir === "asc" ? "desc" : null },
+      { replace: true },
+    );
+  const colLabel: Record<string, string> = {
+    agency: app.t("common.agency"),
+    state: app.t("common.state"),
+    county: app.t("common.county"),
+    model: app.t("common.model"),
+    agency_type: app.t("common.type"),
+    signed_on: app.t("agreements.signed"),
+    first_listed: app.t("agreements.first_listed"),
+    last_listed: app.t("agreements.last_listed"),
+    status: app.t("common.status"),
+    ended_on: app.t("agreements.ended"),
+  };
+  const download = () => {
+    const parts = ["g287-agreements", state, model, status, type, text.trim() ? "search" : ""].filter(Boolean);
+    downloadText(
+      `${parts.join("-").toLowerCase()}-${data.latest_list}.csv`,
+      toCsv(VIEW_COLUMNS, rows as unknown as Record<string, unknown>[]),
+    );
+  };
+
+  return (
+    <>
+      <h1>{app.t("agreements.title")}</h1>
+      <p class="lead">{app.t("agreements.intro")}</p>
+      <search>
+        <form class="controls filters" onSubmit={(e) => e.preventDefault()}>
+          <div class="field grow">
+            <label for="f-q">{app.t("agreements.search")}</label>
+            <input
+              id="f-q"
+              name="q"
+              type="search"
+              value={text}
+              placeholder={app.t("agreements.search_placeholder")}
+              onInput={(e) => set("q", e.currentTarget.value)}
+            />
+          </div>
+          <div class="field">
+            <label for="f-state">{app.t("common.state")}</label>
+            <select id="f-state" name="state" value={state} onChange={(e) => set("state", e.currentTarget.value)}>
+              <option value="">{app.t("common.all")}</option>
+              {states.map((s) => (
+                <option key={s} value={s}>
+                  {app.stateName(s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-model">{app.t("common.model")}</label>
+            <select id="f-model" name="model" value={model} onChange={(e) => set("model", e.currentTarget.value)}>
+              <option value="">{app.t("common.all")}</option>
+              {MODELS.map((m) => (
+                <option key={m} value={m}>
+                  {app.tv("model", m)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-status">{app.t("common.status")}</label>
+            <select id="f-status" name="status" value={status} onChange={(e) => set("status", e.currentTarget.value)}>
+              <option value="">{app.t("common.all")}</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {app.tv("status", s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="f-type">{app.t("common.type")}</label>
+            <select id="f-type" name="type" value={type} onChange={(e) => set("type", e.currentTarget.value)}>
+              <option value="">{app.t("common.all")}</option>
+              {TYPES.map((s) => (
+                <option key={s} value={s}>
+                  {app.tv("type", s)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button
+            type="button"
+            onClick={() =>
+              app.setQuery({ q: null, state: null, model: null, status: null, type: null, n: null }, { replace: true })
+            }
+          >
+            {app.t("agreements.reset")}
+          </button>
+        </form>
+      </search>
+      <p class="result-bar">
+        <span aria-live="polite" class="count">
+          {app.t("agreements.count", { n: app.num(rows.length) })}
+        </span>
+        <button type="button" class="primary" onClick={download} disabled={!rows.length}>
+          {app.t("agreements.download_view")}
+        </button>
+        <a href="data/agreements.csv" download>
+          {app.t("agreements.download_all")}
+        </a>
+      </p>
+      {rows.length ? (
+        <DataTable
+          caption={app.t("agreements.caption", { column: colLabel[sort] ?? sort })}
+          rows={rows.slice(0, shown)}
+          rowKey={(r) => r.agreement_id}
+          sort={{ key: sort, dir }}
+          onSort={onSort}
+          columns={[
+            {
+              key: "agency",
+              label: colLabel.agency as string,
+              sortable: true,
+              render: (r) => <a href={app.link(`/agency/${r.agency_id}`)}>{r.agency}</a>,
+            },
+            {
+              key: "state",
+              label: colLabel.state as string,
+              sortable: true,
+              render: (r) => <a href={app.link(`/state/${r.state}`)}>{r.state}</a>,
+            },
+            { key: "county", label: colLabel.county as string, sortable: true, render: (r) => r.county ?? "" },
+            {
+              key: "model",
+              label: colLabel.model as string,
+              sortable: true,
+              render: (r) => <ModelBadge model={r.model} />,
+            },
+            {
+              key: "agency_type",
+              label: colLabel.agency_type as string,
+              sortable: true,
+              render: (r) => app.tv("type", r.agency_type),
+            },
+            {
+              key: "signed_on",
+              label: colLabel.signed_on as string,
+              sortable: true,
+              date: true,
+              render: (r) => app.date(r.signed_on),
+            },
+            {
+              key: "first_listed",
+              label: colLabel.first_listed as string,
+              sortable: true,
+              date: true,
+              render: (r) => app.date(r.first_listed),
+            },
+            {
+              key: "last_listed",
+              label: colLabel.last_listed as string,
+              sortable: true,
+              date: true,
+              render: (r) => app.date(r.last_listed),
+            },
+            {
+              key: "status",
+              label: colLabel.status as string,
+              sortable: true,
+              render: (r) => <StatusBadge status={r.status} />,
+            },
+            {
+              key: "ended_on",
+              label: colLabel.ended_on as string,
+              sortable: true,
+              date: true,
+              render: (r) => app.date(r.ended_on),
+            },
+            {
+              key: "moa",
+              label: app.t("agreements.moa"),
+              render: (r) => (r.moa_url ? <ExtLink href={r.moa_url}>PDF</ExtLink> : ""),
+            },
+          ]}
+        />
+      ) : (
+        <p>{app.t("agreements.no_results")}</p>
+      )}
+      {rows.length > shown ? (
+        <p>
+          <span>{app.t("common.showing", { shown: app.num(shown), total: app.num(rows.length) })}</span>{" "}
+          <button type="button" onClick={() => app.setQuery({ n: shown + PAGE }, { replace: true })}>
+            {app.t("common.show_more", { n: app.num(Math.min(PAGE, rows.length - shown)) })}
+          </button>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,378 @@
+// Map: agreements by state or county, as counts, per 100,000 residents or the most common model,
+// on any date ICE published a list. The time slider replays the map from the agreements' listed
+// periods; every choice is kept in the address.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useApp } from "../app.js";
+import { UsMap } from "../components/UsMap.js";
+import { DataTable, Downloads, EmbedCode, Legend, Ready } from "../components/ui.js";
+import { useAll } from "../data.js";
+import {
+  type AgreementItem,
+  type AgreementsFile,
+  type CountiesFile,
+  MODELS,
+  type StatesFile,
+  type TimelineFile,
+} from "../data-types.js";
+import { STATE_FIPS } from "../i18n.js";
+import { activeOn, add, type Counts, cmp, dominant, emptyCounts, per100k, snapDate } from "../lib.js";
+import {
+  breaks,
+  classColour,
+  classLabels,
+  colourOf,
+  MODEL_COLOURS,
+  NO_DATA_COLOUR,
+  TIE_COLOUR,
+  ZERO_COLOUR,
+} from "../palette.js";
+
+type Level = "state" | "county";
+type Measure = "count" | "per_capita" | "model";
+
+interface Region {
+  id: string;
+  name: string;
+  state: string;
+  population: number | null;
+  counts: Counts;
+}
+
+/** Counts by map region (state FIPS, or county FIPS as drawn) on one date. */
+function regionsOn(
+  d: string,
+  level: Level,
+  model: string,
+  agreements: AgreementItem[],
+  states: StatesFile,
+  counties: CountiesFile,
+  stateName: (usps: string) => string,
+): Map<string, Region> {
+  const out = new Map<string, Region>();
+  if (level === "state") {
+    for (const s of states.rows) {
+      const fips = s.fips || Object.keys(STATE_FIPS).find((k) => STATE_FIPS[k] === s.state) || s.state;
+      out.set(s.state, {
+        id: fips,
+        name: stateName(s.state),
+        state: s.state,
+        population: s.population,
+        counts: emptyCounts(),
+      });
+    }
+    for (const a of agreements) {
+      if (model !== "all" && a.model !== model) continue;
+      if (!activeOn(a.periods, d)) continue;
+      const r = out.get(a.state);
+      if (r) add(r.counts, a);
+    }
+    return new Map([...out.values()].map((r) => [r.id, r]));
+  }
+  const pop = new Map(counties.rows.map((c) => [c.county_fips, c]));
+  for (const a of agreements) {
+    if (!a.county_fips || a.statewide) continue;
+    if (model !== "all" && a.model !== model) continue;
+    if (!activeOn(a.periods, d)) continue;
+    let r = out.get(a.county_fips);
+    if (!r) {
+      const c = pop.get(a.county_fips);
+      r = {
+        id: a.county_fips,
+        name: c?.name ?? a.county ?? a.county_fips,
+        state: a.state,
+        population: c?.population ?? null,
+        counts: emptyCounts(),
+      };
+      out.set(a.county_fips, r);
+    }
+    add(r.counts, a);
+  }
+  return out;
+}
+
+export default function MapPage() {
+  const v = useAll<[AgreementsFile, StatesFile, CountiesFile, TimelineFile]>([
+    "agreements.json",
+    "states.json",
+    "counties.json",
+    "timeline.json",
+  ]);
+  return (
+    <Ready v={v} what="agreements.json">
+      {([ag, st, co, tl]) => <MapView ag={ag} st={st} co={co} tl={tl} />}
+    </Ready>
+  );
+}
+
+function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: CountiesFile; tl: TimelineFile }) {
+  const app = useApp();
+  const level: Level = app.q("level") === "county" ? "county" : "state";
+  const measure: Measure = (["count", "per_capita", "model"] as const).find((m) => m === app.q("measure")) ?? "count";
+  const model = MODELS.find((m) => m === app.q("model")) ?? "all";
+  const dates = tl.lists;
+  const idx = snapDate(dates, app.q("date", tl.latest_list));
+  const date = dates[idx] ?? tl.latest_list;
+  const [playing, setPlaying] = useState(false);
+  const idxRef = useRef(idx);
+  idxRef.current = idx;
+
+  useEffect(() => {
+    if (!playing) return;
+    const step = Math.max(1, Math.ceil(dates.length / 120));
+    const timer = setInterval(() => {
+      const next = idxRef.current + step;
+      if (next >= dates.length) {
+        setPlaying(false);
+        app.setQuery({ date: dates[dates.length - 1] }, { replace: true });
+        return;
+      }
+      app.setQuery({ date: dates[next] }, { replace: true });
+    }, 140);
+    return () => clearInterval(timer);
+  }, [playing, dates.length, app.setQuery]);
+
+  const regions = useMemo(
+    () => regionsOn(date, level, model, ag.rows, st, co, app.stateName),
+    [date, level, model, ag, st, co, app.lang],
+  );
+  // Class breaks come from the latest list and stay put while the slider moves, so colours
+  // mean the same number on every date.
+  const br = useMemo(() => {
+    const latest = regionsOn(tl.latest_list, level, model, ag.rows, st, co, app.stateName);
+    const vals = [...latest.values()].map((r) =>
+      measure === "per_capita" ? (per100k(r.counts.n, r.population) ?? 0) : r.counts.n,
+    );
+    return breaks(vals, measure !== "per_capita");
+  }, [level, model, measure, ag, st, co, tl.latest_list]);
+
+  // Connecticut: the map has the 8 former counties; our counts are by the 9 planning regions.
+  const ctRegionOf = useMemo(() => new Map(co.ct_crosswalk.map((c) => [c.county_fips, c.region_fips])), [co]);
+  const regionFor = (id: string) =>
+    regions.get(level === "county" && id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id);
+  const valueFor = (r: Region | undefined): number | null => {
+    if (!r) return 0;
+    if (measure === "per_capita") return per100k(r.counts.n, r.population);
+    return r.counts.n;
+  };
+  const fill = (id: string) => {
+    if (level === "county" && id.startsWith("09") && !ctRegionOf.size) return NO_DATA_COLOUR;
+    const r = regionFor(id);
+    if (measure === "model") {
+      const m = dominant(r?.counts);
+      return m === null ? ZERO_COLOUR : m === "tie" ? TIE_COLOUR : (MODEL_COLOURS[m] ?? TIE_COLOUR);
+    }
+    return colourOf(valueFor(r), br);
+  };
+  const describe = (r: Region | undefined) => {
+    if (measure === "model") {
+      const m = dominant(r?.counts);
+      return m === null ? app.t("map.legend_none") : m === "tie" ? app.t("map.mixed") : app.tv("model", m);
+    }
+    const v = valueFor(r);
+    if (v === null) return app.t("map.no_population");
+    return measure === "per_capita" ? app.num(v, 2) : app.num(v);
+  };
+  const title = (id: string, name: string) => {
+    const r = regionFor(id);
+    const label =
+      level === "state" ? app.stateName(STATE_FIPS[id] ?? id) : `${name}, ${STATE_FIPS[id.slice(0, 2)] ?? ""}`;
+    return app.t("map.tooltip", { name: label, value: describe(r) });
+  };
+  const href =
+    level === "state" ? (id: string) => (STATE_FIPS[id] ? app.link(`/state/${STATE_FIPS[id]}`) : null) : undefined;
+
+  // Every agreement listed that day, also those of statewide or unplaced agencies the county map leaves out.
+  const total = useMemo(
+    () => ag.rows.filter((a) => (model === "all" || a.model === model) && activeOn(a.periods, date)).length,
+    [ag, model, date],
+  );
+  const rows = [...regions.values()]
+    .filter((r) => level === "state" || r.counts.n > 0)
+    .sort((a, b) => b.counts.n - a.counts.n || cmp(a.name, b.name));
+  const legend =
+    measure === "model"
+      ? [
+          ...MODELS.map((m) => ({ colour: MODEL_COLOURS[m] as string, label: app.tv("model", m) })),
+          { colour: TIE_COLOUR, label: app.t("map.mixed") },
+          { colour: ZERO_COLOUR, label: app.t("map.legend_none") },
+        ]
+      : [
+          { colour: ZERO_COLOUR, label: app.t("map.legend_none") },
+          ...classLabels(br, measure !== "per_capita", (x) =>
+            measure === "per_capita" ? app.num(x, 2) : app.num(x),
+          ).map((label, i) => ({ colour: classColour(i, br), label })),
+        ];
+  const levelLabel = level === "state" ? app.t("map.level_state") : app.t("map.level_county");
+  const measureLabel = app.t(
+    measure === "count"
+      ? "map.measure_count"
+      : measure === "per_capita"
+        ? "map.measure_per_capita"
+        : "map.measure_model",
+  );
+  const mapLabel = `${app.t("map.title")}: ${levelLabel}, ${measureLabel}${model !== "all" ? `, ${model}` : ""}, ${app.date(date)}`;
+
+  return (
+    <>
+      {app.embed ? <h1 class="embed-title">{mapLabel}</h1> : <h1>{app.t("map.title")}</h1>}
+      <form class="controls" onSubmit={(e) => e.preventDefault()}>
+        <fieldset>
+          <legend>{app.t("map.level")}</legend>
+          {(["state", "county"] as const).map((l) => (
+            <label key={l}>
+              <input
+                type="radio"
+                name="level"
+                value={l}
+                checked={level === l}
+                onChange={() => app.setQuery({ level: l === "state" ? null : l }, { replace: true })}
+              />{" "}
+              {app.t(l === "state" ? "map.level_state" : "map.level_county")}
+            </label>
+          ))}
+        </fieldset>
+        <div class="field">
+          <label for="map-measure">{app.t("map.measure")}</label>
+          <select
+            id="map-measure"
+            name="measure"
+            value={measure}
+            onChange={(e) =>
+              app.setQuery(
+                { measure: e.currentTarget.value === "count" ? null : e.currentTarget.value },
+                { replace: true },
+              )
+            }
+          >
+            <option value="count">{app.t("map.measure_count")}</option>
+            <option value="per_capita">{app.t("map.measure_per_capita")}</option>
+            <option value="model">{app.t("map.measure_model")}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="map-model">{app.t("map.model")}</label>
+          <select
+            id="map-model"
+            name="model"
+            value={model}
+            disabled={measure === "model"}
+            onChange={(e) =>
+              app.setQuery({ model: e.currentTarget.value === "all" ? null : e.currentTarget.value }, { replace: true })
+            }
+          >
+            <option value="all">{app.t("model.all")}</option>
+            {MODELS.map((m) => (
+              <option key={m} value={m}>
+                {app.tv("model", m)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="slider">
+          <label for="map-date">
+            {app.t("map.date")}: <output for="map-date">{app.date(date)}</output>
+          </label>
+          <input
+            id="map-date"
+            type="range"
+            min={0}
+            max={Math.max(0, dates.length - 1)}
+            step={1}
+            value={idx}
+            aria-valuetext={app.date(date)}
+            aria-describedby="map-date-help"
+            onInput={(e) => {
+              const i = Number(e.currentTarget.value);
+              app.setQuery({ date: i === dates.length - 1 ? null : dates[i] }, { replace: true });
+            }}
+          />
+          <button
+            type="button"
+            onClick={() => {
+              if (!playing && idx >= dates.length - 1) app.setQuery({ date: dates[0] }, { replace: true });
+              setPlaying(!playing);
+            }}
+          >
+            {playing ? app.t("map.pause") : app.t("map.play")}
+          </button>
+          <p id="map-date-help" class="help">
+            {app.t("map.slider_help")}
+          </p>
+        </div>
+      </form>
+      <p class="map-total" aria-live="polite">
+        {app.t("map.date_label", { date: app.date(date) })}: <strong>{app.num(total)}</strong>
+      </p>
+      <div class="map-wrap">
+        <UsMap level={level} label={mapLabel} fill={fill} title={title} href={href} />
+      </div>
+      <Legend label={measureLabel} items={legend} />
+      {level === "county" ? (
+        <>
+          <p class="note">{app.t(co.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
+          <p class="note">
+            {app.t("map.statewide_note", {
+              statewide: app.num(co.statewide_active),
+              unplaced: app.num(co.unplaced_active),
+            })}
+          </p>
+        </>
+      ) : null}
+      <p class="note">{app.t("map.atlas_note")}</p>
+      {st.missing.length ? (
+        <p class="note">{app.t("common.missing_layers", { layers: st.missing.join("; ") })}</p>
+      ) : null}
+      <details class="twin">
+        <summary>{app.t("common.show_table")}</summary>
+        <DataTable
+          caption={app.t("map.table_title", { level: levelLabel.toLowerCase(), date: app.date(date) })}
+          rows={rows}
+          rowKey={(r) => r.id}
+          columns={[
+            {
+              key: "name",
+              label: app.t("map.region"),
+              render: (r) =>
+                level === "state" ? <a href={app.link(`/state/${r.state}`)}>{r.name}</a> : `${r.name}, ${r.state}`,
+            },
+            { key: "n", label: app.t("common.agreements"), numeric: true, render: (r) => app.num(r.counts.n) },
+            ...MODELS.map((m) => ({ key: m, label: m, numeric: true, render: (r: Region) => app.num(r.counts[m]) })),
+            {
+              key: "population",
+              label: app.t("common.population"),
+              numeric: true,
+              render: (r) => app.num(r.population),
+            },
+            {
+              key: "pc",
+              label: app.t("common.per_100k"),
+              numeric: true,
+              render: (r) => app.num(per100k(r.counts.n, r.population), 2),
+            },
+          ]}
+        />
+      </details>
+      {!app.embed ? (
+        <>
+          <EmbedCode
+            path={app.link("/map", {
+              level: level === "state" ? null : level,
+              measure: measure === "count" ? null : measure,
+              model: model === "all" ? null : model,
+              date: app.q("date") || null,
+              embed: 1,
+            })}
+            title={mapLabel}
+          />
+          <Downloads
+            files={[
+              { label: "states.csv", path: "states.csv" },
+              { label: "counties.csv", path: "counties.csv" },
+              { label: "agreements.csv", path: "agreements.csv" },
+            ]}
+          />
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,157 @@
+// Methodology: where the lists come from, the rules that turn them into a ledger (with the
+// thresholds actually in force), the corrections made, how agencies are placed, and known limits.
+import { useApp } from "../app.js";
+import { DataTable, Downloads, Ready } from "../components/ui.js";
+import { useData } from "../data.js";
+import type { MethodologyFile } from "../data-types.js";
+
+export default function Methodology() {
+  const app = useApp();
+  const v = useData<MethodologyFile>("methodology.json");
+  return (
+    <Ready v={v} what="methodology.json">
+      {(d) => {
+        const r = d.rules;
+        const unplaced = d.placement.find((p) => p.basis === "unplaced")?.agencies ?? 0;
+        const agencies = d.placement.reduce((a, p) => a + p.agencies, 0);
+        return (
+          <>
+            <h1>{app.t("method.title")}</h1>
+            <p class="lead">{app.t("method.intro")}</p>
+            <section aria-labelledby="m-sources">
+              <h2 id="m-sources">{app.t("method.sources")}</h2>
+              <p>
+                {app.t("method.sources_text", {
+                  files: app.num(d.archive.files),
+                  first: app.date(d.first_list),
+                  last: app.date(d.latest_list),
+                  observations: app.num(d.archive.observations),
+                })}
+              </p>
+              <p>
+                {app.t("method.applied", {
+                  applied: app.num(d.archive.applied),
+                  quarantined: app.num(d.archive.quarantined),
+                  not_applied: app.num(d.archive.not_applied),
+                })}
+              </p>
+              <h3>{app.t("method.layers")}</h3>
+              <p>{app.t("method.layers_text")}</p>
+              {d.layers.length ? (
+                <ul>
+                  {d.layers.map((l) => (
+                    <li key={l.name}>
+                      {app.tv("layer", l.name)}
+                      {l.rows !== null ? `: ${app.num(l.rows)}` : ""}
+                      {l.note && app.lang === "en" ? `. ${l.note}` : ""}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </section>
+            <section aria-labelledby="m-rules">
+              <h2 id="m-rules">{app.t("method.rules")}</h2>
+              <ol class="rules">
+                <li>{app.t("method.rule_order")}</li>
+                <li>
+                  {app.t("method.rule_quarantine", {
+                    share: app.num(Math.round((r.minRowShare ?? 0) * 100)),
+                    min: app.num(r.stateVanishMin ?? 0),
+                    keep: app.num(Math.round((r.stateKeepShare ?? 0) * 100)),
+                  })}
+                </li>
+                <li>{app.t("method.rule_identity", { typo: app.num(r.typoMaxDistance ?? 0) })}</li>
+                <li>
+                  {app.t("method.rule_removal", {
+                    lists: app.num(r.removalLists ?? 0),
+                    days: app.num(r.removalDays ?? 0),
+                  })}
+                </li>
+              </ol>
+              <DataTable
+                caption={app.t("method.tiers")}
+                rows={d.identity_tiers}
+                rowKey={(t) => t.tier}
+                columns={[
+                  { key: "tier", label: app.t("method.tier"), render: (t) => app.tv("tier", t.tier) },
+                  { key: "rows", label: app.t("method.rows"), numeric: true, render: (t) => app.num(t.rows) },
+                ]}
+              />
+            </section>
+            <section aria-labelledby="m-corrections">
+              <h2 id="m-corrections">{app.t("method.corrections")}</h2>
+              <p>{app.t("method.corrections_text")}</p>
+              <DataTable
+                caption={app.t("method.corrections")}
+                rows={d.corrections}
+                rowKey={(c) => `${c.rule}|${c.field}`}
+                columns={[
+                  { key: "rule", label: app.t("method.rule"), render: (c) => <code>{c.rule}</code> },
+                  { key: "field", label: app.t("method.field"), render: (c) => c.field },
+                  { key: "cells", label: app.t("method.cells"), numeric: true, render: (c) => app.num(c.cells) },
+                  { key: "lists", label: app.t("method.lists"), numeric: true, render: (c) => app.num(c.lists) },
+                ]}
+              />
+              <h3>{app.t("method.quarantined")}</h3>
+              <ul>
+                {d.quarantined.map((q) => (
+                  <li key={q.file}>
+                    {app.date(q.date)} · <code>{q.file}</code>: {q.reason}
+                  </li>
+                ))}
+              </ul>
+              {d.kind_mismatches.length ? (
+                <>
+                  <h3>{app.t("method.mismatches")}</h3>
+                  <ul>
+                    {d.kind_mismatches.map((k) => (
+                      <li key={k.file}>
+                        {app.date(k.date)} ·{" "}
+                        {app.t("method.mismatch_row", {
+                          file: k.file,
+                          named: app.tv("kind", k.file_name_says).toLowerCase(),
+                          content: app.tv("kind", k.content_is).toLowerCase(),
+                        })}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </section>
+            <section aria-labelledby="m-placement">
+              <h2 id="m-placement">{app.t("method.placement")}</h2>
+              <DataTable
+                caption={app.t("method.placement")}
+                rows={d.placement}
+                rowKey={(p) => p.basis}
+                columns={[
+                  { key: "basis", label: app.t("method.basis"), render: (p) => app.tv("basis", p.basis) },
+                  {
+                    key: "agencies",
+                    label: app.t("common.agencies"),
+                    numeric: true,
+                    render: (p) => app.num(p.agencies),
+                  },
+                ]}
+              />
+            </section>
+            <section aria-labelledby="m-limits">
+              <h2 id="m-limits">{app.t("method.limits")}</h2>
+              <ul>
+                <li>{app.t("method.limit_dates")}</li>
+                <li>{app.t("method.limit_placement", { unplaced: app.num(unplaced), total: app.num(agencies) })}</li>
+                <li>{app.t("method.limit_review", { n: app.num(d.review_queue) })}</li>
+                <li>{app.t("method.limit_ct")}</li>
+                <li>{app.t("method.limit_population")}</li>
+              </ul>
+              {d.missing.length ? (
+                <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p>
+              ) : null}
+            </section>
+            <Downloads files={[{ label: "methodology.json", path: "methodology.json" }]} />
+          </>
+        );
+      }}
+    </Ready>
+  );
+}

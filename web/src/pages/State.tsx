@@ -1,0 +1,359 @@
+// State page: counts, agreements over time, the county map, the state's law and litigation with
+// their confidence and caveats, political control by year, and the law set against the record
+// (agreements listed under a ban, counties meeting a mandate).
+import { useMemo } from "preact/hooks";
+import { useApp } from "../app.js";
+import { TimelineFigure } from "../components/charts.js";
+import { UsMap } from "../components/UsMap.js";
+import {
+  DataTable,
+  Downloads,
+  ExtLink,
+  Figure,
+  Legend,
+  ModelBadge,
+  Ready,
+  Stat,
+  StatusBadge,
+} from "../components/ui.js";
+import { useAll } from "../data.js";
+import { type CountiesFile, MODELS, type StateFile } from "../data-types.js";
+import { cmp } from "../lib.js";
+import { breaks, classColour, classLabels, colourOf, NO_DATA_COLOUR, ZERO_COLOUR } from "../palette.js";
+
+export default function State() {
+  const app = useApp();
+  const code = (app.route.parts[1] ?? "").toUpperCase();
+  const ok = /^[A-Z]{2}$/.test(code);
+  const v = useAll<[StateFile, CountiesFile]>([ok ? `state/${code}.json` : "state/none.json", "counties.json"]);
+  if (!ok || (v.state === "error" && /HTTP 404/.test(v.error.message)))
+    return (
+      <>
+        <h1>{app.t("common.not_found")}</h1>
+        <p>{app.t("state.not_found")}</p>
+      </>
+    );
+  return (
+    <Ready v={v} what={`state/${code}.json`}>
+      {([d, co]) => <StateView d={d} co={co} />}
+    </Ready>
+  );
+}
+
+function Caveat({ confidence, caveat }: { confidence: string | null; caveat: string | null }) {
+  const app = useApp();
+  if (!confidence && !caveat) return null;
+  return (
+    <span class={`confidence confidence-${confidence ?? "unknown"}`}>
+      {confidence ? `${app.t("common.confidence")}: ${app.tv("confidence", confidence)}` : null}
+      {caveat ? (
+        <>
+          {confidence ? ". " : ""}
+          {app.t("common.caveat")}: {caveat}
+        </>
+      ) : null}
+    </span>
+  );
+}
+
+function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
+  const app = useApp();
+  const s = d.state;
+  const name = app.stateName(s.state);
+  const counties = new Map(d.counties.map((c) => [c.county_fips, c]));
+  const ctRegion = new Map(co.ct_crosswalk.map((c) => [c.county_fips, c.region_fips]));
+  const br = useMemo(
+    () =>
+      breaks(
+        d.counties.map((c) => c.active),
+        true,
+      ),
+    [d],
+  );
+  const countyOf = (id: string) => counties.get(s.state === "CT" ? (ctRegion.get(id) ?? id) : id);
+  const fill = (id: string) =>
+    s.state === "CT" && !ctRegion.size ? NO_DATA_COLOUR : colourOf(countyOf(id)?.active ?? 0, br);
+  const title = (id: string, n: string) => app.t("map.tooltip", { name: n, value: app.num(countyOf(id)?.active ?? 0) });
+  const mapTitle = app.t("state.map_title", { name });
+  const countyRows = [...d.counties].sort((a, b) => b.active - a.active || cmp(a.name, b.name));
+  const map = (
+    <Figure
+      title={mapTitle}
+      chart={
+        <>
+          <UsMap level="county" stateFips={s.fips || null} label={mapTitle} fill={fill} title={title} />
+          <Legend
+            label={app.t("state.active")}
+            items={[
+              { colour: ZERO_COLOUR, label: app.t("map.legend_none") },
+              ...classLabels(br, true, (x) => app.num(x)).map((label, i) => ({ colour: classColour(i, br), label })),
+            ]}
+          />
+          {s.state === "CT" ? (
+            <p class="note">{app.t(co.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
+          ) : null}
+        </>
+      }
+      table={
+        <DataTable
+          caption={app.t("state.counties_table")}
+          rows={countyRows}
+          rowKey={(c) => c.county_fips}
+          columns={[
+            { key: "name", label: app.t("common.county"), render: (c) => c.name },
+            { key: "active", label: app.t("state.active"), numeric: true, render: (c) => app.num(c.active) },
+            ...MODELS.map((m) => ({
+              key: m,
+              label: m,
+              numeric: true,
+              render: (c: (typeof countyRows)[number]) => app.num(c[m]),
+            })),
+            { key: "ever", label: app.t("state.ever"), numeric: true, render: (c) => app.num(c.ever) },
+            { key: "pc", label: app.t("common.per_100k"), numeric: true, render: (c) => app.num(c.per_100k, 2) },
+          ]}
+        />
+      }
+      embedPath={app.link(`/state/${s.state}`, { embed: 1 })}
+    />
+  );
+  if (app.embed)
+    return (
+      <>
+        <h1 class="embed-title">{app.t("state.title", { name })}</h1>
+        {map}
+      </>
+    );
+  const active = d.agreements.filter((a) => a.status === "active" || a.status === "pending_removal");
+  return (
+    <>
+      <h1>{app.t("state.title", { name })}</h1>
+      <dl class="stats">
+        <Stat label={app.t("state.active")} value={app.num(s.active)} />
+        <Stat label={app.t("state.per_100k")} value={app.num(s.per_100k, 2)} />
+        <Stat label={app.t("state.agencies")} value={app.num(s.agencies_active)} />
+        <Stat label={app.t("state.ever")} value={app.num(s.ever)} />
+      </dl>
+      <p class="by-model">
+        {app.t("home.by_model")}:{" "}
+        {MODELS.map((m, i) => (
+          <span key={m}>
+            {i ? " · " : ""}
+            <ModelBadge model={m} /> {app.tv("model", m)}: <strong>{app.num(s[m])}</strong>
+          </span>
+        ))}
+      </p>
+      {d.missing.length ? <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p> : null}
+      <TimelineFigure points={d.timeline} title={app.t("state.timeline_title", { name })} />
+      {map}
+      <section aria-labelledby="law">
+        <h2 id="law">{app.t("state.law")}</h2>
+        {d.policies.length ? (
+          <DataTable
+            caption={app.t("state.law")}
+            rows={d.policies}
+            rowKey={(p, i) => `${p.kind}|${p.citation}|${i}`}
+            columns={[
+              {
+                key: "kind",
+                label: app.t("state.policy"),
+                render: (p) => (
+                  <>
+                    {app.tv("policy", p.kind)}
+                    {p.proposed ? <span class="muted"> ({app.t("state.proposed")})</span> : null}
+                    {!p.proposed && !p.in_effect ? <span class="muted"> ({app.t("state.not_in_effect")})</span> : null}
+                    {p.scope ? <span class="muted"> · {p.scope}</span> : null}
+                  </>
+                ),
+              },
+              {
+                key: "citation",
+                label: app.t("state.citation"),
+                render: (p) => (
+                  <>
+                    <ExtLink href={p.source_url}>{p.citation ?? p.instrument ?? ""}</ExtLink>
+                    {p.instrument && p.citation ? <span class="muted"> ({p.instrument})</span> : null}
+                  </>
+                ),
+              },
+              { key: "enacted", label: app.t("state.enacted"), render: (p) => app.date(p.enacted) },
+              {
+                key: "effective",
+                label: app.t("state.effective"),
+                render: (p) => (
+                  <>
+                    {app.date(p.effective)}
+                    {p.until ? ` – ${app.date(p.until)}` : ""}
+                  </>
+                ),
+              },
+              { key: "summary", label: app.t("state.summary"), render: (p) => p.summary ?? "" },
+              {
+                key: "confidence",
+                label: app.t("common.confidence"),
+                render: (p) => <Caveat confidence={p.confidence} caveat={p.caveat} />,
+              },
+            ]}
+          />
+        ) : (
+          <p>{app.t("state.law_none")}</p>
+        )}
+      </section>
+      <section aria-labelledby="litigation">
+        <h2 id="litigation">{app.t("state.litigation")}</h2>
+        {d.litigation.length ? (
+          <DataTable
+            caption={app.t("state.litigation")}
+            rows={d.litigation}
+            rowKey={(l, i) => `${l.title}|${i}`}
+            columns={[
+              {
+                key: "title",
+                label: app.t("state.case"),
+                render: (l) => <ExtLink href={l.source_url}>{l.title}</ExtLink>,
+              },
+              {
+                key: "court",
+                label: app.t("state.court"),
+                render: (l) => [l.kind, l.court].filter(Boolean).join(" · "),
+              },
+              { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
+              { key: "status", label: app.t("common.status"), render: (l) => l.status ?? "" },
+              { key: "summary", label: app.t("state.summary"), render: (l) => l.summary ?? "" },
+              {
+                key: "confidence",
+                label: app.t("common.confidence"),
+                render: (l) => <Caveat confidence={l.confidence} caveat={l.caveat} />,
+              },
+            ]}
+          />
+        ) : (
+          <p>{app.t("state.litigation_none")}</p>
+        )}
+      </section>
+      <section aria-labelledby="politics">
+        <h2 id="politics">{app.t("state.politics")}</h2>
+        {d.politics.length ? (
+          <DataTable
+            caption={app.t("state.politics")}
+            rows={d.politics}
+            rowKey={(p) => String(p.year)}
+            columns={[
+              { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
+              { key: "governor", label: app.t("state.governor"), render: (p) => app.tv("party", p.governor) },
+              { key: "legislature", label: app.t("state.legislature"), render: (p) => app.tv("party", p.legislature) },
+              { key: "trifecta", label: app.t("state.trifecta"), render: (p) => app.tv("party", p.trifecta) },
+              {
+                key: "battleground",
+                label: app.t("state.battleground"),
+                render: (p) =>
+                  p.battleground === null ? "" : p.battleground ? app.t("common.yes") : app.t("common.no"),
+              },
+            ]}
+          />
+        ) : (
+          <p>{app.t("state.politics_none")}</p>
+        )}
+      </section>
+      {d.conflicts.bans.length ||
+      d.conflicts.mandates.length ||
+      d.policies.some((p) => p.kind === "ban" || p.kind === "mandate") ? (
+        <section aria-labelledby="conflicts">
+          <h2 id="conflicts">{app.t("state.conflicts")}</h2>
+          {d.policies.some((p) => p.kind === "ban") ? (
+            <>
+              <h3>{app.t("state.bans")}</h3>
+              {d.conflicts.bans.length ? (
+                <DataTable
+                  caption={app.t("state.bans")}
+                  rows={d.conflicts.bans}
+                  rowKey={(b) => b.agreement_id}
+                  columns={[
+                    {
+                      key: "agency",
+                      label: app.t("common.agency"),
+                      render: (b) => <a href={app.link(`/agency/${b.agency_id}`)}>{b.agency}</a>,
+                    },
+                    { key: "model", label: app.t("common.model"), render: (b) => <ModelBadge model={b.model} /> },
+                    {
+                      key: "ban",
+                      label: app.t("state.ban_effective"),
+                      render: (b) => `${app.date(b.ban_effective)} (${b.ban_citation})`,
+                    },
+                    { key: "from", label: app.t("agency.period_from"), render: (b) => app.date(b.listed_from) },
+                    {
+                      key: "to",
+                      label: app.t("agency.period_to"),
+                      render: (b) => (b.listed_until ? app.date(b.listed_until) : app.t("common.still_listed")),
+                    },
+                    { key: "days", label: app.t("state.days"), numeric: true, render: (b) => app.num(b.days) },
+                  ]}
+                />
+              ) : (
+                <p>{app.t("state.bans_none")}</p>
+              )}
+            </>
+          ) : null}
+          {d.conflicts.mandates.map((m) => (
+            <div key={m.kind} class="mandate">
+              <h3>
+                {app.t("state.mandates")}: {app.tv("policy", m.kind)}{" "}
+                {m.citation ? <ExtLink href={m.source_url}>({m.citation})</ExtLink> : null}
+              </h3>
+              <p>
+                {app.t("state.mandate_summary", {
+                  covered: app.num(m.covered),
+                  counties: app.num(m.counties),
+                  date: app.date(d.latest_list),
+                })}
+              </p>
+              <p>
+                <Caveat confidence={m.confidence} caveat={m.caveat} />
+              </p>
+              <p class="note">{m.limits}</p>
+              {m.uncovered.length ? (
+                <details>
+                  <summary>
+                    {app.t("state.mandate_uncovered")} ({app.num(m.uncovered.length)})
+                  </summary>
+                  <p>{m.uncovered.join(", ")}</p>
+                </details>
+              ) : null}
+            </div>
+          ))}
+          {d.conflicts.computed_from ? (
+            <p class="note">{app.t("state.computed_from", { source: d.conflicts.computed_from })}</p>
+          ) : null}
+        </section>
+      ) : null}
+      <section aria-labelledby="state-agreements">
+        <h2 id="state-agreements">{app.t("state.agreements", { name })}</h2>
+        <DataTable
+          caption={app.t("state.agreements", { name })}
+          rows={active.slice(0, 50)}
+          rowKey={(a) => a.agreement_id}
+          columns={[
+            {
+              key: "agency",
+              label: app.t("common.agency"),
+              render: (a) => <a href={app.link(`/agency/${a.agency_id}`)}>{a.agency}</a>,
+            },
+            { key: "county", label: app.t("common.county"), render: (a) => a.county ?? "" },
+            { key: "model", label: app.t("common.model"), render: (a) => <ModelBadge model={a.model} /> },
+            { key: "signed", label: app.t("agreements.signed"), render: (a) => app.date(a.signed_on) },
+            { key: "status", label: app.t("common.status"), render: (a) => <StatusBadge status={a.status} /> },
+          ]}
+        />
+        <p>
+          <a href={app.link("/agreements", { state: s.state })}>{app.t("agency.state_page", { state: name })}</a>
+          {active.length > 50 ? ` (${app.t("common.showing", { shown: 50, total: app.num(active.length) })})` : ""}
+        </p>
+      </section>
+      <Downloads
+        files={[
+          { label: `${s.state}.json`, path: `state/${s.state}.json` },
+          { label: `${s.state}.csv`, path: `state/${s.state}.csv` },
+        ]}
+      />
+    </>
+  );
+}
