@@ -117,7 +117,7 @@ describe("g287 CLI", () => {
     run("export", "agreements", "--format", "csv", "--out", out);
     const lines = fs.readFileSync(out, "utf8").trim().split("\n");
     expect(lines[0]).toBe(
-      "agreement_id,agency_id,state,agency,agency_type,jurisdiction,county,model,signed_on,first_listed,last_listed,status,ended_on,moa_url,addendum_url,predecessor_id,successor_id",
+      "agreement_id,agency_id,state,agency,agency_type,jurisdiction,county,county_fips,statewide,model,signed_on,first_listed,last_listed,status,ended_on,moa_url,addendum_url,predecessor_id,successor_id",
     );
     const j = json("export", "events", "--format", "json");
     expect(j.count).toBe(j.rows.length);
@@ -151,6 +151,21 @@ describe("g287 CLI", () => {
       "review",
       "export",
       "start",
+      "stats",
+      "timeline",
+      "funnel",
+      "coverage",
+      "places",
+      "history",
+      "policies",
+      "conflicts",
+      "claims",
+      "serve",
+      "site",
+      "sync",
+      "watch",
+      "subscribe",
+      "moa",
     ])
       expect(h).toContain(c);
   });
