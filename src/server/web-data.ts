@@ -671,6 +671,7 @@ async function claimsFile(db: Db, b: Base): Promise<ClaimsFile> {
             value: r.value,
             op: r.compare?.op ?? null,
             claimed: r.compare?.value ?? null,
+            unit: r.query?.count === "earliest_signed_year" ? "year" : "count",
             verdict: r.verdict,
             reason: r.reason,
             as_of: r.as_of,

@@ -327,6 +327,8 @@ export interface ClaimReadingItem {
   /** The claim's comparison: at_least, at_most, about, equals or none, with its figure. */
   op: string | null;
   claimed: number | null;
+  /** `year` figures print as 2002, counts as 1,351. */
+  unit: "count" | "year";
   verdict: string;
   reason: string;
   as_of: string | null;

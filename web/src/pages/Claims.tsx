@@ -7,6 +7,8 @@ import type { ClaimsFile } from "../data-types.js";
 
 export default function Claims() {
   const app = useApp();
+  const figure = (v: number | null, unit: "count" | "year") =>
+    v === null ? "" : unit === "year" ? String(v) : app.num(v);
   const v = useData<ClaimsFile>("claims.json");
   return (
     <Ready v={v} what="claims.json">
@@ -34,12 +36,13 @@ export default function Claims() {
                 rowKey={(r) => r.name}
                 columns={[
                   { key: "name", label: app.t("claims.reading"), render: (r) => r.name },
-                  { key: "value", label: app.t("claims.value"), numeric: true, render: (r) => app.num(r.value) },
+                  { key: "value", label: app.t("claims.value"), numeric: true, render: (r) => figure(r.value, r.unit) },
                   {
                     key: "claimed",
                     label: app.t("claims.claimed"),
                     numeric: true,
-                    render: (r) => (r.claimed === null ? "" : `${app.tv("claims.op", r.op)} ${app.num(r.claimed)}`),
+                    render: (r) =>
+                      r.claimed === null ? "" : `${app.tv("claims.op", r.op)} ${figure(r.claimed, r.unit)}`,
                   },
                   {
                     key: "verdict",
