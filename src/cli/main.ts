@@ -19,6 +19,7 @@ import {
 import { ExitStatus, InputError, UsageError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
+import { EVENT_TYPES } from "../ledger/types.js";
 import { type IngestSummary, ingest, rebuild } from "../pipeline/ingest.js";
 import { DEFAULT_RELEASE_DIR, loadRelease, writeRelease } from "../pipeline/release.js";
 import { type Store, StoreError } from "../store/db.js";
@@ -27,25 +28,6 @@ import { COMMAND_MODULES } from "./commands/index.js";
 import { serveOptions, serveUntilStopped } from "./commands/serve.js";
 import { type Globals, out, today, withStore } from "./common.js";
 import { progress, table } from "./format.js";
-
-const EVENT_TYPES = [
-  "appeared",
-  "removed",
-  "reappeared",
-  "gap",
-  "superseded",
-  "renamed",
-  "redated",
-  "relisted_state",
-  "model_changed",
-  "moa_posted",
-  "pending_added",
-  "pending_signed",
-  "pending_dropped",
-  "list_quarantined",
-  "list_accepted",
-  "list_kind_mismatch",
-];
 
 function printIngest(s: IngestSummary, g: Globals): void {
   if (g.json) {
@@ -383,7 +365,7 @@ export function buildProgram(): Command {
     .option("--state <XX>", "two-letter state code")
     .action(async (o: { type?: string; since?: string; until?: string; state?: string }) => {
       const g = globals();
-      if (o.type && !EVENT_TYPES.includes(o.type))
+      if (o.type && !(EVENT_TYPES as readonly string[]).includes(o.type))
         throw new UsageError(`--type ${JSON.stringify(o.type)}: expected one of ${EVENT_TYPES.join(", ")}`);
       const f = {
         type: o.type,

@@ -97,23 +97,27 @@ export interface Application {
   endedOn: string | null;
 }
 
-export type EventType =
-  | "appeared"
-  | "removed"
-  | "reappeared"
-  | "gap"
-  | "superseded"
-  | "renamed"
-  | "redated"
-  | "relisted_state"
-  | "model_changed"
-  | "moa_posted"
-  | "pending_added"
-  | "pending_signed"
-  | "pending_dropped"
-  | "list_quarantined"
-  | "list_accepted"
-  | "list_kind_mismatch";
+/** Every kind of ledger event; the CLI, the API and the feeds validate `type` against this. */
+export const EVENT_TYPES = [
+  "appeared",
+  "removed",
+  "reappeared",
+  "gap",
+  "superseded",
+  "renamed",
+  "redated",
+  "relisted_state",
+  "model_changed",
+  "moa_posted",
+  "pending_added",
+  "pending_signed",
+  "pending_dropped",
+  "list_quarantined",
+  "list_accepted",
+  "list_kind_mismatch",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface LedgerEvent {
   seq: number;

@@ -7,24 +7,7 @@ import { agreementStatus, isoDate, model, stateCode } from "../cli/args.js";
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
 
-export const EVENT_TYPES = [
-  "appeared",
-  "removed",
-  "reappeared",
-  "gap",
-  "superseded",
-  "renamed",
-  "redated",
-  "relisted_state",
-  "model_changed",
-  "moa_posted",
-  "pending_added",
-  "pending_signed",
-  "pending_dropped",
-  "list_quarantined",
-  "list_accepted",
-  "list_kind_mismatch",
-] as const;
+export { EVENT_TYPES } from "../ledger/types.js";
 
 export const AGENCY_TYPES = [
   "sheriff",
