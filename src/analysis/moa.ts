@@ -411,3 +411,52 @@ export async function moaPageText(db: Db, sha256: string, page: number): Promise
     .executeTakeFirst();
   return r?.text ?? null;
 }
+
+/** One stored MOA document as an agency page lists it: what it is, who signed, and whether it agrees with the list. */
+export interface MoaDocumentLink {
+  sha256: string;
+  kind: string;
+  /** Where ICE's list linked it. */
+  url: string | null;
+  /** The stored copy, from the site root: served by the web app's data routes and the static site. */
+  copy: string;
+  pages: number;
+  status: string;
+  template: string | null;
+  model: string | null;
+  effective_on: string | null;
+  ice_field_office: string | null;
+  signatures: { party: string; name: string | null; title: string | null; date: string | null }[];
+  agreements: string[];
+  /** Per agreement: `ok`, `mismatch` or `unverified` on model and signed date, with the reasons. */
+  checks: { agreement_id: string; model: string; date: string; reasons: string[] }[];
+}
+
+export function moaCopyPath(sha256: string): string {
+  return `data/moa/${sha256}.pdf`;
+}
+
+/** The documents an agency page links: every stored MOA or addendum of the agency's agreements. */
+export async function moaDocumentLinks(db: Db, agencyId: string): Promise<MoaDocumentLink[]> {
+  return (await moaDocuments(db, { agencyId })).map((d) => ({
+    sha256: d.sha256,
+    kind: d.kind,
+    url: d.url,
+    copy: moaCopyPath(d.sha256),
+    pages: d.pages,
+    status: d.status,
+    template: d.fields.template ?? null,
+    model: d.fields.model ?? null,
+    effective_on: d.fields.effective_on ?? null,
+    ice_field_office: d.fields.ice_field_office ?? null,
+    signatures: d.signatures.map((s) => ({ party: s.party, name: s.name, title: s.title, date: s.date })),
+    agreements: d.agreements.map((a) => a.agreement_id),
+    checks: d.checks.map((c) => ({ agreement_id: c.agreement_id, model: c.model, date: c.date, reasons: c.reasons })),
+  }));
+}
+
+/** Every stored document's sha256, for the static site's list of files. */
+export async function moaShas(db: Db): Promise<string[]> {
+  const rows = await moaDb(db).selectFrom("moa_document").select("sha256").orderBy("sha256").execute();
+  return rows.map((r) => r.sha256);
+}

@@ -1,11 +1,12 @@
 // Caches keyed on the ledger version. The ledger only changes on ingest, so every answer the API
 // gives can be kept until the version moves; then everything is dropped at once.
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import type { Db } from "../store/db.js";
 
 /**
- * The ledger version: the fix-table rules, the last event, the number of dated observations and
- * the latest list replayed. Any ingest or rebuild that changes what the API would say changes one
+ * The ledger version: the fix-table rules, the last event, the number of dated observations, the
+ * latest list replayed and the number of MOA documents kept. Any ingest or rebuild that changes what the API would say changes one
  * of these. Read at most once per `ttlMs`, because a CLI ingest may run beside the server.
  */
 export class LedgerVersion {
@@ -31,13 +32,15 @@ export class LedgerVersion {
   }
 
   private async read(): Promise<string> {
-    const [rules, seq, obs, state] = await Promise.all([
+    const [rules, seq, obs, state, moa] = await Promise.all([
       this.db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst(),
       this.db.selectFrom("event").select(this.db.fn.max("seq").as("n")).executeTakeFirst(),
       this.db.selectFrom("observation").select(this.db.fn.countAll<number>().as("n")).executeTakeFirst(),
       this.db.selectFrom("ledger_state").select("updated_at").executeTakeFirst(),
+      // Agency pages list the MOA documents `g287 moa` keeps, which change without an ingest.
+      sql<{ n: number }>`select count(*) as n from moa_document`.execute(this.db),
     ]);
-    const raw = `${rules?.value ?? ""}|${seq?.n ?? 0}|${obs?.n ?? 0}|${state?.updated_at ?? ""}`;
+    const raw = `${rules?.value ?? ""}|${seq?.n ?? 0}|${obs?.n ?? 0}|${state?.updated_at ?? ""}|${moa.rows[0]?.n ?? 0}`;
     return createHash("sha1").update(raw).digest("base64url").slice(0, 16);
   }
 }

@@ -34,6 +34,7 @@ import { loadClaimContext } from "../analysis/claim-context.js";
 import { readClaimFile } from "../analysis/claim-file.js";
 import { checkClaims } from "../analysis/claims.js";
 import { banConflicts, conflictsComputedFrom, mandateCompliance } from "../analysis/conflicts.js";
+import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
 import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
 import { agencyDetail, status } from "../analysis/queries.js";
 import { AGREEMENT_COLUMNS } from "../analysis/rows.js";
@@ -49,7 +50,7 @@ import { etagOf, LedgerVersion, matchesEtag, VersionedCache } from "./cache.js";
 
 /** A finished file: its bytes, content type and ETag. */
 export interface DataFile {
-  body: string;
+  body: string | Uint8Array;
   type: string;
   etag: string;
 }
@@ -451,6 +452,7 @@ async function agencyFile(db: Db, b: Base, id: string): Promise<AgencyFile | nul
       last_seen: a.last_seen,
       names: a.names.map((n) => ({ name: n.name, firstSeen: n.firstSeen, lastSeen: n.lastSeen })),
     },
+    documents: await moaDocumentLinks(db, id),
     agreements: d.agreements.flatMap((g) => {
       const f = facts.get(g.agreement_id as string);
       if (!f) return [];
@@ -791,6 +793,12 @@ interface Served {
 
 /** Renders one path under data/ (e.g. `agency/tx-harris-county-sheriffs-office.json`), or null. */
 async function render(db: Db, s: Served, v: string, path: string): Promise<DataFile | null> {
+  // A stored MOA copy: only documents `g287 moa` kept, never other blobs (list files stay private to the store).
+  const pdf = /^moa\/([0-9a-f]{64})\.pdf$/.exec(path);
+  if (pdf) {
+    const bytes = await moaPdf(db, pdf[1] as string);
+    return bytes ? { body: bytes, type: "application/pdf", etag: etagOf(bytes) } : null;
+  }
   const m = /^(?:(agency|state)\/)?([A-Za-z0-9-]+)\.(json|csv)$/.exec(path);
   if (!m) return null;
   const [, dir, name, ext] = m as unknown as [string, string | undefined, string, "json" | "csv"];
@@ -929,10 +937,11 @@ export async function dataPaths(store: { db: Db }): Promise<string[]> {
   const agencies = b.agencies.map((a) => a.agency_id).filter((id) => SAFE_ID.test(id));
   const states = b.states.filter((st) => STATE_CODE.test(st));
   return [
-    ...TOP_FILES,
-    ...states.flatMap((st) => [`state/${st}.json`, `state/${st}.csv`]),
-    ...agencies.flatMap((id) => [`agency/${id}.json`, `agency/${id}.csv`]),
-  ].map((p) => `data/${p}`);
+    ...TOP_FILES.map((p) => `data/${p}`),
+    ...states.flatMap((st) => [`data/state/${st}.json`, `data/state/${st}.csv`]),
+    ...agencies.flatMap((id) => [`data/agency/${id}.json`, `data/agency/${id}.csv`]),
+    ...(await moaShas(store.db)).map(moaCopyPath),
+  ];
 }
 
 /** The data files as routes, to mount at /data. ETags on every file; a 304 when nothing changed. */
@@ -943,9 +952,14 @@ export function dataRoutes(store: { db: Db }): Hono {
     const f = await dataFile(store, path);
     if (!f) return c.json({ error: { status: 404, code: "not_found", message: `no data file ${path}` } }, 404);
     // Revalidate every time: the files change with each ingest, and a 304 costs next to nothing.
-    const headers = { etag: f.etag, "cache-control": "no-cache", "content-type": f.type };
+    const headers: Record<string, string> = { etag: f.etag, "cache-control": "no-cache", "content-type": f.type };
+    // A stored MOA is downloaded, never rendered in our origin: the PDF came from a link we do not control.
+    if (f.type === "application/pdf")
+      headers["content-disposition"] = `attachment; filename="${path.replace(/^moa\//, "")}"`;
     if (matchesEtag(c.req.header("if-none-match"), f.etag)) return c.body(null, 304, headers);
-    return c.body(f.body, 200, headers);
+    return typeof f.body === "string"
+      ? c.body(f.body, 200, headers)
+      : c.body(f.body as Uint8Array<ArrayBuffer>, 200, headers);
   });
   return app;
 }

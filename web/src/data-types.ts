@@ -131,6 +131,8 @@ export interface AgencyFile extends FileBase {
     last_seen: string;
     names: { name: string; firstSeen: string; lastSeen: string }[];
   };
+  /** MOA documents kept by `g287 moa` for this agency (empty until they have been fetched). */
+  documents: MoaDocumentLink[];
   agreements: AgencyAgreement[];
   applications: {
     application_id: string;
@@ -371,4 +373,21 @@ export interface MethodologyFile extends FileBase {
   review_queue: number;
   layers: { name: string; rows: number | null; note: string | null }[];
   missing: string[];
+}
+
+export interface MoaDocumentLink {
+  sha256: string;
+  kind: string;
+  url: string | null;
+  /** The stored copy, from the site root (`data/moa/<sha256>.pdf`). */
+  copy: string;
+  pages: number;
+  status: string;
+  template: string | null;
+  model: string | null;
+  effective_on: string | null;
+  ice_field_office: string | null;
+  signatures: { party: string; name: string | null; title: string | null; date: string | null }[];
+  agreements: string[];
+  checks: { agreement_id: string; model: string; date: string; reasons: string[] }[];
 }

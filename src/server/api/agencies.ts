@@ -1,6 +1,7 @@
 // /api/v1/agencies, /agencies/{id} and /agencies/{id}/listings: the agencies, one agency with its
 // agreements, events and name variants, and the provenance of each fact (the list rows behind it).
 import { dataset } from "../../analysis/datasets.js";
+import { moaDocumentLinks } from "../../analysis/moa.js";
 import { agencyDetail, roster } from "../../analysis/queries.js";
 import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../../analysis/rows.js";
 import { AGENCY_TYPES, p, z } from "../params.js";
@@ -192,7 +193,7 @@ export const agencyResource = itemResource({
   tag: "ledger",
   summary: "One agency",
   description:
-    "The agency, its name variants (first and last seen), its agreements (periods, signed-date history, MOA links, first and latest source row), its pending-list entries, its events, and its provenance: runs of consecutive lists that carried each agreement under one name. The CSV twin is the agency's agreements.",
+    "The agency, its name variants (first and last seen), its agreements (periods, signed-date history, MOA links, first and latest source row), its pending-list entries, its events, its provenance (runs of consecutive lists that carried each agreement under one name), and the MOA documents kept for it (`documents`, each with a `copy` path under /data/moa/). The CSV twin is the agency's agreements.",
   schema: z
     .object({
       agency: anyObject,
@@ -200,6 +201,7 @@ export const agencyResource = itemResource({
       applications: z.array(anyObject),
       events: z.array(anyObject),
       provenance: z.array(anyObject),
+      documents: z.array(anyObject),
     })
     .openapi("AgencyDetail"),
   params: {
@@ -218,6 +220,8 @@ export const agencyResource = itemResource({
         applications: d.applications,
         events: d.events,
         provenance,
+        // The MOA documents `g287 moa` has kept for this agency, each with its stored copy.
+        documents: await moaDocumentLinks(ctx.db, id),
       },
       csv: { columns: AGREEMENT_COLUMNS, rows: d.agreements as Row[] },
     };

@@ -5,7 +5,7 @@ import { EventLine } from "../components/events.js";
 import { PlotChart } from "../components/PlotChart.js";
 import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { AgencyAgreement, AgencyFile, SourceRow } from "../data-types.js";
+import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "../data-types.js";
 import { MODEL_COLOURS } from "../palette.js";
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -157,6 +157,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
           <AgreementCard key={g.agreement_id} g={g} />
         ))}
       </section>
+      {d.documents?.length ? <Documents docs={d.documents} /> : null}
       {figure}
       <section aria-labelledby="names">
         <h2 id="names">{app.t("agency.names")}</h2>
@@ -300,4 +301,66 @@ function decodeSafe(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** The MOA documents `g287 moa` kept: template, signatures, the check against the list, and links. */
+function Documents({ docs }: { docs: MoaDocumentLink[] }) {
+  const app = useApp();
+  const check = (d: MoaDocumentLink) =>
+    d.checks.length
+      ? d.checks
+          .map((c) =>
+            c.model === "mismatch" || c.date === "mismatch"
+              ? app.t("agency.doc_mismatch", { reasons: c.reasons.join("; ") })
+              : c.model === "ok" && c.date === "ok"
+                ? app.t("agency.doc_ok")
+                : app.t("agency.doc_unverified"),
+          )
+          .join(" · ")
+      : app.t("agency.doc_unverified");
+  return (
+    <section aria-labelledby="documents">
+      <h2 id="documents">{app.t("agency.documents")}</h2>
+      <p class="muted">{app.t("agency.documents_desc")}</p>
+      <DataTable
+        caption={app.t("agency.documents")}
+        rows={docs}
+        rowKey={(d) => d.sha256}
+        columns={[
+          {
+            key: "kind",
+            label: app.t("agency.doc_kind"),
+            render: (d) =>
+              `${d.kind.toUpperCase()}${d.model ? ` · ${d.model}` : ""}${d.effective_on ? ` · ${app.date(d.effective_on)}` : ""}`,
+          },
+          { key: "template", label: app.t("agency.doc_template"), render: (d) => d.template ?? "" },
+          {
+            key: "signed",
+            label: app.t("agency.doc_signed"),
+            render: (d) =>
+              d.signatures
+                .map((g) => [g.name, g.title, g.date ? app.date(g.date) : null].filter(Boolean).join(", "))
+                .filter(Boolean)
+                .join("; "),
+          },
+          { key: "check", label: app.t("agency.doc_check"), render: check },
+          {
+            key: "links",
+            label: app.t("agency.doc_links"),
+            render: (d) => (
+              <>
+                <a href={d.copy}>{app.t("agency.doc_copy")}</a>
+                {d.url ? (
+                  <>
+                    {" · "}
+                    <ExtLink href={d.url}>{app.t("agency.doc_source")}</ExtLink>
+                  </>
+                ) : null}
+              </>
+            ),
+          },
+        ]}
+      />
+    </section>
+  );
 }
