@@ -4,24 +4,26 @@ import { describe, expect, it } from "vitest";
 import { ClaimFile } from "../src/analysis/claim-file.js";
 import { type ClaimContext, checkClaims, claimDay, compareValue, type PolicyFact } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
-import type { FactAgreement, Facts } from "../src/analysis/facts.js";
+import type { Facts } from "../src/analysis/facts.js";
+import type { AgreementFact } from "../src/analysis/population.js";
 
-function ag(p: Partial<FactAgreement> & { agreementId: string; state: string }): FactAgreement {
-  const agencyId = p.agencyId ?? p.agreementId.split("/")[0] ?? p.agreementId;
+function ag(p: Partial<AgreementFact> & { agreement_id: string; state: string }): AgreementFact {
+  const agency_id = p.agency_id ?? p.agreement_id.split("/")[0] ?? p.agreement_id;
   return {
-    agencyId,
-    agency: agencyId,
+    agency_id,
+    agency: agency_id,
     model: "JEM",
-    signedOn: "2025-03-01",
-    firstListed: "2025-03-05",
-    lastListed: "2026-02-20",
+    signed_on: "2025-03-01",
+    first_listed: "2025-03-05",
+    last_listed: "2026-02-20",
     status: "active",
-    endedOn: null,
+    ended_on: null,
     periods: [{ start: "2025-03-05", end: null }],
-    agencyType: "sheriff",
+    agency_type: "sheriff",
     jurisdiction: "county",
     statewide: false,
-    countyFips: null,
+    county_fips: null,
+    county_name: null,
     ...p,
   };
 }
@@ -29,65 +31,65 @@ function ag(p: Partial<FactAgreement> & { agreementId: string; state: string }):
 const FACTS: Facts = {
   agreements: [
     ag({
-      agreementId: "md-a/jem/2020-03-09",
+      agreement_id: "md-a/jem/2020-03-09",
       state: "MD",
-      signedOn: "2020-03-09",
+      signed_on: "2020-03-09",
       periods: [{ start: "2021-01-13", end: "2026-02-17" }],
       status: "removed",
-      endedOn: "2026-02-17",
-      countyFips: "24001",
+      ended_on: "2026-02-17",
+      county_fips: "24001",
     }),
     ag({
-      agreementId: "md-b/wso/2025-03-03",
+      agreement_id: "md-b/wso/2025-03-03",
       state: "MD",
       model: "WSO",
       periods: [{ start: "2025-03-05", end: "2026-02-27" }],
       status: "removed",
-      endedOn: "2026-02-27",
-      countyFips: "24003",
+      ended_on: "2026-02-27",
+      county_fips: "24003",
     }),
-    ag({ agreementId: "md-c/wso/2025-03-10", state: "MD", model: "WSO", countyFips: "24005" }),
+    ag({ agreement_id: "md-c/wso/2025-03-10", state: "MD", model: "WSO", county_fips: "24005" }),
     ag({
-      agreementId: "va-state-police/tfm/2025-03-01",
+      agreement_id: "va-state-police/tfm/2025-03-01",
       state: "VA",
       model: "TFM",
-      agencyType: "state_agency",
+      agency_type: "state_agency",
       jurisdiction: "state",
       statewide: true,
     }),
-    ag({ agreementId: "va-x-sheriff/jem/2025-04-01", state: "VA", signedOn: "2025-04-01", countyFips: "51001" }),
+    ag({ agreement_id: "va-x-sheriff/jem/2025-04-01", state: "VA", signed_on: "2025-04-01", county_fips: "51001" }),
     ag({
-      agreementId: "va-x-sheriff/wso/2025-04-01",
+      agreement_id: "va-x-sheriff/wso/2025-04-01",
       state: "VA",
-      agencyId: "va-x-sheriff",
+      agency_id: "va-x-sheriff",
       model: "WSO",
-      signedOn: "2025-04-01",
-      countyFips: "51001",
+      signed_on: "2025-04-01",
+      county_fips: "51001",
     }),
     ag({
-      agreementId: "tx-biden/tfm/2022-05-01",
+      agreement_id: "tx-biden/tfm/2022-05-01",
       state: "TX",
-      signedOn: "2022-05-01",
-      firstListed: "2022-06-01",
+      signed_on: "2022-05-01",
+      first_listed: "2022-06-01",
       periods: [{ start: "2022-06-01", end: null }],
-      countyFips: "48001",
+      county_fips: "48001",
     }),
     ag({
-      agreementId: "tx-late/jem/2026-01-10",
+      agreement_id: "tx-late/jem/2026-01-10",
       state: "TX",
-      signedOn: "2026-01-10",
-      firstListed: "2026-03-20",
+      signed_on: "2026-01-10",
+      first_listed: "2026-03-20",
       periods: [{ start: "2026-03-20", end: null }],
-      countyFips: "48003",
+      county_fips: "48003",
     }),
     ag({
-      agreementId: "fl-pd/tfm/2025-05-01",
+      agreement_id: "fl-pd/tfm/2025-05-01",
       state: "FL",
-      agencyType: "police",
+      agency_type: "police",
       jurisdiction: "municipal",
-      countyFips: "12001",
+      county_fips: "12001",
     }),
-    ag({ agreementId: "fl-sheriff/jem/2025-05-01", state: "FL", countyFips: "12003" }),
+    ag({ agreement_id: "fl-sheriff/jem/2025-05-01", state: "FL", county_fips: "12003" }),
   ],
   lists: [
     { date: "2021-01-13", file: "a.xlsx", kind: "participating" },

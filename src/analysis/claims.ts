@@ -3,7 +3,8 @@
 // tested on hand-made fixtures; `checkClaimFile` wires it to the store and the context layers.
 import type { z } from "zod";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
-import { activeOn, type FactAgreement, type Facts, listAsOf } from "./facts.js";
+import { type Facts, listAsOf } from "./facts.js";
+import { type AgreementFact, activeOn } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
 
@@ -137,22 +138,22 @@ export function selectAgreements(
   q: Extract<Query, { count: "agreements" | "agencies" }>,
   asOf: string,
   ctx: ClaimContext,
-): FactAgreement[] {
+): AgreementFact[] {
   const year = q.politics_year ?? Number(asOf.slice(0, 4));
   const inSet = <T>(list: T[] | undefined, v: T) => list === undefined || list.includes(v);
   return ctx.facts.agreements.filter((a) => {
-    if (q.listed === "active" ? !activeOn(a, asOf) : a.firstListed > asOf) return false;
-    if (q.signed_from && (a.signedOn === null || a.signedOn < q.signed_from)) return false;
-    if (q.signed_to && (a.signedOn === null || a.signedOn > q.signed_to)) return false;
+    if (q.listed === "active" ? !activeOn(a.periods, asOf) : a.first_listed > asOf) return false;
+    if (q.signed_from && (a.signed_on === null || a.signed_on < q.signed_from)) return false;
+    if (q.signed_to && (a.signed_on === null || a.signed_on > q.signed_to)) return false;
     // An end after the as-of date had not happened yet when the claim was made.
-    if (q.ended_from && (a.endedOn === null || a.endedOn < q.ended_from || a.endedOn > asOf)) return false;
-    if (q.ended_to && (a.endedOn === null || a.endedOn > q.ended_to)) return false;
-    if (q.first_listed_from && a.firstListed < q.first_listed_from) return false;
-    if (q.first_listed_to && a.firstListed > q.first_listed_to) return false;
+    if (q.ended_from && (a.ended_on === null || a.ended_on < q.ended_from || a.ended_on > asOf)) return false;
+    if (q.ended_to && (a.ended_on === null || a.ended_on > q.ended_to)) return false;
+    if (q.first_listed_from && a.first_listed < q.first_listed_from) return false;
+    if (q.first_listed_to && a.first_listed > q.first_listed_to) return false;
     if (!inSet(q.state, a.state) || q.exclude_state?.includes(a.state)) return false;
     if (!inSet(q.model, a.model as never)) return false;
-    if (!inSet(q.type, a.agencyType as never) || q.exclude_type?.includes(a.agencyType as never)) return false;
-    if (q.local && (a.statewide || a.agencyType === "state_agency")) return false;
+    if (!inSet(q.type, a.agency_type as never) || q.exclude_type?.includes(a.agency_type as never)) return false;
+    if (q.local && (a.statewide || a.agency_type === "state_agency")) return false;
     if (!inSet(q.status, a.status as never)) return false;
     if (q.trifecta || q.governor || q.battleground !== undefined) {
       const p = ctx.politicsFor(a.state, year);
@@ -181,7 +182,7 @@ function evaluate(
     const asOf = asOfOf(q.as_of);
     const rows = selectAgreements(q, asOf, ctx);
     const ids =
-      q.count === "agreements" ? rows.map((a) => a.agreementId) : [...new Set(rows.map((a) => a.agencyId))].sort();
+      q.count === "agreements" ? rows.map((a) => a.agreement_id) : [...new Set(rows.map((a) => a.agency_id))].sort();
     const notes: string[] = [];
     for (const want of q.must_include ?? []) {
       if (!ids.some((id) => id.includes(want))) notes.push(`expected ${want} among the results, and it is not`);
@@ -223,14 +224,14 @@ function evaluate(
   }
   if (q.count === "earliest_signed_year") {
     if (q.source === "ledger") {
-      let first: FactAgreement | null = null;
+      let first: AgreementFact | null = null;
       for (const a of ctx.facts.agreements)
-        if (a.signedOn && (first === null || a.signedOn < (first.signedOn as string))) first = a;
+        if (a.signed_on && (first === null || a.signed_on < (first.signed_on as string))) first = a;
       return {
         as_of: latestDate(ctx.facts),
-        value: first ? Number(first.signedOn?.slice(0, 4)) : null,
+        value: first ? Number(first.signed_on?.slice(0, 4)) : null,
         evidence: {
-          ids: first ? [first.agreementId] : [],
+          ids: first ? [first.agreement_id] : [],
           notes: [
             "the ledger starts with ICE's 2021-01-13 list: it holds only agreements still in force then, so its earliest signing date is not the program's first",
           ],
@@ -253,12 +254,12 @@ function evaluate(
   const h = q as z.infer<typeof HistoryQuery>;
   const asOf = h.as_of ?? madeOn;
   if (h.source === "ledger") {
-    const rows = ctx.facts.agreements.filter((a) => activeOn(a, asOf));
+    const rows = ctx.facts.agreements.filter((a) => activeOn(a.periods, asOf));
     return {
       as_of: asOf,
       value: listAsOf(ctx.facts.lists, asOf) ? rows.length : null,
       evidence: {
-        ids: rows.map((a) => a.agreementId),
+        ids: rows.map((a) => a.agreement_id),
         notes: [],
         computed_from: describeList(ctx.facts, asOf),
       },

@@ -2,7 +2,8 @@
 // how far each mandate state's counties hold an agreement. Pure over the facts and the policy
 // and county layers; `g287 conflicts` and the API load them.
 import type { PolicyFact } from "./claims.js";
-import { activeOn, type FactAgreement, type Facts, listAsOf } from "./facts.js";
+import { type Facts, listAsOf } from "./facts.js";
+import { type AgreementFact, activeOn } from "./population.js";
 
 export interface BanConflict {
   state: string;
@@ -97,11 +98,11 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
       }
       out.push({
         state,
-        agreement_id: a.agreementId,
-        agency_id: a.agencyId,
+        agreement_id: a.agreement_id,
+        agency_id: a.agency_id,
         agency: a.agency,
         model: a.model,
-        signed_on: a.signedOn,
+        signed_on: a.signed_on,
         ban_effective: eff,
         ban_citation: ban.citation,
         ban_confidence: ban.confidence,
@@ -110,7 +111,7 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
         listed_from: laterDate(from, eff),
         listed_until: last.end,
         days,
-        signed_after_ban: a.signedOn !== null && a.signedOn >= eff,
+        signed_after_ban: a.signed_on !== null && a.signed_on >= eff,
         before_record: from === firstList && from > eff,
         status: a.status,
       });
@@ -142,18 +143,18 @@ export function mandateCompliance(
     const m = mandates[0];
     if (!m) continue;
     const counties = countiesOf(state);
-    const byCounty = new Map<string, FactAgreement[]>();
+    const byCounty = new Map<string, AgreementFact[]>();
     for (const a of facts.agreements) {
-      if (a.state !== state || !a.countyFips || a.statewide || !COUNTY_AGENCY_TYPES.has(a.agencyType)) continue;
-      if (!activeOn(a, asOf)) continue;
-      const list = byCounty.get(a.countyFips) ?? [];
+      if (a.state !== state || !a.county_fips || a.statewide || !COUNTY_AGENCY_TYPES.has(a.agency_type)) continue;
+      if (!activeOn(a.periods, asOf)) continue;
+      const list = byCounty.get(a.county_fips) ?? [];
       list.push(a);
-      byCounty.set(a.countyFips, list);
+      byCounty.set(a.county_fips, list);
     }
     const rows = counties.map((c) => ({
       county_fips: c.geoid,
       county: c.name,
-      agreements: (byCounty.get(c.geoid) ?? []).map((a) => a.agreementId).sort(),
+      agreements: (byCounty.get(c.geoid) ?? []).map((a) => a.agreement_id).sort(),
     }));
     const covered = rows.filter((r) => r.agreements.length);
     out.push({
