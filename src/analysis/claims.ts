@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
 import { type Facts, listAsOf } from "./facts.js";
-import { type AgreementFact, activeOn } from "./population.js";
+import { type AgreementFact, activeOn, daysBetween } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
 
@@ -265,11 +265,10 @@ function evaluate(
       },
     };
   }
-  const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   const wanted = h.source_match?.toLowerCase();
   const near = ctx.historicalCounts
     .filter((h) => !wanted || `${h.source} ${h.unit}`.toLowerCase().includes(wanted))
-    .map((h) => ({ h, off: Math.abs(days(h.as_of) - days(asOf)) }))
+    .map((h) => ({ h, off: Math.abs(daysBetween(asOf, h.as_of)) }))
     .filter((x) => x.off <= h.window_days)
     .sort((a, b) => a.off - b.off || a.h.as_of.localeCompare(b.h.as_of));
   if (!near.length) return { as_of: asOf, value: null, evidence: null };

@@ -3,7 +3,7 @@
 // and county layers; `g287 conflicts` and the API load them.
 import type { PolicyFact } from "./claims.js";
 import { type Facts, listAsOf } from "./facts.js";
-import { type AgreementFact, activeOn } from "./population.js";
+import { type AgreementFact, activeOn, addDays, daysBetween } from "./population.js";
 
 export interface BanConflict {
   state: string;
@@ -64,10 +64,8 @@ export interface CountyRef {
   name: string;
 }
 
-const DAY = 86_400_000;
 /** The later of two ISO dates (string order is date order). */
 const laterDate = (a: string, b: string): string => (a.localeCompare(b) >= 0 ? a : b);
-const dayNum = (d: string) => Date.parse(`${d}T00:00:00Z`) / DAY;
 
 /**
  * An agreement conflicts with a ban when one of its listed periods reaches the day the ban took
@@ -92,9 +90,8 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
       const last = hit.at(-1) as { start: string; end: string | null };
       let days = 0;
       for (const p of hit) {
-        const s = Math.max(dayNum(p.start), dayNum(eff));
-        const e = p.end === null ? dayNum(asOf) + 1 : dayNum(p.end);
-        days += Math.max(0, e - s);
+        // A period still open counts through the as-of day itself.
+        days += Math.max(0, daysBetween(laterDate(p.start, eff), p.end ?? addDays(asOf, 1)));
       }
       out.push({
         state,
