@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
 import { type Facts, listAsOf } from "./facts.js";
-import { type AgreementFact, activeOn, daysBetween } from "./population.js";
+import { type AgreementFact, activeOn, daysBetween, monthEnd } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
 
@@ -76,10 +76,7 @@ const RANK: Record<Exclude<Verdict, "cannot_check">, number> = { contradicted: 0
 
 /** `2026-02` → the month's last day: the record as it stood when the month's articles were written. */
 export function claimDay(d: string): string {
-  if (d.length === 10) return d;
-  const [y, m] = d.split("-").map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${d}-${String(last).padStart(2, "0")}`;
+  return d.length === 10 ? d : monthEnd(`${d}-01`);
 }
 
 export function compareValue(value: number, c: Compare, plain = false): { verdict: Verdict; reason: string } {
