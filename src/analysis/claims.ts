@@ -3,7 +3,7 @@
 // tested on hand-made fixtures; `checkClaimFile` wires it to the store and the context layers.
 import type { z } from "zod";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
-import { type Facts, listAsOf } from "./facts.js";
+import { computedFrom, type Facts, listAsOf } from "./facts.js";
 import { type AgreementFact, activeOn, daysBetween, monthEnd } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
@@ -121,11 +121,6 @@ export function compareValue(value: number, c: Compare, plain = false): { verdic
   }
 }
 
-function describeList(facts: Facts, asOf: string): string {
-  const l = listAsOf(facts.lists, asOf);
-  return l ? `ICE participating list of ${l.date} (${l.file})` : `no ICE list on or before ${asOf}`;
-}
-
 function latestDate(facts: Facts): string {
   return facts.lists.at(-1)?.date ?? "0000-00-00";
 }
@@ -184,7 +179,7 @@ function evaluate(
     for (const want of q.must_include ?? []) {
       if (!ids.some((id) => id.includes(want))) notes.push(`expected ${want} among the results, and it is not`);
     }
-    return { as_of: asOf, value: ids.length, evidence: { ids, notes, computed_from: describeList(ctx.facts, asOf) } };
+    return { as_of: asOf, value: ids.length, evidence: { ids, notes, computed_from: computedFrom(ctx.facts, asOf) } };
   }
   if (q.count === "states_with_policy") {
     const asOf = q.as_of ?? madeOn;
@@ -258,7 +253,7 @@ function evaluate(
       evidence: {
         ids: rows.map((a) => a.agreement_id),
         notes: [],
-        computed_from: describeList(ctx.facts, asOf),
+        computed_from: computedFrom(ctx.facts, asOf),
       },
     };
   }

@@ -2,7 +2,7 @@
 // how far each mandate state's counties hold an agreement. Pure over the facts and the policy
 // and county layers; `g287 conflicts` and the API load them.
 import type { PolicyFact } from "./claims.js";
-import { type Facts, listAsOf } from "./facts.js";
+import type { Facts } from "./facts.js";
 import { type AgreementFact, activeOn, addDays, daysBetween } from "./population.js";
 
 export interface BanConflict {
@@ -174,9 +174,4 @@ export function mandateCompliance(
     });
   }
   return out;
-}
-
-export function conflictsComputedFrom(facts: Facts, asOf: string): string {
-  const l = listAsOf(facts.lists, asOf);
-  return l ? `ICE participating list of ${l.date} (${l.file})` : `no list on or before ${asOf}`;
 }

@@ -33,3 +33,9 @@ export async function loadFacts(db: Db): Promise<Facts> {
     .execute();
   return { agreements: await loadAgreementFacts(db), lists };
 }
+
+/** "ICE participating list of 2026-02-27 (file)": what a figure as of `d` is computed from. */
+export function computedFrom(facts: Facts, d: string): string {
+  const l = listAsOf(facts.lists, d);
+  return l ? `ICE participating list of ${l.date} (${l.file})` : `no ICE list on or before ${d}`;
+}

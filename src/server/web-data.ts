@@ -33,7 +33,8 @@ import type {
 import { loadClaimContext } from "../analysis/claim-context.js";
 import { readClaimFile } from "../analysis/claim-file.js";
 import { checkClaims } from "../analysis/claims.js";
-import { banConflicts, conflictsComputedFrom, mandateCompliance } from "../analysis/conflicts.js";
+import { banConflicts, mandateCompliance } from "../analysis/conflicts.js";
+import { computedFrom } from "../analysis/facts.js";
 import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
 import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
 import { agencyDetail, status } from "../analysis/queries.js";
@@ -514,7 +515,7 @@ async function loadConflicts(db: Db, b: Base): Promise<Conflicts> {
     });
     mandates.set(m.state, l);
   }
-  return { bans, mandates, computedFrom: conflictsComputedFrom(ctx.facts, b.latest) };
+  return { bans, mandates, computedFrom: computedFrom(ctx.facts, b.latest) };
 }
 
 function stateFile(b: Base, conflicts: Conflicts, state: string): StateFile | null {
