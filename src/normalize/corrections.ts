@@ -17,6 +17,7 @@ const schemas = {
   states: z.object({ raw: z.string().min(1), usps, evidence: z.string().min(1) }),
   counties: z.object({ state: usps, raw: z.string().min(1), county: z.string(), evidence: z.string().min(1) }),
   agencies: z.object({ state: usps, raw: z.string().min(1), name: z.string().min(1), evidence: z.string().min(1) }),
+  "wrong-states": z.object({ listed: usps, agency: z.string().min(1), state: usps, evidence: z.string().min(1) }),
   "signed-dates": z.object({
     state: usps,
     agency: z.string().min(1),
@@ -41,6 +42,8 @@ export interface Corrections {
   agencies: Map<string, Map<string, Fix<string>>>;
   /** USPS → `agency key|MODEL|raw SIGNED` → ISO date */
   signedDates: Map<string, Map<string, Fix<string>>>;
+  /** USPS as listed → text key of the agency name → the USPS of the state the agency is in */
+  wrongStates: Map<string, Map<string, Fix<string>>>;
 }
 
 // Grouped by state first: most rows are in a state without fixes, and then no key is computed.
@@ -69,8 +72,14 @@ export function dirUrl(dir: URL | string): URL {
   return pathToFileURL(`${path.resolve(dir)}/`);
 }
 
-function load<K extends keyof typeof schemas>(dir: URL | string, name: K): z.infer<(typeof schemas)[K]>[] {
+function load<K extends keyof typeof schemas>(
+  dir: URL | string,
+  name: K,
+  optional = false,
+): z.infer<(typeof schemas)[K]>[] {
   const file = new URL(`${name}.csv`, dirUrl(dir));
+  // Tables added later are optional, so an older corrections folder (a test's) still loads.
+  if (optional && !fs.existsSync(file)) return [];
   const text = fs.readFileSync(file, "utf8");
   const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   return rows.map((r, i) => {
@@ -105,6 +114,11 @@ export function loadCorrections(dir: URL | string = DEFAULT_CORRECTIONS_DIR): Co
       load(dir, "signed-dates"),
       (r) => `${textKey(r.agency)}|${r.model}|${textKey(r.raw)}`,
       (r) => ({ value: r.date, evidence: r.evidence }),
+    ),
+    wrongStates: byState(
+      load(dir, "wrong-states", true).map((r) => ({ ...r, state: r.listed, right: r.state })),
+      (r) => textKey(r.agency),
+      (r) => ({ value: r.right, evidence: r.evidence }),
     ),
   };
   cache.set(k, c);

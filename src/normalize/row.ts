@@ -115,6 +115,22 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
       }
     }
 
+    // A row ICE filed under the wrong state (Crow Wing County Sheriff's Office, MN, listed under MA
+    // on 2025-03-27..04-11) counts once, in the agency's own state.
+    if (usps && agency) {
+      const moved = fixes.wrongStates.get(usps)?.get(textKey(agency));
+      if (moved) {
+        corrections.push({
+          field: "state",
+          rule: "wrong_state",
+          before: usps,
+          after: moved.value,
+          evidence: moved.evidence,
+        });
+        usps = moved.value;
+      }
+    }
+
     // Model
     const modelText = cleanText(str(get(cells, "model")));
     const model = parseModel(modelText);

@@ -97,6 +97,8 @@ export function rulesFingerprint(cfg: LedgerConfig, dir: URL | string = DEFAULT_
   const base = dirUrl(dir);
   for (const f of ["states", "counties", "agencies", "signed-dates"])
     h.update(fs.readFileSync(new URL(`${f}.csv`, base)));
+  const wrong = new URL("wrong-states.csv", base);
+  if (fs.existsSync(wrong)) h.update(fs.readFileSync(wrong));
   // Agency types and placements come from these when agency rows are written. They are always
   // the repository's own (a test's corrections folder does not hold them).
   for (const f of [
