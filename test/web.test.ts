@@ -13,7 +13,9 @@ import { serve } from "@hono/node-server";
 import { parse } from "csv-parse/sync";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countiesOf } from "../src/context/geography.js";
 import { toCsv as serverCsv } from "../src/export/csv.js";
+import { isTerritory } from "../src/normalize/state.js";
 import { createApp } from "../src/server/app.js";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
@@ -260,6 +262,69 @@ describe("every page, in English and Spanish", () => {
       await ctx.close();
     }
   });
+});
+
+describe("states and territories", () => {
+  it("counts the states apart from DC and the territories on the home page, from the latest list", async () => {
+    const s = await getJson<Summary>("data/summary.json");
+    // Independently of summary.json: the places of the agreements listed on the latest list.
+    const listed = await store.db
+      .selectFrom("agreement_period as p")
+      .innerJoin("agreement as g", "g.agreement_id", "p.agreement_id")
+      .innerJoin("agency as a", "a.agency_id", "g.agency_id")
+      .select("a.state")
+      .distinct()
+      .where("p.start", "<=", s.latest_list)
+      .where((eb) => eb.or([eb("p.end", "is", null), eb("p.end", ">", s.latest_list)]))
+      .execute();
+    const codes = listed.map((r) => r.state);
+    const territories = codes.filter(isTerritory).sort();
+    expect(territories.length).toBeGreaterThan(0);
+    expect(s.active.territories).toEqual(territories);
+    expect(s.active.dc).toBe(codes.includes("DC"));
+    expect(s.active.states).toBe(codes.length - territories.length - (s.active.dc ? 1 : 0));
+    const ctx = await browser.newContext();
+    try {
+      const { page } = await open(ctx, `${base}#/`);
+      const stat = page.locator(".stat").filter({ has: page.locator("dt", { hasText: /^States$/ }) });
+      expect((await stat.locator(".stat-value").textContent())?.trim()).toBe(String(s.active.states));
+      const note = (await stat.locator(".stat-note").textContent()) ?? "";
+      if (territories.includes("GU")) expect(note).toContain("Guam");
+      if (territories.includes("MP")) expect(note).toContain("the Northern Mariana Islands");
+      expect(note).toMatch(/^(and DC, )?plus /);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  for (const code of ["GU", "PR", "MP"]) {
+    it(`opens the ${code} page without console errors, and draws a county map only where there are counties`, async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        for (const lang of LANGS) {
+          const { page, w } = await open(ctx, base + withLang(`#/state/${code}`, lang));
+          await page.screenshot({ path: `${SHOTS}/state-${code}-${lang}.png`, fullPage: true });
+          expect(w.problems, `${code} (${lang})`).toEqual([]);
+          const counties = await page.locator("svg.map path.shape").count();
+          const gazetteer = countiesOf(code).length;
+          if (gazetteer === 0) {
+            expect(counties, `${code}: no county map without counties`).toBe(0);
+            expect(await page.locator("svg.map").count()).toBe(0);
+          } else {
+            // Puerto Rico's municipios: every shape drawn with real coordinates.
+            expect(counties).toBe(gazetteer);
+            const bad = await page
+              .locator("svg.map path.shape")
+              .evaluateAll((ps) => ps.filter((p) => /NaN|Infinity/.test(p.getAttribute("d") ?? "")).length);
+            expect(bad).toBe(0);
+          }
+          await page.close();
+        }
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
 });
 
 describe("the map", () => {

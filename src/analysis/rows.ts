@@ -1,6 +1,16 @@
 // The public shapes of agreements, agencies, events and snapshots, as the CLI, exports and (later)
 // the API print them. Column order here is the column order of every CSV.
+import { sql } from "kysely";
 import type { Db } from "../store/db.js";
+
+/**
+ * The county an agreement row shows, as SQL: the Census name wherever the agency has a county FIPS
+ * (ICE's COUNTY cell is blank for 200-odd placed agencies, and misspelt for others), else ICE's
+ * text. The same rule as `countyShown` in context/geography.ts.
+ */
+export const COUNTY_SHOWN = sql<
+  string | null
+>`case when a.county_fips is not null then coalesce(a.county_name, a.county) else a.county end`;
 
 export const AGREEMENT_COLUMNS = [
   "agreement_id",
@@ -91,7 +101,7 @@ export function agreementQuery(db: Db) {
       "a.name as agency",
       "a.type as agency_type",
       "a.jurisdiction",
-      "a.county",
+      COUNTY_SHOWN.as("county"),
       "a.county_fips",
       "a.statewide",
       "g.model",

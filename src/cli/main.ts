@@ -16,6 +16,7 @@ import {
   roster,
   status,
 } from "../analysis/queries.js";
+import { countyShown } from "../context/geography.js";
 import { ExitStatus, InputError, UsageError } from "../errors.js";
 import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
@@ -268,7 +269,7 @@ export function buildProgram(): Command {
           const a = d.agency;
           const lines = [
             `${a.name}  (${a.agency_id})`,
-            `state ${a.state}   type ${a.type}   level ${a.jurisdiction ?? "unknown"}   county ${a.county ?? "unknown"}`,
+            `state ${a.state}   type ${a.type}   level ${a.jurisdiction ?? "unknown"}   county ${countyShown(a) ?? "unknown"}`,
             `listed ${a.first_seen} → ${a.last_seen}`,
           ];
           if (a.names.length > 1) {

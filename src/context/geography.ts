@@ -16,6 +16,7 @@
 //             lists several counties the first is taken and noted;
 //   unplaced  none of the above.
 import type { Agency } from "../ledger/types.js";
+import { isTerritory, stateByUsps } from "../normalize/state.js";
 import type { AgencyTable } from "../store/schema.js";
 import { type CountyRow, county } from "./census.js";
 import { countyBase, matchCounty, placeWords } from "./county-match.js";
@@ -24,6 +25,45 @@ import { matchFbi } from "./fbi.js";
 
 export { allCounties, allStates, type CountyRow, countiesOf, county, type StateRow, stateInfo } from "./census.js";
 export { CT_CROSSWALK } from "./ct.js";
+
+/** States, DC and territories counted apart: "39 states and DC, plus Guam and the Northern Mariana Islands". */
+export interface PlaceCount {
+  /** The 50 states only. */
+  states: number;
+  dc: boolean;
+  /** USPS codes of the territories, A–Z. */
+  territories: string[];
+}
+
+/** Counts the distinct places among `codes` (USPS), with territories apart from the states. */
+export function countPlaces(codes: Iterable<string>): PlaceCount {
+  const seen = new Set([...codes].map((c) => c.toUpperCase()).filter((c) => stateByUsps(c)));
+  const territories = [...seen].filter(isTerritory).sort();
+  return { states: seen.size - territories.length - (seen.has("DC") ? 1 : 0), dc: seen.has("DC"), territories };
+}
+
+/** "39 states and DC, plus Guam and the Northern Mariana Islands" (English, for the CLI and notes). */
+export function describePlaces(p: PlaceCount): string {
+  const head = `${p.states} state${p.states === 1 ? "" : "s"}${p.dc ? " and DC" : ""}`;
+  if (!p.territories.length) return head;
+  const names = p.territories.map((t) => {
+    const n = stateByUsps(t)?.name ?? t;
+    // "the Northern Mariana Islands", "the U.S. Virgin Islands"; "Guam", "Puerto Rico".
+    return /Islands$/.test(n) ? `the ${n}` : n;
+  });
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return `${head}, plus ${list}`;
+}
+
+/**
+ * The county an agreement or agency row shows: the Census name of its county when it is placed
+ * (so a typo or a blank in ICE's COUNTY column never hides it from a county search), else ICE's
+ * own text.
+ */
+export function countyShown(r: { county: string | null; county_fips: string | null; county_name: string | null }) {
+  if (r.county_fips) return r.county_name ?? county(r.county_fips)?.name ?? r.county;
+  return r.county;
+}
 
 export type PlaceBasis = "statewide" | "county_column" | "agency_name" | "fbi_ori" | "curated" | "unplaced";
 

@@ -38,14 +38,15 @@ import { computedFrom } from "../analysis/facts.js";
 import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
 import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
 import { agencyDetail, status } from "../analysis/queries.js";
-import { AGREEMENT_COLUMNS } from "../analysis/rows.js";
+import { AGREEMENT_COLUMNS, COUNTY_SHOWN } from "../analysis/rows.js";
 import { computeTimeline, recordSpan } from "../analysis/timeline.js";
-import { allStates, CT_CROSSWALK, county } from "../context/geography.js";
+import { allStates, CT_CROSSWALK, countiesOf, countPlaces, county } from "../context/geography.js";
 import { litigation } from "../context/litigation.js";
 import { inEffect, statePolicies } from "../context/policies.js";
 import { allPolitics, politicsFor } from "../context/politics.js";
 import { toCsv } from "../export/csv.js";
 import { DEFAULT_CONFIG } from "../ledger/types.js";
+import { isTerritory } from "../normalize/state.js";
 import type { Db } from "../store/db.js";
 import { etagOf, LedgerVersion, matchesEtag, VersionedCache } from "./cache.js";
 
@@ -177,7 +178,14 @@ async function loadBase(db: Db): Promise<Base> {
   const extras = await db
     .selectFrom("agreement as g")
     .innerJoin("agency as a", "a.agency_id", "g.agency_id")
-    .select(["g.agreement_id", "a.county", "g.moa_url", "g.addendum_url", "g.predecessor_id", "g.successor_id"])
+    .select([
+      "g.agreement_id",
+      COUNTY_SHOWN.as("county"),
+      "g.moa_url",
+      "g.addendum_url",
+      "g.predecessor_id",
+      "g.successor_id",
+    ])
     .execute();
   const extra = new Map(extras.map(({ agreement_id, ...x }) => [agreement_id, x]));
   const factsByAgency = new Map<string, AgreementFact[]>();
@@ -280,7 +288,7 @@ function summaryFile(b: Base): Summary {
     active: {
       agreements: active.length,
       agencies: new Set(active.map((a) => a.agency_id)).size,
-      states: new Set(active.map((a) => a.state)).size,
+      ...countPlaces(active.map((a) => a.state)),
       ...byModel(active),
     },
     ever: { agreements: b.facts.length, agencies: b.agencies.length },
@@ -319,6 +327,8 @@ function stateItems(b: Base): StateItem[] {
       state,
       fips: i?.fips ?? "",
       name: i?.name ?? state,
+      territory: isTerritory(state),
+      counties: countiesOf(state).length,
       population: pop,
       active: active.length,
       ...byModel(active),

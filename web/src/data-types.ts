@@ -34,8 +34,20 @@ export interface Summary extends FileBase {
   first_list: string;
   latest_pending_list: string | null;
   lists: { files: number; observations: number; applied: number; quarantined: number };
-  /** Listed on the latest list. */
-  active: { agreements: number; agencies: number; states: number; JEM: number; TFM: number; WSO: number };
+  /**
+   * Listed on the latest list. `states` counts the 50 states only; DC and the territories (USPS
+   * codes) are given apart.
+   */
+  active: {
+    agreements: number;
+    agencies: number;
+    states: number;
+    dc: boolean;
+    territories: string[];
+    JEM: number;
+    TFM: number;
+    WSO: number;
+  };
   ever: { agreements: number; agencies: number };
   status: { active: number; pending_removal: number; removed: number; superseded: number };
   applications: { pending: number; signed: number; dropped: number };
@@ -150,6 +162,10 @@ export interface StateItem {
   state: string;
   fips: string;
   name: string;
+  /** A territory (Guam, Puerto Rico…), not one of the 50 states or DC. */
+  territory: boolean;
+  /** Counties (or county-equivalents) in the Census gazetteer: 0 = no county map. */
+  counties: number;
   population: number | null;
   /** Listed on the latest list. */
   active: number;

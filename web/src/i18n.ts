@@ -73,6 +73,8 @@ const en = {
   "home.active": "Agreements listed now",
   "home.agencies": "Agencies with an agreement",
   "home.states": "States",
+  "home.states_dc": "and DC",
+  "home.states_plus": "plus {places}",
   "home.by_model": "By model",
   "home.ever": "Agreements ever listed since {date}",
   "home.latest_list": "Latest list",
@@ -191,6 +193,8 @@ const en = {
   "state.agencies": "Agencies listed now",
   "state.timeline_title": "Agreements listed each month in {name}",
   "state.map_title": "Agreements by county in {name}",
+  "state.no_county_map":
+    "No county map: the Census gazetteer has no counties for {name}, so its agreements are counted for the territory as a whole.",
   "state.law": "State law and policy",
   "state.law_none": "No state law or policy on 287(g) is recorded for this state.",
   "state.policy": "Policy",
@@ -486,6 +490,8 @@ const es: Dict = {
   "home.active": "Acuerdos en la lista actual",
   "home.agencies": "Agencias con acuerdo",
   "home.states": "Estados",
+  "home.states_dc": "y DC",
+  "home.states_plus": "más {places}",
   "home.by_model": "Por modelo",
   "home.ever": "Acuerdos listados alguna vez desde el {date}",
   "home.latest_list": "Última lista",
@@ -605,6 +611,8 @@ const es: Dict = {
   "state.agencies": "Agencias en la lista actual",
   "state.timeline_title": "Acuerdos en la lista cada mes en {name}",
   "state.map_title": "Acuerdos por condado en {name}",
+  "state.no_county_map":
+    "Sin mapa por condado: el nomenclátor del Censo no tiene condados para {name}, así que sus acuerdos se cuentan para el territorio en su conjunto.",
   "state.law": "Leyes y políticas estatales",
   "state.law_none": "No hay ninguna ley o política estatal sobre 287(g) registrada para este estado.",
   "state.policy": "Política",
@@ -961,6 +969,8 @@ export interface I18n {
   date(iso: string | null | undefined): string;
   monthYear(d: Date): string;
   stateName(usps: string): string;
+  /** Places named in a sentence, joined per language: "Guam and the Northern Mariana Islands". */
+  places(usps: string[]): string;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -974,6 +984,12 @@ export function makeI18n(lang: Lang): I18n {
   // Dates in the data are calendar days: format them in UTC so no time zone can move them.
   const df = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const my = new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" });
+  const lf = new Intl.ListFormat(locale, { style: "long", type: "conjunction" });
+  const stateName = (usps: string) => {
+    const n = STATE_NAMES[usps];
+    if (!n) return usps;
+    return lang === "es" ? (n[1] ?? n[0]) : n[0];
+  };
   const t = (key: Key, vars?: Record<string, string | number>) => {
     let s: string = dict[key] ?? en[key] ?? key;
     if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
@@ -1001,10 +1017,15 @@ export function makeI18n(lang: Lang): I18n {
     monthYear(d) {
       return my.format(d);
     },
-    stateName(usps) {
-      const n = STATE_NAMES[usps];
-      if (!n) return usps;
-      return lang === "es" ? (n[1] ?? n[0]) : n[0];
+    stateName,
+    places(usps) {
+      // Island groups take an article in a sentence; the other names do not.
+      const names = usps.map((u) => {
+        const n = stateName(u);
+        if (lang === "es") return /^Islas\b/.test(n) ? `las ${n}` : n;
+        return /\bIslands$/.test(n) ? `the ${n}` : n;
+      });
+      return lf.format(names);
     },
   };
 }

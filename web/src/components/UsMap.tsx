@@ -2,7 +2,7 @@
 // The outline files are fetched only when a map is shown, never in the first bundle. States are
 // links (keyboard-reachable, named for screen readers); counties carry a tooltip title only, and
 // every map has a table twin beside it.
-import { geoAlbersUsa, geoPath } from "d3-geo";
+import { type GeoProjection, geoAlbersUsa, geoCentroid, geoMercator, geoPath } from "d3-geo";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { feature, mesh } from "topojson-client";
@@ -62,14 +62,17 @@ function draw(topo: Topology, level: "state" | "county", stateFips: string | nul
     features = counties.features;
   }
   if (stateFips) features = features.filter((f) => String(f.id).slice(0, 2) === stateFips);
-  let projection = geoAlbersUsa()
+  let projection: GeoProjection = geoAlbersUsa()
     .scale(1300)
     .translate([WIDTH / 2, HEIGHT / 2]);
   let height = HEIGHT;
   if (stateFips) {
     const st = states.features.find((f) => String(f.id) === stateFips);
+    // Albers USA places only the 50 states and DC; Puerto Rico (and any territory) would project to
+    // nothing and draw NaN paths, so it gets a plain Mercator fitted to its own outline.
+    const fitted = st && geoAlbersUsa()(geoCentroid(st)) === null ? geoMercator : geoAlbersUsa;
     if (st) {
-      projection = geoAlbersUsa().fitExtent(
+      projection = fitted().fitExtent(
         [
           [10, 10],
           [WIDTH - 10, HEIGHT - 10],
@@ -79,7 +82,7 @@ function draw(topo: Topology, level: "state" | "county", stateFips: string | nul
       // Trim the canvas to the state's own shape, so a tall or wide state is not lost in margin.
       const [[, y0], [, y1]] = geoPath(projection).bounds(st);
       height = Math.min(HEIGHT, Math.ceil(y1 - y0 + 20));
-      projection = geoAlbersUsa().fitExtent(
+      projection = fitted().fitExtent(
         [
           [10, 10],
           [WIDTH - 10, height - 10],

@@ -35,7 +35,20 @@ export default function Home() {
             <dl class="stats">
               <Stat label={app.t("home.active")} value={app.num(s.active.agreements)} />
               <Stat label={app.t("home.agencies")} value={app.num(s.active.agencies)} />
-              <Stat label={app.t("home.states")} value={app.num(s.active.states)} />
+              <Stat
+                label={app.t("home.states")}
+                value={app.num(s.active.states)}
+                note={
+                  [
+                    s.active.dc ? app.t("home.states_dc") : "",
+                    s.active.territories.length
+                      ? app.t("home.states_plus", { places: app.places(s.active.territories) })
+                      : "",
+                  ]
+                    .filter(Boolean)
+                    .join(", ") || undefined
+                }
+              />
               <Stat
                 label={app.t("home.latest_list")}
                 value={<time dateTime={s.latest_list}>{app.date(s.latest_list)}</time>}

@@ -76,7 +76,10 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
   const title = (id: string, n: string) => app.t("map.tooltip", { name: n, value: app.num(countyOf(id)?.active ?? 0) });
   const mapTitle = app.t("state.map_title", { name });
   const countyRows = [...d.counties].sort((a, b) => b.active - a.active || cmp(a.name, b.name));
-  const map = (
+  // Guam and the Northern Mariana Islands have no counties in the Census gazetteer: no county map.
+  const map = !s.counties ? (
+    <p class="note">{app.t("state.no_county_map", { name })}</p>
+  ) : (
     <Figure
       title={mapTitle}
       chart={
