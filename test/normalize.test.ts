@@ -7,9 +7,10 @@ import { cleanCounty } from "../src/normalize/county.js";
 import { excelSerialToIso, parseSignedDate } from "../src/normalize/dates.js";
 import { parseModel } from "../src/normalize/model.js";
 import { normalizeRows } from "../src/normalize/row.js";
-import { lookupState } from "../src/normalize/state.js";
+import { editDistance, foldStateTypo, lookupState } from "../src/normalize/state.js";
 import { cleanUrl } from "../src/normalize/url.js";
 import type { Sheet } from "../src/sheets/types.js";
+import { openArchive } from "./helpers.js";
 
 describe("states", () => {
   it("maps names, odd case, stray spaces, USPS codes and territories", () => {
@@ -91,8 +92,9 @@ describe("dates", () => {
     expect(parseSignedDate("2020-06-09").date).toBe("2020-06-09");
     expect(parseSignedDate("6/9/2020").date).toBe("2020-06-09");
     expect(parseSignedDate("")).toEqual({ date: null, rule: null, corrected: false });
-    expect(parseSignedDate("sometime")).toEqual({ date: null, rule: "unparsed", corrected: false });
-    expect(parseSignedDate("2/30/2025")).toEqual({ date: null, rule: "unparsed", corrected: false });
+    const unparsed = { date: null, rule: "unparsed", corrected: false, flag: "signed_unparsed" };
+    expect(parseSignedDate("sometime")).toEqual(unparsed);
+    expect(parseSignedDate("2/30/2025")).toEqual(unparsed);
   });
 });
 
@@ -256,5 +258,114 @@ describe("a row, end to end", () => {
       'unknown SUPPORT TYPE "Border Patrol"',
     ]);
     expect(r?.moaStatus).toBe("pending");
+  });
+});
+
+describe("state-name typos: the general rule", () => {
+  const fixes = loadCorrections();
+  const one = (state: string) => {
+    const cells = [state, "Belknap County Sheriff's Office", "County", "Belknap", "Task Force Model", 46000, null];
+    const s: Sheet = {
+      format: "xlsx",
+      sheetName: "Sheet1",
+      sheetNames: ["Sheet1"],
+      headerRow: 1,
+      columns: ["state", "agency", "type", "county", "model", "signed", "moa"].map((f, index) => ({
+        index,
+        header: f.toUpperCase(),
+        key: f.toUpperCase(),
+        field: f as never,
+        mappedBy: "header",
+      })),
+      rows: [{ row: 2, cells: cells.map((v) => ({ v })) }],
+      kind: "participating",
+      notes: [],
+    };
+    return normalizeRows(s, fixes)[0];
+  };
+
+  it("folds NEW HAMSPHIRE (a transposition) to NH, recorded as a state_typo correction", () => {
+    const r = one("NEW HAMSPHIRE");
+    expect(r?.state).toBe("NH");
+    expect(r?.problems).toEqual([]);
+    expect(r?.corrections.filter((c) => c.field === "state")).toEqual([
+      {
+        field: "state",
+        rule: "state_typo",
+        before: "NEW HAMSPHIRE",
+        after: "NH",
+        evidence: 'general rule: "NEW HAMSPHIRE" is 1 edit from NEW HAMPSHIRE and more than 2 from every other state name',
+      },
+    ]);
+  });
+
+  it("folds misspellings of exactly one name, within two edits (one for short names)", () => {
+    const cases: [string, string, number][] = [
+      ["NEW HAMSPHIRE", "NH", 1],
+      ["PENNSLYVANIA", "PA", 1],
+      ["WEST VIRIGINA", "WV", 2],
+      ["MCHIGAN", "MI", 1],
+      ["UTAHJ", "UT", 1],
+      ["KANSA", "KS", 1],
+      ["ARKANSA", "AR", 1],
+      ["NORTH DAKOTAA", "ND", 1],
+      ["GAUM", "GU", 1],
+      ["Geogria", "GA", 1],
+    ];
+    for (const [raw, usps, d] of cases) expect(foldStateTypo(raw), raw).toMatchObject({ state: { usps }, distance: d });
+  });
+
+  it("never folds a real name, a USPS code, a near miss of two names, or a short value two edits off", () => {
+    // Real names, including pairs close to each other: KANSAS is 2 edits from ARKANSAS.
+    for (const real of ["KANSAS", "ARKANSAS", "IOWA", "OHIO", "VIRGINIA", "WEST VIRGINIA", "GUAM", "NY", "tx"])
+      expect(foldStateTypo(real), real).toBeNull();
+    expect(editDistance("KANSAS", "ARKANSAS")).toBe(2);
+    expect(editDistance("IOWA", "OHIO")).toBe(3);
+    // Within two edits of two names: left alone.
+    for (const ambiguous of ["RKANSAS", "NOUTH DAKOTA", "SORTH CAROLINA"]) expect(foldStateTypo(ambiguous)).toBeNull();
+    // Short names take one edit only; three letters or fewer never fold.
+    expect(foldStateTypo("IWOA")).toMatchObject({ state: { usps: "IA" } });
+    expect(foldStateTypo("IXWX")).toBeNull();
+    expect(foldStateTypo("OHI")).toBeNull();
+    expect(foldStateTypo("ATLANTIS")).toBeNull();
+    expect(one("ATLANTIS")?.problems).toEqual(['unknown state "ATLANTIS"']);
+  });
+
+  it("leaves every state value in the real lists as it was: curated fixes first, the same state either way", () => {
+    // Each curated typo is also a near miss of its own state, so the general rule agrees with the table.
+    for (const [key, fix] of fixes.states) {
+      const f = foldStateTypo(key);
+      if (f) expect(f.state.usps, key).toBe(fix.value);
+    }
+    const r = one("PENNSLYVANIA");
+    expect(r?.corrections.find((c) => c.field === "state")?.evidence).toMatch(/all 68 Pennsylvania rows/);
+  });
+
+  it("replaying the real lists, every state typo is one of the curated table's and no row is left without a state", async () => {
+    const store = await openArchive();
+    try {
+      const typos = await store.db
+        .selectFrom("correction")
+        .select(["before", "after", "evidence"])
+        .where("field", "=", "state")
+        .where("rule", "=", "state_typo")
+        .distinct()
+        .orderBy("before")
+        .execute();
+      expect(typos.map((t) => t.before)).toEqual(["MCHIGAN", "PENNSLYVANIA", "UTAHJ", "WEST VIRIGINA", "WEST VIRIGINIA"]);
+      for (const t of typos) {
+        expect(t.evidence, t.before ?? "").not.toMatch(/^general rule/);
+        // The general rule, had the table no row, would have said the same.
+        expect(foldStateTypo(t.before)?.state.usps).toBe(t.after);
+      }
+      const unknown = await store.db
+        .selectFrom("listing")
+        .select(store.db.fn.countAll<number>().as("n"))
+        .where("state", "is", null)
+        .executeTakeFirstOrThrow();
+      expect(Number(unknown.n)).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });

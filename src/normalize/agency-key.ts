@@ -4,36 +4,36 @@
 // `Alaska Department of Corrections` (state prefixes were added to state agencies on 2025-03-17).
 import { allStates } from "./state.js";
 
-/** Abbreviations expanded token by token. */
-const TOKENS: Record<string, string> = {
-  co: "county",
-  cnty: "county",
-  cty: "county",
-  dept: "department",
-  dpt: "department",
-  pd: "police department",
-  so: "sheriffs office",
-  twp: "township",
-  univ: "university",
-  pct: "precinct",
-  ofc: "office",
-  off: "office",
-  doc: "department of corrections",
-  dps: "department of public safety",
-  hwy: "highway",
-  div: "division",
-  ft: "fort",
-  saint: "st",
-  sheriff: "sheriffs",
-  sherrifs: "sheriffs",
-  sherriffs: "sheriffs",
-  sheriffs: "sheriffs",
-  dist: "district",
-  atty: "attorney",
-  corr: "corrections",
-  ctr: "center",
-  assn: "association",
-};
+/** Abbreviations expanded token by token; a Map, so a word such as "constructor" is only a word. */
+const TOKENS = new Map<string, string>([
+  ["co", "county"],
+  ["cnty", "county"],
+  ["cty", "county"],
+  ["dept", "department"],
+  ["dpt", "department"],
+  ["pd", "police department"],
+  ["so", "sheriffs office"],
+  ["twp", "township"],
+  ["univ", "university"],
+  ["pct", "precinct"],
+  ["ofc", "office"],
+  ["off", "office"],
+  ["doc", "department of corrections"],
+  ["dps", "department of public safety"],
+  ["hwy", "highway"],
+  ["div", "division"],
+  ["ft", "fort"],
+  ["saint", "st"],
+  ["sheriff", "sheriffs"],
+  ["sherrifs", "sheriffs"],
+  ["sherriffs", "sheriffs"],
+  ["sheriffs", "sheriffs"],
+  ["dist", "district"],
+  ["atty", "attorney"],
+  ["corr", "corrections"],
+  ["ctr", "center"],
+  ["assn", "association"],
+]);
 
 /** Words that may follow a state name at the start of a state agency's name. */
 const STATE_AGENCY_WORDS = new Set([
@@ -104,7 +104,7 @@ export function agencyKey(raw: string): string {
 }
 
 function computeKey(raw: string): string {
-  let ws = words(raw).flatMap((w) => (TOKENS[w] ?? w).split(" "));
+  let ws = words(raw).flatMap((w) => (TOKENS.get(w) ?? w).split(" "));
   if (ws[0] === "the") ws = ws.slice(1);
   const s = ws.join(" ");
   for (const st of STATE_PREFIXES) {

@@ -1,13 +1,13 @@
 // Turns a Sheet's raw rows into canonical values. Every change that goes beyond trimming spaces
 // or letter case is logged as a correction with its rule name, before and after.
-import type { RawCell, Sheet } from "../sheets/types.js";
+import type { RawCell, RawRow, Sheet } from "../sheets/types.js";
 import { agencyKey } from "./agency-key.js";
 import { type Jurisdiction, parseJurisdiction } from "./agency-type.js";
 import { type Corrections, textKey } from "./corrections.js";
 import { cleanCounty } from "./county.js";
 import { parseSignedDate } from "./dates.js";
 import { type Model, parseModel } from "./model.js";
-import { lookupState, stateByUsps, stateKey } from "./state.js";
+import { foldStateTypo, lookupState, stateByUsps, stateKey } from "./state.js";
 import { cleanUrl, SAFELINKS } from "./url.js";
 
 export interface Correction {
@@ -76,7 +76,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     const i = fieldIndex.get(f as never);
     return i === undefined ? undefined : cells[i];
   };
-  return sheet.rows.map(({ row, cells }) => {
+  const one = ({ row, cells }: RawRow): NormalizedRow => {
     const corrections: Correction[] = [];
     const problems: string[] = [];
 
@@ -94,6 +94,19 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
           after: usps,
           evidence: fix.evidence,
         });
+      } else {
+        // No curated fix: a misspelling of exactly one state's name (NEW HAMSPHIRE) still folds.
+        const typo = foldStateTypo(stateText);
+        if (typo) {
+          usps = typo.state.usps;
+          corrections.push({
+            field: "state",
+            rule: typo.rule,
+            before: stateText,
+            after: usps,
+            evidence: typo.evidence,
+          });
+        }
       }
     }
     if (!usps) problems.push(stateText ? `unknown state "${stateText}"` : "STATE is blank");
@@ -169,9 +182,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     let signedOn = d.date;
     const signedText = signedCell?.v === null || signedCell?.v === undefined ? null : String(signedCell.v);
     if (d.corrected) corrections.push({ field: "signed", rule: d.rule as string, before: signedText, after: signedOn });
-    if (d.rule === "unparsed") {
-      corrections.push({ field: "signed", rule: "signed_unparsed", before: signedText, after: null });
-    }
+    if (d.flag) corrections.push({ field: "signed", rule: d.flag, before: signedText, after: null });
     if (usps && model && signedText) {
       const fix = fixes.signedDates.get(usps)?.get(`${textKey(agency)}|${model.model}|${textKey(signedText)}`);
       if (fix) {
@@ -205,5 +216,34 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
       corrections,
       problems,
     };
+  };
+  // A row that still cannot be read is kept as unresolved, with the reason; the rest of the list applies.
+  return sheet.rows.map((r) => {
+    try {
+      return one(r);
+    } catch (e) {
+      return unreadableRow(r.row, e);
+    }
   });
+}
+
+/** The row as the ledger's unresolved path takes it: no values, and why. */
+export function unreadableRow(row: number, e: unknown): NormalizedRow {
+  const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").slice(0, 200);
+  return {
+    row,
+    state: null,
+    stateFips: null,
+    agency: "",
+    agencyKey: "",
+    jurisdiction: null,
+    county: null,
+    model: null,
+    signedOn: null,
+    moaUrl: null,
+    moaStatus: null,
+    addendumUrl: null,
+    corrections: [],
+    problems: [`row could not be read: ${why}`],
+  };
 }

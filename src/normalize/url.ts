@@ -16,7 +16,13 @@ export function cleanUrl(raw: unknown): UrlResult {
   if (typeof raw !== "string") return { url: null, rules: [] };
   const hit = URL_CACHE.get(raw);
   if (hit) return hit;
-  const out = computeUrl(raw);
+  let out: UrlResult;
+  try {
+    out = computeUrl(raw);
+  } catch {
+    // Total by contract: whatever the URL parser makes of a cell, it is at worst no link.
+    out = { url: null, rules: ["not_a_url"] };
+  }
   if (URL_CACHE.size >= 100_000) URL_CACHE.clear();
   URL_CACHE.set(raw, out);
   return out;

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { ListObservation } from "../ledger/types.js";
 import type { Corrections } from "../normalize/corrections.js";
+import { signedAfterList } from "../normalize/dates.js";
 import { type NormalizedRow, normalizeRows } from "../normalize/row.js";
 import { readSheet } from "../sheets/read-sheet.js";
 import type { Sheet } from "../sheets/types.js";
@@ -11,7 +12,7 @@ import { orderKey } from "../sources/order.js";
 import type { Observation, SourceFile } from "../sources/types.js";
 
 /** Bump when a change to sheets/ or normalize/ can change what is read from the same bytes. */
-export const PARSER_VERSION = "1";
+export const PARSER_VERSION = "2";
 
 export interface ParsedSnapshot {
   file: SourceFile;
@@ -61,11 +62,34 @@ export function packRawRows(sheet: Sheet): { gz: Uint8Array; cellsSha256: string
 export function parseSnapshot(file: SourceFile, fixes: Corrections): ParsedSnapshot {
   const sheet = readSheet(file.bytes, file.location);
   const rows = normalizeRows(sheet, fixes);
+  flagSignedAfterList(rows, file);
   let newestSigned: string | null = null;
   for (const r of rows) if (r.signedOn && (!newestSigned || r.signedOn > newestSigned)) newestSigned = r.signedOn;
   const { rows: _raw, ...meta } = sheet;
   const packed = packRawRows(sheet);
   return { file, sheet: meta, rows, rawRowsGz: packed.gz, cellsSha256: packed.cellsSha256, newestSigned };
+}
+
+/**
+ * Rule `signed_after_list`: a SIGNED date more than a year after the list's date becomes unknown.
+ * The list's date is its earliest dated observation: the bytes existed then, whatever later
+ * sightings say.
+ */
+export function flagSignedAfterList(rows: NormalizedRow[], file: Pick<SourceFile, "observations">): void {
+  let listDate: string | null = null;
+  for (const o of file.observations) if (o.date && (!listDate || o.date < listDate)) listDate = o.date;
+  if (!listDate) return;
+  for (const r of rows) {
+    if (!r.signedOn || !signedAfterList(r.signedOn, listDate)) continue;
+    r.corrections.push({
+      field: "signed",
+      rule: "signed_after_list",
+      before: r.signedOn,
+      after: null,
+      evidence: `more than a year after the list's date, ${listDate}`,
+    });
+    r.signedOn = null;
+  }
 }
 
 export function obsId(o: Observation, sha: string): string {

@@ -2,6 +2,7 @@
 // drops blank rows and phantom columns, and decides the list's kind from its columns.
 import { InputError } from "../errors.js";
 import { columnLetter, looksLikeHeader, mapColumns } from "./headers.js";
+import { checkLimit, LIMITS, LimitError } from "./limits.js";
 import type { RawCell, RawRow, Sheet } from "./types.js";
 
 /** How far down to look for the header row; ICE puts it in row 1, archives sometimes add a title. */
@@ -35,6 +36,7 @@ export function buildSheet(
   grid: Grid,
   opts: { file: string; format: Sheet["format"]; sheetName: string; sheetNames: string[] },
 ): Sheet {
+  checkGrid(grid, opts.file);
   const h = findHeaderRow(grid);
   if (h < 0) {
     throw new InputError(
@@ -45,7 +47,9 @@ export function buildSheet(
   const notes: Sheet["notes"] = [];
   const headerCells = grid[h] ?? [];
   const body = grid.slice(h + 1);
-  const width = Math.max(headerCells.length, ...body.map((r) => r.length));
+  // A loop, not Math.max(...rows): a spread of a million rows overflows the stack.
+  let width = headerCells.length;
+  for (const r of body) if (r.length > width) width = r.length;
   const headerValues = Array.from({ length: width }, (_, i) => headerCells[i]?.v ?? null);
   let columns = mapColumns(headerValues);
 
@@ -96,4 +100,27 @@ function isDateColumn(body: Grid, index: number): boolean {
     filled++;
   }
   return filled > 0;
+}
+
+/**
+ * Holds every reader's grid to the row, column and text limits. The readers check as they go where
+ * they can (so that a huge sheet is refused before it is built); this is the one check all share.
+ */
+export function checkGrid(grid: Grid, file: string): void {
+  checkLimit(file, "rows", grid.length);
+  let chars = 0;
+  for (let r = 0; r < grid.length; r++) {
+    const row = grid[r] ?? [];
+    if (row.length > 0) checkLimit(file, "columns", row.length, { where: `row ${r + 1}`, row: r + 1 });
+    for (let c = 0; c < row.length; c++) {
+      const cell = row[c];
+      if (!cell) continue;
+      const n = Math.max(typeof cell.v === "string" ? cell.v.length : 0, cell.link?.length ?? 0);
+      if (n > LIMITS.cellChars) {
+        throw new LimitError(file, "cellChars", n, { where: `cell ${columnLetter(c)}${r + 1}`, row: r + 1 });
+      }
+      chars += n;
+    }
+    checkLimit(file, "sheetChars", chars);
+  }
 }

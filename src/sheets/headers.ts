@@ -2,24 +2,25 @@
 // SUPPORT TYPE on 2025-03-17, so every column after it moved one place to the right.
 import type { CellValue, Column, Field } from "./types.js";
 
-const ALIASES: Record<string, Field> = {
-  STATE: "state",
-  "LAW ENFORCEMENT AGENCY": "agency",
-  AGENCY: "agency",
-  "AGENCY NAME": "agency",
-  TYPE: "type",
-  "AGENCY TYPE": "type",
-  COUNTY: "county",
-  "SUPPORT TYPE": "model",
-  MODEL: "model",
-  "287(G) MODEL": "model",
-  SIGNED: "signed",
-  "DATE SIGNED": "signed",
-  "SIGNED DATE": "signed",
-  MOA: "moa",
-  ADDENDUM: "addendum",
-  ADDENDA: "addendum",
-};
+// A Map: header text comes from the file, and "CONSTRUCTOR" or "__PROTO__" must look up nothing.
+const ALIASES = new Map<string, Field>([
+  ["STATE", "state"],
+  ["LAW ENFORCEMENT AGENCY", "agency"],
+  ["AGENCY", "agency"],
+  ["AGENCY NAME", "agency"],
+  ["TYPE", "type"],
+  ["AGENCY TYPE", "type"],
+  ["COUNTY", "county"],
+  ["SUPPORT TYPE", "model"],
+  ["MODEL", "model"],
+  ["287(G) MODEL", "model"],
+  ["SIGNED", "signed"],
+  ["DATE SIGNED", "signed"],
+  ["SIGNED DATE", "signed"],
+  ["MOA", "moa"],
+  ["ADDENDUM", "addendum"],
+  ["ADDENDA", "addendum"],
+]);
 
 /** Upper-case, collapse whitespace (including non-breaking spaces), trim. */
 export function headerText(v: CellValue): string | null {
@@ -32,7 +33,7 @@ export function headerText(v: CellValue): string | null {
 
 export function fieldFor(header: string | null): Field | null {
   if (header === null) return null;
-  return ALIASES[header.toUpperCase()] ?? null;
+  return ALIASES.get(header.toUpperCase()) ?? null;
 }
 
 /** Spreadsheet column letters for an index: 0 → A, 27 → AB. */

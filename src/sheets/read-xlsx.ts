@@ -3,9 +3,11 @@
 import * as XLSX from "@e965/xlsx";
 import { InputError } from "../errors.js";
 import type { Grid } from "./grid.js";
+import { checkLimit, LIMITS, LimitError } from "./limits.js";
 import type { CellValue, RawCell, Sheet } from "./types.js";
 import { ERROR_TEXT, listSheet } from "./xlsx-common.js";
 import { readXlsxFast } from "./xlsx-fast.js";
+import { looseEntries, storedZip } from "./zip.js";
 
 export { readXlsxFast };
 
@@ -17,6 +19,8 @@ const READ_OPTS: XLSX.ParsingOptions = {
   cellHTML: false,
   cellText: false,
   cellFormula: false,
+  // One row past the limit, so that a longer sheet is seen to be too long without being read whole.
+  sheetRows: LIMITS.rows + 1,
 };
 
 function toRawCell(c: XLSX.CellObject | undefined): RawCell | undefined {
@@ -40,8 +44,13 @@ export function readXlsx(bytes: Uint8Array, file: string): Sheet {
 /** The reference reader: SheetJS, for every workbook the fast path declines, and for the tests. */
 export function readXlsxSheetJs(bytes: Uint8Array, file: string): Sheet {
   let wb: XLSX.WorkBook;
+  // SheetJS inflates what a zip header claims and builds every cell before anything can be counted,
+  // so it is given a zip whose entries were inflated here, under the limits, and stored.
+  let input = bytes;
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) input = storedZip(looseEntries(bytes, file));
+  else checkLimit(file, "xlsBytes", bytes.length);
   try {
-    wb = XLSX.read(bytes, READ_OPTS);
+    wb = XLSX.read(input, READ_OPTS);
   } catch (e) {
     throw new InputError(file, `not a readable xlsx workbook (corrupt or truncated): ${(e as Error).message}`);
   }
@@ -52,9 +61,12 @@ export function readXlsxSheetJs(bytes: Uint8Array, file: string): Sheet {
     (i) => {
       const ws = wb.Sheets[names[i] as string];
       const data = (ws?.["!data"] ?? []) as (XLSX.CellObject | undefined)[][];
+      if (data.length > LIMITS.rows) throw new LimitError(file, "rows", data.length, { atLeast: true });
       const grid: Grid = [];
       for (let r = 0; r < data.length; r++) {
         const row = data[r];
+        if (row && row.length > LIMITS.columns)
+          throw new LimitError(file, "columns", row.length, { where: `row ${r + 1}`, row: r + 1 });
         grid.push(row ? Array.from(row, toRawCell) : []);
       }
       return grid;

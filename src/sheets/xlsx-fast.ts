@@ -1,6 +1,7 @@
 // Reads ordinary xlsx lists several times faster than SheetJS by scanning only the parts a list needs;
 // its answer must equal SheetJS's cell for cell, so on anything unfamiliar it declines (undefined).
 import type { Grid } from "./grid.js";
+import { checkLimit, LIMITS, LimitError } from "./limits.js";
 import type { CellValue, RawCell, Sheet } from "./types.js";
 import { ERROR_TEXT, listSheet } from "./xlsx-common.js";
 import {
@@ -17,7 +18,7 @@ import {
   unsupported,
   utf8read,
 } from "./xml-scan.js";
-import { openZip, readZipEntry, type Zip, zipEntry } from "./zip.js";
+import { openZip, printable, readZipEntry, type Zip, zipEntry } from "./zip.js";
 
 const NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -93,9 +94,11 @@ const ERROR_CODES = new Map<string, number>([
 /** Reads a list the fast way, or returns undefined when SheetJS must read it. */
 export function readXlsxFast(bytes: Uint8Array, file: string): Sheet | undefined {
   try {
-    const book = openBook(bytes);
+    const book = openBook(bytes, file);
     return listSheet(book.names, book.grid, file);
-  } catch {
+  } catch (e) {
+    // A limit holds whichever reader reads the file: SheetJS must not be handed it.
+    if (e instanceof LimitError) throw e;
     return undefined;
   }
 }
@@ -416,8 +419,8 @@ interface Book {
   grid: (index: number) => Grid;
 }
 
-function openBook(bytes: Uint8Array): Book {
-  const zip = openZip(bytes);
+function openBook(bytes: Uint8Array, file: string): Book {
+  const zip = openZip(bytes, file);
   const has = (name: string) => zipEntry(zip, name) !== undefined;
   // Other packages SheetJS reads differently (ODS, Numbers).
   if (has("META-INF/manifest.xml") || has("objectdata.xml") || has("Index/Document.iwa")) unsupported("not xlsx");
@@ -494,7 +497,7 @@ function openBook(bytes: Uint8Array): Book {
       const xml = partBytes(zip, path);
       if (!xml?.length) unsupported("empty worksheet");
       checkEncoding(xml);
-      return readWorksheet(asBuffer(xml), cells, rels);
+      return readWorksheet(asBuffer(xml), cells, rels, file, path);
     },
   };
 }
@@ -597,7 +600,13 @@ function digits(b: Uint8Array, start: number, end: number): number {
   return n;
 }
 
-function readWorksheet(b: Buffer, reader: CellReader, rels: Map<string, Rel>): Grid {
+function readWorksheet(b: Buffer, reader: CellReader, rels: Map<string, Rel>, file: string, part: string): Grid {
+  if (b.length > LIMITS.sheetTags) {
+    let tags = 0;
+    for (let k = b.indexOf(60); k >= 0; k = b.indexOf(60, k + 1)) tags++;
+    checkLimit(file, "sheetTags", tags, { where: `zip entry ${printable(part)}` });
+  }
+  let chars = 0;
   const open = b.indexOf("<sheetData");
   if (open < 0 || b.lastIndexOf(":sheetData", open) >= 0) unsupported("no plain sheetData");
   const c0 = b[open + 10];
@@ -780,6 +789,13 @@ function readWorksheet(b: Buffer, reader: CellReader, rels: Map<string, Rel>): G
         else if (cc >= 65 && cc <= 90) C = 26 * C + (cc - 64);
       }
       if (R < 1 || C < 1 || R > 1048576 || C > 16384) unsupported("cell reference out of range");
+      checkLimit(file, "rows", R, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
+      checkLimit(file, "columns", C, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
+      if (typeof value === "string") {
+        checkLimit(file, "cellChars", value.length, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
+        chars += value.length;
+        checkLimit(file, "sheetChars", chars);
+      }
       const cell: RawCell = { v: value === undefined ? null : value };
       let z: string | undefined;
       if (s0 < 0) z = zFor(undefined);
@@ -808,7 +824,7 @@ function readWorksheet(b: Buffer, reader: CellReader, rels: Map<string, Rel>): G
   for (const after of binaryPieces(b, i + 12, len)) {
     // Legacy drawings carry comment anchors, which SheetJS turns into cells.
     if (after.indexOf("legacyDrawing") >= 0) unsupported("legacy drawing");
-    if (linking) linking = applyHyperlinks(after, rels, grid);
+    if (linking) linking = applyHyperlinks(after, rels, grid, file);
   }
 
   for (let r = 0; r < grid.length; r++) if (!grid[r]) grid[r] = [];
@@ -822,7 +838,7 @@ const HLINK_KEYS = ["ref", "id", "location"] as const;
  * parse_ws_xml_hlinks: each hyperlink's target lands on every cell of its range, creating empty
  * ones. Returns false where SheetJS stops: at the first hyperlink without a ref.
  */
-function applyHyperlinks(xml: string, rels: Map<string, Rel>, grid: (RawCell | undefined)[][]): boolean {
+function applyHyperlinks(xml: string, rels: Map<string, Rel>, grid: (RawCell | undefined)[][], file: string): boolean {
   const tags = xml.match(HLINK_RE);
   if (!tags) return true;
   for (const raw of tags) {
@@ -837,6 +853,8 @@ function applyHyperlinks(xml: string, rels: Map<string, Rel>, grid: (RawCell | u
       if (location) target += "#" + unescapeXml(location);
     } else target = "#" + unescapeXml(location ?? "undefined");
     const [sr, sc, er, ec] = decodeRange(ref);
+    checkLimit(file, "rows", er + 1, { where: `the hyperlink range ${ref.slice(0, 40)}` });
+    checkLimit(file, "columns", Math.max(sc, ec) + 1, { where: `the hyperlink range ${ref.slice(0, 40)}` });
     if (sr < 0 || sc < 0 || (er - sr + 1) * (ec - sc + 1) > 100000) unsupported("hyperlink range");
     for (let R = sr; R <= er; ++R) {
       let row = grid[R];

@@ -10,24 +10,48 @@ export function unsupported(why: string): never {
 
 // SheetJS's unescapexml, quirks included: entity names match case-insensitively (an unknown one such
 // as &AMP; becomes U+0000), &#X41; is read as decimal, and _xHHHH_ escapes are decoded after entities.
-const ENTITIES: Record<string, string> = { "&quot;": '"', "&apos;": "'", "&gt;": ">", "&lt;": "<", "&amp;": "&" };
+// Only the five entity spellings ENTITY_RE matches in lower case ever index it; others miss to undefined.
+const ENTITIES: Record<string, string> = Object.assign(Object.create(null), {
+  "&quot;": '"',
+  "&apos;": "'",
+  "&gt;": ">",
+  "&lt;": "<",
+  "&amp;": "&",
+});
 const ENTITY_RE = /&(?:quot|apos|gt|lt|amp|#x?([\da-fA-F]+));/gi;
 const CODE_RE = /_x([\da-fA-F]{4})_/gi;
 const NEEDS_UNESCAPE = /[&<]|_x/i;
 
+function unescapeRun(s: string): string {
+  return s
+    .replace(
+      ENTITY_RE,
+      (all: string, code: string | undefined) =>
+        ENTITIES[all] || String.fromCharCode(Number.parseInt(code as string, all.indexOf("x") > -1 ? 16 : 10)) || all,
+    )
+    .replace(CODE_RE, (_m: string, c: string) => String.fromCharCode(Number.parseInt(c, 16)));
+}
+
+/**
+ * SheetJS recurses once per CDATA section (text, CDATA, then the rest again); a loop gives the same
+ * text without letting a cell of a million sections set the stack depth.
+ */
 function rawUnescape(text: string): string {
-  const s = `${text}`;
-  const i = s.indexOf("<![CDATA[");
-  if (i === -1)
-    return s
-      .replace(
-        ENTITY_RE,
-        (all: string, code: string | undefined) =>
-          ENTITIES[all] || String.fromCharCode(Number.parseInt(code as string, all.indexOf("x") > -1 ? 16 : 10)) || all,
-      )
-      .replace(CODE_RE, (_m: string, c: string) => String.fromCharCode(Number.parseInt(c, 16)));
-  const j = s.indexOf("]]>");
-  return rawUnescape(s.slice(0, i)) + s.slice(i + 9, j) + rawUnescape(s.slice(j + 3));
+  let s = `${text}`;
+  const out: string[] = [];
+  for (;;) {
+    const i = s.indexOf("<![CDATA[");
+    if (i === -1) {
+      out.push(unescapeRun(s));
+      return out.join("");
+    }
+    // SheetJS looks for the first "]]>" anywhere in the text, even one before the "<![CDATA[".
+    const j = s.indexOf("]]>");
+    // Without one, SheetJS's recursion re-copies the rest two characters at a time; it is left to it.
+    if (j < 0) unsupported("unterminated CDATA");
+    out.push(unescapeRun(s.slice(0, i)), s.slice(i + 9, j));
+    s = s.slice(j + 3);
+  }
 }
 
 /** SheetJS's unescapexml; `xlsx` also folds CRLF to LF. A string with nothing to decode is returned as is. */

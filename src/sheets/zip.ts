@@ -1,6 +1,10 @@
 // A minimal zip reader for the xlsx fast path, so that only the parts a list needs are inflated; it
 // refuses whatever SheetJS's reader would take differently, and the caller then falls back to SheetJS.
-import { inflateRawSync } from "node:zlib";
+// It also re-packs any zip for SheetJS with every entry inflated here, under LIMITS, because SheetJS
+// inflates whatever a header claims (a zip bomb) and creates a cell for every hyperlinked address.
+import zlib, { inflateRawSync } from "node:zlib";
+import { InputError } from "../errors.js";
+import { checkLimit, LIMITS, LimitError } from "./limits.js";
 
 /** The zip uses something the fast path does not handle; the caller falls back to SheetJS. */
 export class ZipUnsupported extends Error {}
@@ -44,7 +48,7 @@ function hasZip64(b: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
-export function openZip(bytes: Uint8Array): Zip {
+export function openZip(bytes: Uint8Array, file = "workbook"): Zip {
   const len = bytes.length;
   // SheetJS takes the last end-of-central-directory signature in the file.
   let eocd = len - 4;
@@ -55,8 +59,10 @@ export function openZip(bytes: Uint8Array): Zip {
     eocd--;
   if (eocd < 0 || eocd + 22 > len) fail("no end of central directory");
   const count = u16(bytes, eocd + 8);
+  checkLimit(file, "zipEntries", count);
   let p = u32(bytes, eocd + 16);
   const entries = new Map<string, ZipEntry>();
+  let total = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > len || u32(bytes, p) !== 0x02014b50) fail("bad central directory");
     const csz = u32(bytes, p + 20);
@@ -88,6 +94,10 @@ export function openZip(bytes: Uint8Array): Zip {
     // have us allocate it.
     if (method === 8 ? usz > csz * 1032 + 1024 : usz !== csz) fail("implausible size");
     const name = latin1(bytes, nameStart, nameStart + lNameLen);
+    // Sizes as declared; readZipEntry holds each entry to its declared size while inflating.
+    checkLimit(file, "entryBytes", usz, { where: `zip entry ${printable(name)}` });
+    total += usz;
+    checkLimit(file, "workbookBytes", total);
     // Names SheetJS would rewrite or match loosely (root-relative, backslashes, non-ASCII).
     if (/[^\x21-\x7e ]|\\|^\/|\/\/|^root entry/i.test(name)) fail("unusual entry name");
     const key = name.toLowerCase();
@@ -109,10 +119,194 @@ export function readZipEntry(zip: Zip, entry: ZipEntry): Uint8Array {
   try {
     // One output chunk of the known size: zlib's default 16 KiB chunks, joined afterwards, cost
     // several times the inflating itself on a large sheet.
-    out = inflateRawSync(raw, { chunkSize: Math.max(64, entry.size + 1) });
+    out = inflateRawSync(raw, { chunkSize: Math.max(64, entry.size + 1), maxOutputLength: Math.max(1, entry.size) });
   } catch {
     fail("inflate failed");
   }
   if (out.length !== entry.size) fail("inflated size differs");
   return out;
+}
+
+/** A zip entry name for a one-line message: control and non-ASCII bytes escaped, at most 80 chars. */
+export function printable(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to escape them
+  const s = name.replace(/[\x00-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** SheetJS's own reading of a zip entry, as parse_zip and parse_local_file walk it. */
+interface LooseEntry {
+  name: string;
+  data: Uint8Array;
+}
+
+function corrupt(file: string, why: string): never {
+  throw new InputError(file, `not a readable xlsx workbook (corrupt or truncated): ${why}`);
+}
+
+/**
+ * Reads every entry the way SheetJS's parse_zip finds it (the last end-of-directory record, then
+ * each local header), inflating here with a byte budget, so a zip bomb stops at the limit instead
+ * of filling memory. Hyperlink ranges are checked too: SheetJS makes a cell for every address of one.
+ */
+export function looseEntries(bytes: Uint8Array, file: string): LooseEntry[] {
+  const len = bytes.length;
+  let eocd = len - 4;
+  while (
+    eocd >= 0 &&
+    !(bytes[eocd] === 0x50 && bytes[eocd + 1] === 0x4b && bytes[eocd + 2] === 5 && bytes[eocd + 3] === 6)
+  )
+    eocd--;
+  if (eocd < 0 || eocd + 22 > len) corrupt(file, "no end of central directory");
+  const count = u16(bytes, eocd + 8);
+  checkLimit(file, "zipEntries", count);
+  let p = u32(bytes, eocd + 16);
+  const out: LooseEntry[] = [];
+  let total = 0;
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > len) corrupt(file, "central directory runs past the end");
+    const nameLen = u16(bytes, p + 28);
+    const extraLen = u16(bytes, p + 30);
+    const commentLen = u16(bytes, p + 32);
+    const offset = u32(bytes, p + 42);
+    if (hasZip64(bytes, p + 46 + nameLen, Math.min(len, p + 46 + nameLen + extraLen))) corrupt(file, "ZIP64 entry");
+    p += 46 + nameLen + extraLen + commentLen;
+    if (offset + 30 > len) corrupt(file, "local header past the end");
+    const flags = u16(bytes, offset + 6);
+    const method = u16(bytes, offset + 8);
+    const csz = u32(bytes, offset + 18);
+    const lNameLen = u16(bytes, offset + 26);
+    const lExtraLen = u16(bytes, offset + 28);
+    if (flags & 0x2041) throw new InputError(file, "not a readable xlsx workbook: encrypted zip entries");
+    const nameStart = offset + 30;
+    const dataStart = nameStart + lNameLen + lExtraLen;
+    if (dataStart > len) corrupt(file, "entry name past the end");
+    if (hasZip64(bytes, nameStart + lNameLen, dataStart)) corrupt(file, "ZIP64 entry");
+    const name = latin1(bytes, nameStart, nameStart + lNameLen);
+    const budget = Math.min(LIMITS.entryBytes, LIMITS.workbookBytes - total);
+    let data: Uint8Array;
+    if (method === 0) {
+      data = bytes.subarray(dataStart, Math.min(len, dataStart + csz));
+      if (data.length > budget) overBudget(file, name, data.length, total, false);
+    } else if (method === 8) {
+      try {
+        // Like SheetJS, inflate from the data start to the end of the deflate stream.
+        data = inflateRawSync(bytes.subarray(dataStart), { maxOutputLength: Math.max(1, budget) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE")
+          overBudget(file, name, budget + 1, total, true);
+        corrupt(file, `zip entry ${printable(name)} does not inflate`);
+      }
+    } else throw new InputError(file, `not a readable xlsx workbook: unsupported zip compression method ${method}`);
+    total += data.length;
+    checkXmlShape(file, name, data);
+    out.push({ name, data });
+  }
+  return out;
+}
+
+function overBudget(file: string, name: string, size: number, total: number, atLeast: boolean): never {
+  const where = `zip entry ${printable(name)}`;
+  if (size > LIMITS.entryBytes) throw new LimitError(file, "entryBytes", size, { where, atLeast });
+  throw new LimitError(file, "workbookBytes", total + size, { atLeast });
+}
+
+const HYPERLINK_TAG = /<(?:[\w-]+:)?hyperlink\b[^<>]*>/gi;
+const REF_ATTR = /ref\s*=\s*["']?([^"'\s<>/]*)/gi;
+
+/**
+ * Bounds what SheetJS would build from one part: its tag count (each can become a cell), and the
+ * addresses its hyperlinks cover (each becomes a cell). Parts small enough to hold neither skip the scan.
+ */
+function checkXmlShape(file: string, name: string, data: Uint8Array): void {
+  if (data.length > LIMITS.sheetTags) {
+    let tags = 0;
+    for (let i = data.indexOf(60); i >= 0; i = data.indexOf(60, i + 1)) tags++;
+    checkLimit(file, "sheetTags", tags, { where: `zip entry ${printable(name)}` });
+  }
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
+  if (buf.indexOf("yperlink") < 0 && buf.indexOf("YPERLINK") < 0) return;
+  const text = buf.toString("latin1");
+  for (const tag of text.match(HYPERLINK_TAG) ?? []) {
+    for (const m of tag.matchAll(REF_ATTR)) {
+      const [, sc, er, ec] = decodeRange(m[1] ?? "");
+      const where = `the hyperlink range ${printable((m[1] ?? "").slice(0, 40))}`;
+      checkLimit(file, "rows", er + 1, { where });
+      checkLimit(file, "columns", Math.max(sc, ec) + 1, { where });
+    }
+  }
+}
+
+/** SheetJS's safe_decode_range, as [startRow, startCol, endRow, endCol] (0-based). */
+export function decodeRange(range: string): [number, number, number, number] {
+  let i = 0;
+  let idx = 0;
+  let cc = 0;
+  const len = range.length;
+  for (idx = 0; i < len; ++i) {
+    cc = range.charCodeAt(i) - 64;
+    if (cc < 1 || cc > 26) break;
+    idx = 26 * idx + cc;
+  }
+  const sc = --idx;
+  for (idx = 0; i < len; ++i) {
+    cc = range.charCodeAt(i) - 48;
+    if (cc < 0 || cc > 9) break;
+    idx = 10 * idx + cc;
+  }
+  const sr = --idx;
+  if (i === len || cc !== 10) return [sr, sc, sr, sc];
+  ++i;
+  for (idx = 0; i !== len; ++i) {
+    cc = range.charCodeAt(i) - 64;
+    if (cc < 1 || cc > 26) break;
+    idx = 26 * idx + cc;
+  }
+  const ec = --idx;
+  for (idx = 0; i !== len; ++i) {
+    cc = range.charCodeAt(i) - 48;
+    if (cc < 0 || cc > 9) break;
+    idx = 10 * idx + cc;
+  }
+  const er = --idx;
+  return [sr, sc, er, ec];
+}
+
+/** The entries again as a zip of stored (uncompressed) entries, which SheetJS reads without inflating. */
+export function storedZip(entries: LooseEntry[]): Uint8Array {
+  const crc = (d: Uint8Array) => (typeof zlib.crc32 === "function" ? zlib.crc32(d) : 0);
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, "latin1");
+    const sum = crc(e.data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt32LE(sum >>> 0, 14);
+    lh.writeUInt32LE(e.data.length, 18);
+    lh.writeUInt32LE(e.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt32LE(sum >>> 0, 16);
+    ch.writeUInt32LE(e.data.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, name, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.length));
+    central.push(ch, name);
+    offset += 30 + name.length + e.data.length;
+  }
+  const cdSize = central.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cdSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...central, end]);
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { readLocalFile, sha256 } from "./read-file.js";
+import { isInside, readLocalFile, sha256 } from "./read-file.js";
 import type { Observation, SourceFile } from "./types.js";
 
 const kind = z.enum(["participating", "pending"]);
@@ -47,8 +47,9 @@ export function isArchiveFolder(dir: string): boolean {
   return fs.existsSync(path.join(dir, "MANIFEST.csv")) && fs.existsSync(path.join(dir, "SIGHTINGS.csv"));
 }
 
-function readCsv<T>(file: string, schema: z.ZodType<T>): T[] {
-  return parseCsvRows(fs.readFileSync(file, "utf8"), file, schema);
+function readCsv<T>(dir: string, file: string, schema: z.ZodType<T>): T[] {
+  const text = Buffer.from(readLocalFile(file, { within: dir })).toString("utf8");
+  return parseCsvRows(text, file, schema);
 }
 
 /** Rows of a manifest-style csv checked against `schema`; `file` names it in errors. */
@@ -80,8 +81,18 @@ export interface ArchiveReadOptions {
 }
 
 export function readArchive(dir: string, opts: ArchiveReadOptions = {}): { files: SourceFile[]; skipped: string[] } {
-  const manifest = readCsv(path.join(dir, "MANIFEST.csv"), ManifestRow);
-  const sightings = readCsv(path.join(dir, "SIGHTINGS.csv"), SightingRow);
+  const manifest = readCsv(dir, path.join(dir, "MANIFEST.csv"), ManifestRow);
+  const sightings = readCsv(dir, path.join(dir, "SIGHTINGS.csv"), SightingRow);
+  // Every manifest path must name a file inside the folder: `../` and absolute paths are refused
+  // here, and readLocalFile refuses symlinks that lead out of it.
+  manifest.forEach((m, i) => {
+    if (path.isAbsolute(m.file) || !isInside(path.resolve(dir), path.resolve(dir, m.file)))
+      throw new InputError(
+        path.join(dir, "MANIFEST.csv"),
+        `file ${JSON.stringify(m.file)} is outside the archive folder`,
+        i + 2,
+      );
+  });
   const byFile = new Map(manifest.map((m) => [m.file, m]));
   const observations = new Map<string, Map<string, Observation>>();
   const skipped: string[] = [];
@@ -123,7 +134,7 @@ export function readArchive(dir: string, opts: ArchiveReadOptions = {}): { files
   const files: SourceFile[] = [];
   manifest.forEach((m, i) => {
     const location = path.join(dir, m.file);
-    const bytes = readLocalFile(location);
+    const bytes = readLocalFile(location, { within: dir });
     const sum = sha256(bytes);
     if (sum !== m.sha256) {
       throw new InputError(

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
 import { dateFromFileName } from "./file-name.js";
-import { readLocalFile, sha256 } from "./read-file.js";
+import { checkInside, readLocalFile, sha256 } from "./read-file.js";
 import type { SourceFile } from "./types.js";
 
 const LIST_EXT = /\.(xlsx|xls|csv)$/i;
@@ -18,7 +18,10 @@ export interface LocalOptions {
 export function listFolder(dir: string): string[] {
   const names = fs.readdirSync(dir).filter((n) => LIST_EXT.test(n) && !n.startsWith("."));
   if (names.length === 0) throw new InputError(dir, "folder holds no .xlsx, .xls or .csv list (and no MANIFEST.csv)");
-  return names.sort().map((n) => path.join(dir, n));
+  const files = names.sort().map((n) => path.join(dir, n));
+  // A folder's lists are its own: a link out of it is refused (readLocalFile refuses FIFOs and devices).
+  for (const f of files) checkInside(dir, f);
+  return files;
 }
 
 export function readLocalList(file: string, opts: LocalOptions = {}): SourceFile {
