@@ -294,7 +294,8 @@ describe("state-name typos: the general rule", () => {
         rule: "state_typo",
         before: "NEW HAMSPHIRE",
         after: "NH",
-        evidence: 'general rule: "NEW HAMSPHIRE" is 1 edit from NEW HAMPSHIRE and more than 2 from every other state name',
+        evidence:
+          'general rule: "NEW HAMSPHIRE" is 1 edit from NEW HAMPSHIRE and more than 2 from every other state name',
       },
     ]);
   });
@@ -352,7 +353,13 @@ describe("state-name typos: the general rule", () => {
         .distinct()
         .orderBy("before")
         .execute();
-      expect(typos.map((t) => t.before)).toEqual(["MCHIGAN", "PENNSLYVANIA", "UTAHJ", "WEST VIRIGINA", "WEST VIRIGINIA"]);
+      expect(typos.map((t) => t.before)).toEqual([
+        "MCHIGAN",
+        "PENNSLYVANIA",
+        "UTAHJ",
+        "WEST VIRIGINA",
+        "WEST VIRIGINIA",
+      ]);
       for (const t of typos) {
         expect(t.evidence, t.before ?? "").not.toMatch(/^general rule/);
         // The general rule, had the table no row, would have said the same.

@@ -1,6 +1,9 @@
 // `g287 sync`: ICE's page → workbook links → download → check → archive → ingest. A run that fails
 // on ICE's side keeps nothing from ICE; mirrors (public archives of past lists) then fill gaps, each
-// file checked on its own. The summary names the ledger events the run added, for alerts to follow.
+// file checked on its own against its sha256. ICE links a list either by file name or by number
+// (`/file-download/download/public/<id>`); the name then comes from Content-Disposition, the link's
+// text or its heading, and the kind always from the content. The summary names the ledger events
+// the run added, for alerts to follow.
 import { InputError } from "../errors.js";
 import { loadCorrections } from "../normalize/corrections.js";
 import { normalizeRows } from "../normalize/row.js";
@@ -15,7 +18,7 @@ import {
   type FetchResult,
   fetchUrl,
 } from "../sources/fetch.js";
-import { dateFromFileName } from "../sources/file-name.js";
+import { contentDispositionName, dateFromFileName, safeFileName } from "../sources/file-name.js";
 import { findListLinks, type ListLink } from "../sources/ice-page.js";
 import { type MirrorFile, readMirror } from "../sources/mirrors.js";
 import { sha256 } from "../sources/read-file.js";
@@ -58,6 +61,8 @@ export interface SyncFile {
   linkKind: ListKind | null;
   kind: ListKind | null;
   originalFilename: string;
+  /** Where the name came from: the address, Content-Disposition, the link's text, its heading, a mirror. */
+  nameFrom?: NameSource;
   /** `new` bytes for the archive, `known` bytes, `not_modified` (HTTP 304). */
   status: "new" | "known" | "not_modified";
   httpStatus: number;
@@ -95,20 +100,45 @@ export interface Dating {
   observationBasis: Observation["basis"];
 }
 
-/** `attachment; filename="participatingAgencies05182026am.xlsx"` (or RFC 5987 `filename*=`). */
-export function contentDispositionName(value: string | undefined): string | null {
-  if (!value) return null;
-  const star = /filename\*\s*=\s*[^']*'[^']*'([^;]+)/i.exec(value);
-  if (star) {
-    try {
-      return decodeURIComponent((star[1] as string).trim().replace(/^"|"$/g, ""));
-    } catch {
-      /* fall through to the plain form */
-    }
+export { contentDispositionName };
+
+export type NameSource = "content_disposition" | "url" | "redirect" | "link_text" | "heading" | "mirror";
+
+const SHEET_NAME = /\.(xlsx|xls|csv)$/i;
+
+function lastSegment(url: string): string {
+  try {
+    const seg = new URL(url).pathname.split("/").pop() ?? "";
+    return decodeURIComponent(seg);
+  } catch {
+    return "";
   }
-  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(value);
-  const name = (plain?.[2] ?? plain?.[1] ?? "").trim();
-  return name ? name.replace(/^.*[\\/]/, "") : null;
+}
+
+/**
+ * ICE's name for a download: Content-Disposition first (the only name an id-only address has),
+ * then the address a redirect ended at, then the page's own name for the link (its address or a
+ * file name in its text), then the link's text, then the heading it sits under.
+ */
+export function downloadName(
+  link: Pick<ListLink, "url" | "fileName" | "text" | "heading">,
+  res: Pick<FetchResult, "url" | "headers">,
+): { name: string; from: NameSource } {
+  const cd = contentDispositionName(res.headers["content-disposition"]);
+  if (cd) return { name: cd, from: "content_disposition" };
+  if (res.url !== link.url) {
+    const redirected = safeFileName(lastSegment(res.url));
+    if (redirected && SHEET_NAME.test(redirected)) return { name: redirected, from: "redirect" };
+  }
+  if (link.fileName) {
+    const fromUrl = lastSegment(link.url) === link.fileName;
+    return { name: link.fileName, from: fromUrl ? "url" : "link_text" };
+  }
+  const text = safeFileName(link.text);
+  if (text) return { name: text, from: "link_text" };
+  const heading = link.heading ? safeFileName(link.heading) : null;
+  if (heading) return { name: heading, from: "heading" };
+  return { name: lastSegment(link.url) || "download", from: "url" };
 }
 
 /** An instant as a date and a download slot, in UTC like web-archive capture times. */
@@ -230,6 +260,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
     name: string,
     linkKind: ListKind | null,
     via: "ice" | "mirror",
+    nameFrom: NameSource,
   ): { file: SyncFile; valid: ValidList } => {
     const sha = sha256(res.bytes);
     const valid = validateList({
@@ -264,6 +295,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
       linkKind,
       kind: valid.kind,
       originalFilename: name,
+      nameFrom,
       status: known ? "known" : "new",
       httpStatus: res.status,
       sha256: sha,
@@ -285,25 +317,28 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
       rows: valid.rows,
       originalFilename: name,
     });
-    // A new sighting when the bytes are new, when ICE's name dates them anew, or when a capture-dated
-    // content comes back after another one replaced it.
-    const sighted =
-      !known ||
-      (d.observationBasis === "publication" && !writer.hasSighting(sha, d.date, d.slot, name)) ||
-      (d.observationBasis === "capture" && writer.latestSha(valid.kind) !== sha);
     if (via === "ice") {
-      if (sighted) {
-        const s: NewSighting = {
-          date: d.date,
-          slot: d.slot,
-          kind: valid.kind,
-          basis: d.basis,
-          original_filename: name,
-          filename_kind: named?.kindHint ?? "",
-          source_url: res.requestedUrl,
-        };
-        writer.addSighting(sha, s);
-      }
+      // Every download is a sighting, with its retrieval time. One dated by ICE's name keeps that
+      // date, so the same list fetched again is the same observation seen again. One dated by the
+      // download itself is a new observation only when the bytes are new, or come back after other
+      // bytes replaced them; otherwise it is recorded as another sighting of the observation it
+      // repeats, and nothing is applied twice.
+      const repeat =
+        d.observationBasis === "capture" && known && writer.latestSha(valid.kind) === sha
+          ? writer.latestSightingOf(sha)
+          : undefined;
+      const prior = repeat ? writer.sightingRow(sha, repeat.date, repeat.slot, repeat.original_filename) : undefined;
+      const s: NewSighting = {
+        date: repeat?.date ?? d.date,
+        slot: repeat?.slot ?? d.slot,
+        kind: valid.kind,
+        basis: prior?.basis || d.basis,
+        original_filename: repeat?.original_filename ?? name,
+        filename_kind: ((repeat ? prior?.filename_kind : named?.kindHint) ?? "") as ListKind | "",
+        source_url: res.requestedUrl,
+        retrieved_at: res.retrievedAt,
+      };
+      writer.addSighting(sha, s);
       writer.addFetch(fetchRow(file, stored, res.headers["content-type"] ?? "", via, !known, d.date));
     }
     return { file, valid };
@@ -356,8 +391,8 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
         });
         continue;
       }
-      const name = contentDispositionName(res.headers["content-disposition"]) ?? link.fileName;
-      summary.files.push(accept(res, name, link.kind, "ice").file);
+      const { name, from } = downloadName(link, res);
+      summary.files.push(accept(res, name, link.kind, "ice", from).file);
     }
   } catch (e) {
     iceFailed = e;
@@ -395,7 +430,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
           );
         }
         const name = g.sightings[0]?.original_filename || g.file.replace(/^.*\//, "");
-        const { file } = accept(res, name, g.kind, "mirror");
+        const { file } = accept(res, name, g.kind, "mirror", "mirror");
         // The mirror's own sightings date the file; each keeps the archive it came from.
         for (const s of g.sightings) {
           writer.addSighting(got, {
@@ -409,6 +444,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
             source_repo: s.source_repo ?? "",
             source_path: s.source_path ?? "",
             source_commit: s.source_commit ?? "",
+            retrieved_at: g.retrievedAt ?? "",
           });
         }
         const first = g.sightings.map((s) => s.date).sort()[0] ?? "";

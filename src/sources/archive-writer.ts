@@ -1,7 +1,9 @@
 // Keeps every accepted download in an archive folder that `g287 ingest DIR` replays: the bytes under
 // `lists/<sha256>.<ext>`, MANIFEST.csv (one row per distinct file), SIGHTINGS.csv (one row per dated
-// observation) and FETCHES.csv (one row per accepted download, with its HTTP validators). Writes are
-// staged in memory and committed under a lock, each file replaced atomically (tmp + rename).
+// observation; each download is its own sighting, with its retrieval time, so the same bytes fetched
+// three times are one file and one observation seen three times) and FETCHES.csv (one row per
+// accepted download, with its HTTP validators). Writes are staged in memory and committed under a
+// lock, each file replaced atomically (tmp + rename).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -48,6 +50,7 @@ const SIGHTING_COLUMNS = [
   "source_repo",
   "source_path",
   "source_commit",
+  "retrieved_at",
 ];
 
 export interface NewFile {
@@ -72,6 +75,8 @@ export interface NewSighting {
   source_repo?: string;
   source_path?: string;
   source_commit?: string;
+  /** When this sighting's bytes were downloaded: what tells repeated fetches of one list apart. */
+  retrieved_at?: string;
 }
 
 interface Table {
@@ -207,13 +212,45 @@ export class ArchiveWriter {
     return hit ? this.manifest.rows.find((m) => m.file === hit.file)?.sha256 : undefined;
   }
 
-  hasSighting(sha: string, date: string, slot: string, originalFilename: string): boolean {
+  /** True when these bytes already have a sighting with this date, slot and name (and retrieval time, if given). */
+  hasSighting(sha: string, date: string, slot: string, originalFilename: string, retrievedAt?: string): boolean {
+    const file = this.fileFor(sha);
+    const same = (r: { date?: string; slot?: string; original_filename?: string; retrieved_at?: string }) =>
+      r.date === date &&
+      r.slot === slot &&
+      r.original_filename === originalFilename &&
+      (retrievedAt === undefined || (r.retrieved_at ?? "") === retrievedAt);
+    return (
+      this.sightings.rows.some((r) => r.file === file && same(r)) ||
+      this.staged.sightings.some((r, i) => this.stagedSightingSha[i] === sha && same(r))
+    );
+  }
+
+  /** The latest dated sighting of these bytes, by replay order (staged ones included). */
+  latestSightingOf(sha: string): { date: string; slot: string; original_filename: string } | undefined {
+    const file = this.fileFor(sha);
+    let best: { key: string; row: { date: string; slot: string; original_filename: string } } | undefined;
+    const rows = [
+      ...this.sightings.rows.filter((r) => r.file === file),
+      ...this.staged.sightings.filter((_, i) => this.stagedSightingSha[i] === sha),
+    ];
+    for (const r of rows) {
+      if (!r.date) continue;
+      const key = orderKey(r.date, r.slot ?? "", r.original_filename ?? "");
+      if (!best || key > best.key)
+        best = { key, row: { date: r.date, slot: r.slot ?? "", original_filename: r.original_filename ?? "" } };
+    }
+    return best?.row;
+  }
+
+  /** A sighting of these bytes with this date, slot and name, as written (staged ones included). */
+  sightingRow(sha: string, date: string, slot: string, originalFilename: string): Partial<NewSighting> | undefined {
     const file = this.fileFor(sha);
     const same = (r: { date?: string; slot?: string; original_filename?: string }) =>
       r.date === date && r.slot === slot && r.original_filename === originalFilename;
     return (
-      this.sightings.rows.some((r) => r.file === file && same(r)) ||
-      this.staged.sightings.some((r, i) => this.stagedSightingSha[i] === sha && same(r))
+      (this.sightings.rows.find((r) => r.file === file && same(r)) as Partial<NewSighting> | undefined) ??
+      this.staged.sightings.find((r, i) => this.stagedSightingSha[i] === sha && same(r))
     );
   }
 
@@ -241,7 +278,7 @@ export class ArchiveWriter {
   }
 
   addSighting(sha: string, s: NewSighting): void {
-    if (this.hasSighting(sha, s.date, s.slot, s.original_filename)) return;
+    if (this.hasSighting(sha, s.date, s.slot, s.original_filename, s.retrieved_at ?? "")) return;
     this.staged.sightings.push(s);
     this.stagedSightingSha.push(sha);
   }
@@ -298,7 +335,8 @@ export class ArchiveWriter {
             r.date === s.date &&
             r.slot === s.slot &&
             r.original_filename === s.original_filename &&
-            (r.source_url ?? "") === s.source_url,
+            (r.source_url ?? "") === s.source_url &&
+            (r.retrieved_at ?? "") === (s.retrieved_at ?? ""),
         );
         if (dup) return;
         this.sightings.rows.push({ ...s, file });

@@ -1,8 +1,9 @@
 // Finds the participating and pending workbooks on ICE's 287(g) page by what the links say, not
-// by fixed paths: ICE moved its download links twice in spring 2026 (new folders, new file names).
+// by fixed paths: ICE moved its download links twice in spring 2026 (new folders, new file names),
+// and also serves them as `/file-download/download/public/<id>`, whose address names no file.
 // Pure: HTML text in, links out.
 import type { ListKind } from "../sheets/types.js";
-import { dateFromFileName } from "./file-name.js";
+import { dateFromFileName, fileNameInText } from "./file-name.js";
 
 export const DEFAULT_ICE_URL = "https://www.ice.gov/identify-and-arrest/287g";
 
@@ -15,8 +16,14 @@ export interface ListLink {
   url: string;
   /** The link's visible text, whitespace collapsed. */
   text: string;
-  /** The last path segment, percent-decoded: ICE's own file name. */
+  /**
+   * ICE's own file name as the page gives it: the last path segment, percent-decoded, or for an
+   * address without one (`/file-download/download/public/<id>`) a file name written in the link's
+   * text; "" when the page names none (the download's Content-Disposition may).
+   */
   fileName: string;
+  /** The heading the link sits under, the last resort for naming an id-only download. */
+  heading: string | null;
   evidence: LinkEvidence;
   /** The date ICE's file name carries, if any. */
   nameDate: string | null;
@@ -85,6 +92,18 @@ function kindIn(text: string, nearest: boolean): ListKind | null {
 
 const SHEET_EXT = /\.(xlsx|xls|csv)$/i;
 const SHEET_WORDS = /\b(xlsx|xls|excel|spreadsheet|workbook)\b/i;
+const SHEET_TYPE = /spreadsheetml|ms-excel|text\/csv/i;
+/** Addresses that serve a stored file by number: Drupal's file-download route and media entities. */
+const ID_DOWNLOAD = /\/(?:file-download\/download\/public\/\d+|media\/\d+\/download)\/?$/i;
+const OTHER_DOC = /\b(pdf|docx?|moa|memorandum|template|faq)\b/i;
+
+/** The text of the last heading before `at`, whitespace collapsed. */
+function headingBefore(html: string, at: number): string | null {
+  const re = /<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1\s*>/gi;
+  let last: string | null = null;
+  for (let m = re.exec(html); m && m.index < at; m = re.exec(html)) last = htmlText(m[2] as string) || last;
+  return last;
+}
 
 export function findListLinks(html: string, pageUrl: string): PageLinks {
   const baseHref = /<base\b([^>]*)>/i.exec(html);
@@ -117,7 +136,20 @@ export function findListLinks(html: string, pageUrl: string): PageLinks {
     }
     const text = htmlText(m[2] as string);
     const label = [text, attr(attrs, "title"), attr(attrs, "aria-label")].filter(Boolean).join(" ");
-    if (!SHEET_EXT.test(fileName) && !SHEET_WORDS.test(label)) continue;
+    const type = attr(attrs, "type") ?? "";
+    if (!SHEET_EXT.test(fileName)) {
+      // An id-only address: a spreadsheet when its text or type says so, or when its text names a
+      // list and nothing else (ICE links MOA PDFs the same way).
+      const idOnly = ID_DOWNLOAD.test(url.pathname);
+      const named = fileNameInText(label);
+      const sheetLike =
+        SHEET_WORDS.test(label) ||
+        SHEET_TYPE.test(type) ||
+        (idOnly && named !== null) ||
+        (idOnly && kindIn(label, false) !== null && !OTHER_DOC.test(`${label} ${type}`));
+      if (!sheetLike) continue;
+      fileName = named ?? "";
+    }
     spreadsheets++;
     const byName = kindIn(fileName, false);
     const byText = kindIn(label, false);
@@ -130,8 +162,9 @@ export function findListLinks(html: string, pageUrl: string): PageLinks {
       url: url.href,
       text,
       fileName,
+      heading: headingBefore(html, start),
       evidence,
-      nameDate: dateFromFileName(fileName)?.date ?? null,
+      nameDate: fileName ? (dateFromFileName(fileName)?.date ?? null) : null,
     });
   }
   return {
