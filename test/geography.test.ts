@@ -13,13 +13,17 @@ import {
   allStates,
   CT_CROSSWALK,
   countiesOf,
+  countPlaces,
   county,
   countyFromName,
+  countyShown,
+  describePlaces,
   type PlaceInput,
   placeAgency,
   placementReport,
   stateInfo,
 } from "../src/context/geography.js";
+import { isTerritory } from "../src/normalize/state.js";
 import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT } from "./helpers.js";
 
 const SHARED = path.resolve(ARCHIVE, "..");
@@ -383,5 +387,63 @@ describe("the real ledger", () => {
     expect(u.stdout).toContain("4 agencies without a county in PA");
     const bad = cli(["--db", db, "places", "--state", "XX"]);
     expect(bad.status).toBe(2);
+  });
+});
+
+describe("states and territories", () => {
+  it("takes the territory fact from normalize/state.ts, and the Census table agrees with it", () => {
+    expect(isTerritory("GU")).toBe(true);
+    expect(isTerritory("pr")).toBe(true);
+    expect(isTerritory("DC")).toBe(false);
+    expect(isTerritory("TX")).toBe(false);
+    expect(isTerritory("XX")).toBe(false);
+    for (const s of allStates()) expect(s.territory, s.usps).toBe(isTerritory(s.usps));
+    expect(allStates().filter((s) => !s.territory && s.usps !== "DC")).toHaveLength(50);
+  });
+
+  it("counts states, DC and territories apart, and says so in words", () => {
+    const p = countPlaces(["TX", "GU", "tx", "DC", "MP", "FL", "ZZ"]);
+    expect(p).toEqual({ states: 2, dc: true, territories: ["GU", "MP"] });
+    expect(describePlaces(p)).toBe("2 states and DC, plus Guam and the Northern Mariana Islands");
+    expect(describePlaces(countPlaces(["TX"]))).toBe("1 state");
+    expect(describePlaces(countPlaces(["TX", "PR", "VI", "AS"]))).toBe(
+      "1 state, plus American Samoa, Puerto Rico and the U.S. Virgin Islands",
+    );
+  });
+});
+
+describe("county names on agreement rows", () => {
+  it("fills the county from the Census gazetteer wherever a FIPS is known (CLI and API rows)", async () => {
+    const s = await openArchive();
+    let blankIce: number;
+    try {
+      // The case this guards: placed agencies whose COUNTY cell ICE left blank.
+      const r = await s.db
+        .selectFrom("agency as a")
+        .innerJoin("agreement as g", "g.agency_id", "a.agency_id")
+        .select(s.db.fn.countAll<number>().as("n"))
+        .where("a.county_fips", "is not", null)
+        .where((eb) => eb.or([eb("a.county", "is", null), eb("a.county", "=", "")]))
+        .executeTakeFirstOrThrow();
+      blankIce = Number(r.n);
+    } finally {
+      await s.close();
+    }
+    expect(blankIce).toBeGreaterThan(100);
+    const j = cli(["--db", archiveDbPath(), "--json", "agreements"]);
+    expect(j.status, j.stderr).toBe(0);
+    const rows = (JSON.parse(j.stdout) as { rows: { county: string | null; county_fips: string | null }[] }).rows;
+    const placed = rows.filter((r) => r.county_fips);
+    expect(placed.length).toBeGreaterThan(blankIce);
+    expect(placed.filter((r) => !r.county?.trim())).toEqual([]);
+    for (const r of placed) expect(r.county, r.county_fips as string).toBe(county(r.county_fips as string)?.name);
+    const m = cli(["--db", archiveDbPath(), "agency", "az-mesa-police-department"]);
+    expect(m.stdout).toContain("county Maricopa County");
+  });
+
+  it("shows the Census name for a placed agency whatever ICE wrote, and ICE's text otherwise", () => {
+    expect(countyShown({ county: null, county_fips: "04013", county_name: "Maricopa County" })).toBe("Maricopa County");
+    expect(countyShown({ county: "Flager County", county_fips: "12035", county_name: null })).toBe("Flagler County");
+    expect(countyShown({ county: "Somewhere", county_fips: null, county_name: null })).toBe("Somewhere");
   });
 });
