@@ -88,6 +88,14 @@ const MUNICIPAL_TAIL = /\s(borough|city|town|village)$/;
 /** New York's FBI rows say `Camden Village`, `Lake Placid Village` where ICE says `Camden`. */
 const FBI_TAILS = ["village", "town", "city", "borough"];
 
+/** Whether the FBI table has a row in `state` whose name is this place (`greens fork`, `miami`). */
+export function fbiHasPlace(state: string, place: string): boolean {
+  const byKey = load().get(state);
+  if (!byKey) return false;
+  const k = compact(placeWords(place));
+  return FBI_TAILS.some((t) => byKey.has(k) || byKey.has(`${k}${t}`));
+}
+
 /** The place part of an agency name: `City of Hialeah Police Department` → `hialeah`. */
 export function placePart(name: string, state: string): string {
   let s = nameWords(name);

@@ -35,7 +35,59 @@ export interface NearMiss {
   group: RowGroup;
   agencyId: string;
   distance: number;
-  reason: "near_miss" | "ambiguous_typo" | "ambiguous_relabel";
+  reason: "near_miss" | "ambiguous_typo" | "ambiguous_relabel" | "refused_typo";
+  /** For a refused typo: the rule that refused it. */
+  why?: string;
+}
+
+/**
+ * Spellings ICE uses for one body, folded: `City of Melbourne Police Department` is `Melbourne
+ * Police Department` (2025-04-28 → 05-20), `Quarryville Borough Police Department` is `Quarryville
+ * Police Department`, `Waukesha County Sheriff's Department` is `… Sheriff's Office` (2025-08-11),
+ * `Lower Burrell Fourth Ward Constable's Office` is `… Constable`. Only `City of`, `Town of` and
+ * `Borough` go: `Village of` and `Township` name other places (Sewickley Township ≠ Sewickley).
+ */
+export function looseKey(key: string): string {
+  return ` ${key} `
+    .replace(/^ (city|town) of /, " ")
+    .replace(/ borough /g, " ")
+    .replace(/ sheriffs department /g, " sheriffs office ")
+    .replace(/ constables? office /g, " constable ")
+    .replace(/ constables /g, " constable ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The county a key starts with (`gulf county bocc` → `gulf`). */
+export function countyOfKey(key: string): string | null {
+  const m = /^(?:county of )?(.+?) (?:county|parish)\b/.exec(key);
+  return m?.[1] ?? null;
+}
+
+/**
+ * The county two keys are both bodies of, if any: `franklin county sheriffs office` and `county
+ * of franklin franklin county jail` (PA) are both Franklin County's.
+ */
+export function sameCounty(a: string, b: string): string | null {
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const c = countyOfKey(x);
+    if (
+      c &&
+      (` ${y} `.includes(` ${c} county `) || ` ${y} `.includes(` ${c} parish `) || y.startsWith(`county of ${c} `))
+    )
+      return c;
+  }
+  return null;
+}
+
+/** The last path segment of a document URL, lower case: ICE moves MOAs between folders. */
+export function moaFile(url: string | null): string | null {
+  if (!url) return null;
+  const f = url.split(/[?#]/)[0]?.split("/").pop()?.toLowerCase() ?? "";
+  return f.endsWith(".pdf") ? f : null;
 }
 
 export function typoLimit(len: number, cfg: LedgerConfig): number {
@@ -67,6 +119,8 @@ export function matchTypo(
   models: Set<string>,
   vanished: VanishedAgency[],
   cfg: LedgerConfig,
+  /** Why a candidate may not be merged however close its name (two real places, other dates). */
+  refuse: (v: VanishedAgency) => string | null = () => null,
 ): { match: Resolution | null; nearMiss: NearMiss | null } {
   const digits = digitsOf(group.key);
   const scored: { v: VanishedAgency; d: number }[] = [];
@@ -84,6 +138,13 @@ export function matchTypo(
   const best = scored[0];
   if (!best) return { match: null, nearMiss: null };
   const limit = typoLimit(group.key.length, cfg);
+  const refused = best.d <= limit ? refuse(best.v) : null;
+  if (refused) {
+    return {
+      match: null,
+      nearMiss: { group, agencyId: best.v.agencyId, distance: best.d, reason: "refused_typo", why: refused },
+    };
+  }
   if (best.d <= limit) {
     if (scored[1] && scored[1].d === best.d) {
       return {

@@ -1,7 +1,9 @@
 // The ledger: a pure, deterministic replay of list observations into agencies, agreements,
 // pending applications, listings and events. No I/O; its whole state serialises to JSON so that
 // a new list can be applied on top of a stored ledger without replaying the archive.
-import { slug } from "../normalize/agency-key.js";
+import { distance } from "fastest-levenshtein";
+import { realPlace } from "../context/place-names.js";
+import { digitsOf, slug } from "../normalize/agency-key.js";
 import { classifyAgency } from "../normalize/agency-type.js";
 import type { Model } from "../normalize/model.js";
 import type { NormalizedRow } from "../normalize/row.js";
@@ -9,11 +11,16 @@ import type { ListKind } from "../sheets/types.js";
 import { cmp } from "../util/compare.js";
 import { addTo } from "../util/multimap.js";
 import {
+  distinctive,
+  looseKey,
   matchRelabels,
   matchTypo,
+  moaFile,
   type NearMiss,
   type Resolution,
   type RowGroup,
+  sameCounty,
+  typoLimit,
   type VanishedAgency,
 } from "./identity.js";
 import { type LastApplied, quarantineReason } from "./quarantine.js";
@@ -32,7 +39,7 @@ import {
   type Tier,
 } from "./types.js";
 
-export const LEDGER_VERSION = 2;
+export const LEDGER_VERSION = 3;
 
 interface StreamState {
   snapshotId: string | null;
@@ -91,6 +98,8 @@ export class Ledger {
 
   // Indexes, rebuilt from the state on load.
   private agencyByKey = new Map<string, string>();
+  /** `state|looseKey` → agency: spellings of one body that the exact key keeps apart. */
+  private agencyByLoose = new Map<string, string>();
   private agreementsByAM = new Map<string, string[]>();
   private applicationsByAM = new Map<string, string[]>();
 
@@ -98,6 +107,8 @@ export class Ledger {
   private events: LedgerEvent[] = [];
   private reviews: ReviewItem[] = [];
   private obs: ListObservation | null = null;
+  /** Rows of the current list that moved an agreement to a new holder (row number → evidence). */
+  private holderRows = new Map<number, string>();
 
   constructor(config: Partial<LedgerConfig> = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
@@ -148,6 +159,7 @@ export class Ledger {
     this.obs = obs;
     this.events = [];
     this.reviews = [];
+    this.holderRows = new Map();
     const stream = this.streams[obs.kind];
     const outcome = (status: ObservationOutcome["status"], reason: string | null, listings: Listing[] = []) => {
       const o: ObservationOutcome = {
@@ -278,6 +290,7 @@ export class Ledger {
     for (const i of usable) {
       const r = rows[i] as NormalizedRow;
       const ag = agencyOf.get(i) as Resolution;
+      if (ag.tier === "duplicate") continue; // after the row it repeats
       const ids = this.agreementsByAM.get(`${ag.agencyId}|${r.model}`) ?? [];
       const hit = ids.find((id) => {
         const a = this.agreements.get(id) as Agreement;
@@ -302,10 +315,29 @@ export class Ledger {
         }
       }
     }
-    for (const i of usable) {
+    const isDup = (i: number) => (agencyOf.get(i)?.tier === "duplicate" ? 1 : 0);
+    for (const i of [...usable].sort((a, b) => isDup(a) - isDup(b) || a - b)) {
       if (rowAgreement.has(i)) continue;
       const r = rows[i] as NormalizedRow;
       const ag = agencyOf.get(i) as Resolution;
+      // A row repeating an agreement that an earlier row of this list started or resolved.
+      const twin = r.signedOn
+        ? (this.agreementsByAM.get(`${ag.agencyId}|${r.model}`) ?? []).find(
+            (id) => matched.has(id) && this.agreements.get(id)?.signedOn === r.signedOn,
+          )
+        : undefined;
+      if (twin) {
+        rowAgreement.set(i, twin);
+        listings[i] = this.listing(
+          r.row,
+          twin,
+          null,
+          ag.agencyId,
+          "duplicate",
+          ag.note ?? `same as row ${rows[matched.get(twin) as number]?.row}`,
+        );
+        continue;
+      }
       const id = this.resolveAgreement(r, ag.agencyId, matched, rows, usable, agencyOf);
       matched.set(id, i);
       rowAgreement.set(i, id);
@@ -318,11 +350,16 @@ export class Ledger {
       const ag = agencyOf.get(i) as Resolution;
       const id = rowAgreement.get(i) as string;
       byState.set(r.state as string, (byState.get(r.state as string) ?? 0) + 1);
-      if (!listings[i]) listings[i] = this.listing(r.row, id, null, ag.agencyId, ag.tier, ag.note);
+      const moved = this.holderRows.get(r.row);
+      if (!listings[i])
+        listings[i] = moved
+          ? this.listing(r.row, id, null, ag.agencyId, "holder_change", moved)
+          : this.listing(r.row, id, null, ag.agencyId, ag.tier, ag.note);
       if (matched.get(id) !== i) continue; // duplicate row
       this.seeAgreement(this.agreements.get(id) as Agreement, r);
     }
-    this.updateAgencies(rows, usable, agencyOf, "participating");
+    const duplicates = new Set(usable.filter((i) => listings[i]?.tier === "duplicate"));
+    this.updateAgencies(rows, usable, agencyOf, "participating", duplicates);
 
     // Open agreements that this list does not carry start (or continue) their removal debounce.
     for (const a of this.agreements.values()) {
@@ -415,12 +452,68 @@ export class Ledger {
         }
       }
     }
+    const carriers = new Set(usable.map((j) => `${agencyOf.get(j)?.agencyId}|${rows[j]?.model}`));
+    const moved = this.holderChange(r, agencyId, matched, carriers);
+    if (moved) return moved.agreementId;
     // A later agreement of the same agency and model that is still listed is its predecessor.
     const older = ids
       .map((id) => this.agreements.get(id) as Agreement)
       .filter((a) => OPEN.has(a.status) && (a.signedOn ?? "") < (r.signedOn ?? ""))
       .sort((a, b) => cmp(b.signedOn ?? "", a.signedOn ?? ""))[0];
     return this.newAgreement(agencyId, model, r, { predecessor: older }).agreementId;
+  }
+
+  /**
+   * One agreement, a new holder. ICE relists an agreement from one body of a county to another:
+   * Franklin County Sheriff's Office → County of Franklin / Franklin County Jail (PA, WSO signed
+   * 2025-03-07, the same MOA file, 2025-08-11); Gulf County BOCC → Gulf County Sheriff's Office
+   * (FL, TFM signed 2025-02-26, 2025-03-06). Same state, model and signed date; the old holder's
+   * agreement was on the last list and is not on this one; the same MOA file, or (where the files
+   * do not disagree) two bodies of the same county. Only a single candidate is taken.
+   */
+  private holderChange(
+    r: NormalizedRow,
+    agencyId: string,
+    matched: Map<string, number>,
+    carriers: Set<string>,
+  ): Agreement | null {
+    if (!r.signedOn) return null;
+    const obs = this.obs as ListObservation;
+    const mine = moaFile(r.moaUrl);
+    const found: { a: Agreement; why: string }[] = [];
+    for (const a of this.agreements.values()) {
+      if (a.status !== "active" || matched.has(a.agreementId) || a.agencyId === agencyId) continue;
+      if (a.model !== r.model || a.signedOn !== r.signedOn) continue;
+      // The old holder must have let go: no row of this list gives it this model.
+      if (carriers.has(`${a.agencyId}|${a.model}`)) continue;
+      const holder = this.agencies.get(a.agencyId);
+      if (!holder || holder.state !== r.state) continue;
+      const county = holder.keys.map((k) => sameCounty(k, r.agencyKey)).find((c) => c !== null);
+      if (!county) continue;
+      const theirs = moaFile(a.moaUrl);
+      if (mine && theirs === mine) found.push({ a, why: `same MOA file ${mine}, both bodies of ${county} county` });
+      else if (!(mine && theirs))
+        found.push({ a, why: `bodies of ${county} county with the same model and signed date` });
+    }
+    const only = found.length === 1 ? found[0] : undefined;
+    if (!only) return null;
+    const a = only.a;
+    const from = this.agencies.get(a.agencyId) as Agency;
+    this.event(
+      "holder_changed",
+      obs.date,
+      { agencyId, agreementId: a.agreementId },
+      { from: a.agencyId, from_name: from.name, to: agencyId, to_name: r.agency, evidence: only.why, row: r.row },
+    );
+    const oldKey = `${a.agencyId}|${a.model}`;
+    this.agreementsByAM.set(
+      oldKey,
+      (this.agreementsByAM.get(oldKey) ?? []).filter((id) => id !== a.agreementId),
+    );
+    a.agencyId = agencyId;
+    addTo(this.agreementsByAM, `${agencyId}|${a.model}`, a.agreementId);
+    this.holderRows.set(r.row, `${only.why}; held by ${from.agencyId} until ${a.lastListed}`);
+    return a;
   }
 
   // ---------------------------------------------------------------- pending
@@ -517,6 +610,19 @@ export class Ledger {
         seenAgencies.add(id);
         continue;
       }
+      // One body under another spelling (`City of …`, `… Borough …`, `Sheriff's Department`):
+      // the same agency, whatever else the list carries.
+      const loose = this.agencyByLoose.get(`${r.state}|${looseKey(r.agencyKey)}`);
+      if (loose) {
+        this.addKey(loose, r.agencyKey);
+        out.set(i, {
+          agencyId: loose,
+          tier: "relabel",
+          note: "name variant (City of / Town of / Borough / Sheriff's Department)",
+        });
+        seenAgencies.add(loose);
+        continue;
+      }
       const g = groups.get(k) ?? { state: r.state as string, key: r.agencyKey, rows: [] };
       g.rows.push(i);
       groups.set(k, g);
@@ -550,13 +656,41 @@ export class Ledger {
       for (const a of this.applications.values()) if (open(a)) addTerm(a.agencyId, a.model, null);
     }
     vanished.sort((a, b) => cmp(a.agencyId, b.agencyId));
+    // Dormant agencies (nothing open) are typo candidates too: `Alachua Police Departent`
+    // (2025-07-03) is the `Alachua Police Department` of an earlier, dropped pending entry.
+    const states = new Set([...groups.values()].map((g) => g.state));
+    const dormant: VanishedAgency[] = [];
+    for (const ag of this.agencies.values()) {
+      if (!states.has(ag.state) || byAgency.has(ag.agencyId) || seenAgencies.has(ag.agencyId)) continue;
+      const models = new Set<string>();
+      for (const m of ["JEM", "TFM", "WSO"]) {
+        const k = `${ag.agencyId}|${m}`;
+        if (this.agreementsByAM.get(k)?.length || this.applicationsByAM.get(k)?.length) models.add(m);
+      }
+      if (models.size)
+        dormant.push({ agencyId: ag.agencyId, state: ag.state, keys: ag.keys, terms: new Set(), models });
+    }
+    dormant.sort((a, b) => cmp(a.agencyId, b.agencyId));
 
     const rest: RowGroup[] = [];
     const claimed = new Set<string>();
+    // A dormant agency can be long gone, so only a one-letter slip reaches it.
+    const strict = { ...this.config, typoMaxDistance: 1 };
     for (const g of groups.values()) {
       const models = new Set(g.rows.map((i) => rows[i]?.model as string));
+      const refuse = (v: VanishedAgency) => this.refuseTypo(g, rows, v);
       const free = vanished.filter((v) => !claimed.has(v.agencyId));
-      const { match, nearMiss } = matchTypo(g, models, free, this.config);
+      let { match, nearMiss } = matchTypo(g, models, free, this.config, refuse);
+      if (!match && !nearMiss) {
+        const asleep = matchTypo(
+          g,
+          models,
+          dormant.filter((v) => !claimed.has(v.agencyId)),
+          strict,
+          refuse,
+        );
+        match = asleep.match;
+      }
       if (match) {
         claimed.add(match.agencyId);
         for (const i of g.rows) out.set(i, match);
@@ -583,10 +717,120 @@ export class Ledger {
     for (const g of rest) {
       if (out.has(g.rows[0] as number)) continue;
       const first = rows[g.rows[0] as number] as NormalizedRow;
+      const same =
+        kind === "participating"
+          ? (this.duplicateOf(g, rows, usable, out) ?? this.renamedAgreement(g, rows, out))
+          : null;
+      if (same) {
+        for (const i of g.rows) out.set(i, same);
+        if (same.tier !== "duplicate") this.addKey(same.agencyId, g.key);
+        continue;
+      }
       const agency = this.newAgency(first);
       for (const i of g.rows) out.set(i, { agencyId: agency.agencyId, tier: "new", note: null });
     }
     return out;
+  }
+
+  /**
+   * A row group that repeats, under another spelling, an agreement another row of the same list
+   * carries: same model and signed date, and the same MOA file, or the same kind of body with the
+   * same place words (`Hopewell Sheriff's Office` beside `Hopewell County Sheriff's Office`,
+   * 2025-09-02; `Wyoming Highway State Patrol` beside `Wyoming State Highway Patrol`).
+   */
+  private duplicateOf(
+    g: RowGroup,
+    rows: NormalizedRow[],
+    usable: number[],
+    out: Map<number, Resolution>,
+  ): Resolution | null {
+    let found: { agencyId: string; row: number } | null = null;
+    for (const i of g.rows) {
+      const r = rows[i] as NormalizedRow;
+      if (!r.signedOn) return null;
+      const mine = moaFile(r.moaUrl);
+      const type = classifyAgency(r.agency, r.jurisdiction, r.state as string);
+      const place = distinctive(r.agencyKey);
+      const partner = usable.find((j) => {
+        const o = rows[j] as NormalizedRow;
+        const res = out.get(j);
+        if (!res || res.tier === "duplicate" || g.rows.includes(j)) return false;
+        if (o.state !== r.state || o.model !== r.model || o.signedOn !== r.signedOn) return false;
+        if (mine && moaFile(o.moaUrl) === mine) return true;
+        return (
+          place !== "" &&
+          distinctive(o.agencyKey) === place &&
+          classifyAgency(o.agency, o.jurisdiction, o.state as string) === type
+        );
+      });
+      if (partner === undefined) return null;
+      const agencyId = (out.get(partner) as Resolution).agencyId;
+      if (found && found.agencyId !== agencyId) return null;
+      found = { agencyId, row: (rows[partner] as NormalizedRow).row };
+    }
+    return found ? { agencyId: found.agencyId, tier: "duplicate", note: `same agreement as row ${found.row}` } : null;
+  }
+
+  /**
+   * Same-agreement evidence for an agency that did not vanish: one of its agreements is missing
+   * from this list while a row with another spelling carries the same state, model and signed
+   * date (`Hopewell Sheriff's Office` for `Hopewell County Sheriff's Office`, JEM signed
+   * 2025-07-02, 2025-09-02, while its WSO and TFM rows kept the old name). The names must agree:
+   * the same loose key, a typo, or the same place words for the same kind of body.
+   */
+  private renamedAgreement(g: RowGroup, rows: NormalizedRow[], out: Map<number, Resolution>): Resolution | null {
+    const carried = new Set<string>();
+    for (const [i, res] of out) {
+      const r = rows[i] as NormalizedRow;
+      carried.add(`${res.agencyId}|${r.model}|${r.signedOn}`);
+    }
+    const first = rows[g.rows[0] as number] as NormalizedRow;
+    const type = classifyAgency(first.agency, first.jurisdiction, g.state);
+    const limit = typoLimit(g.key.length, this.config);
+    const agrees = (ag: Agency) =>
+      ag.keys.some(
+        (k) =>
+          looseKey(k) === looseKey(g.key) ||
+          (digitsOf(k) === digitsOf(g.key) && distance(k, g.key) <= limit) ||
+          (distinctive(k) !== "" && distinctive(k) === distinctive(g.key) && ag.type === type),
+      );
+    let found: string | null = null;
+    for (const i of g.rows) {
+      const r = rows[i] as NormalizedRow;
+      if (!r.signedOn || !r.model) return null;
+      const cands = new Set<string>();
+      for (const a of this.agreements.values()) {
+        if (a.status !== "active" || a.model !== r.model || a.signedOn !== r.signedOn) continue;
+        if (carried.has(`${a.agencyId}|${a.model}|${a.signedOn}`)) continue;
+        const ag = this.agencies.get(a.agencyId) as Agency;
+        if (ag.state === g.state && agrees(ag)) cands.add(a.agencyId);
+      }
+      if (cands.size !== 1) return null;
+      const [id] = cands as unknown as [string];
+      if (found && found !== id) return null;
+      found = id;
+    }
+    return found ? { agencyId: found, tier: "relabel", note: "same agreement under another spelling" } : null;
+  }
+
+  /**
+   * The typo tier never merges two real places of one state (`Kane County Sheriff's Office` is
+   * not a typo of `Cache County Sheriff's Office`, Utah, 2025-07-24), nor names whose signed dates
+   * differ.
+   */
+  private refuseTypo(g: RowGroup, rows: NormalizedRow[], v: VanishedAgency): string | null {
+    const first = rows[g.rows[0] as number] as NormalizedRow;
+    const mine = realPlace(g.state, first.agency);
+    if (mine) {
+      const theirs = v.keys.map((k) => realPlace(v.state, k)).find((p) => p !== null);
+      if (theirs && theirs !== mine) return `both are real places of ${g.state}: ${mine}, ${theirs}`;
+    }
+    const dated = g.rows.map((i) => rows[i] as NormalizedRow).filter((r) => r.signedOn && r.model);
+    const theirDates = [...v.terms];
+    if (dated.length && theirDates.length && !dated.some((r) => v.terms.has(`${r.model}|${r.signedOn}`))) {
+      return "the signed dates differ";
+    }
+    return null;
   }
 
   private updateAgencies(
@@ -594,11 +838,14 @@ export class Ledger {
     usable: number[],
     agencyOf: Map<number, Resolution>,
     kind: ListKind,
+    skip?: Set<number>,
   ): void {
     const obs = this.obs as ListObservation;
     const spellings = new Map<string, { names: Set<string>; rows: NormalizedRow[]; tier: Tier }>();
     for (const i of usable) {
       const res = agencyOf.get(i) as Resolution;
+      // A duplicate row's spelling names nothing: the row it repeats does.
+      if (res.tier === "duplicate" || skip?.has(i)) continue;
       const r = rows[i] as NormalizedRow;
       const s = spellings.get(res.agencyId) ?? { names: new Set<string>(), rows: [], tier: res.tier };
       s.names.add(r.agency);
@@ -684,13 +931,20 @@ export class Ledger {
 
   private addAgency(a: Agency): void {
     this.agencies.set(a.agencyId, a);
-    for (const k of a.keys) this.agencyByKey.set(`${a.state}|${k}`, a.agencyId);
+    for (const k of a.keys) this.indexKey(a.state, k, a.agencyId);
   }
 
   private addKey(agencyId: string, key: string): void {
     const a = this.agencies.get(agencyId) as Agency;
     if (!a.keys.includes(key)) a.keys.push(key);
-    this.agencyByKey.set(`${a.state}|${key}`, agencyId);
+    this.indexKey(a.state, key, agencyId);
+  }
+
+  private indexKey(state: string, key: string, agencyId: string): void {
+    this.agencyByKey.set(`${state}|${key}`, agencyId);
+    // The first agency of a loose spelling keeps it: ids never move between agencies.
+    const loose = `${state}|${looseKey(key)}`;
+    if (!this.agencyByLoose.has(loose)) this.agencyByLoose.set(loose, agencyId);
   }
 
   // ---------------------------------------------------------------- agreements
@@ -762,6 +1016,7 @@ export class Ledger {
       a.status = "active";
       a.missingSince = null;
       a.missingLists = 0;
+      a.periods.push({ start: obs.date, end: null });
     }
     if (r.moaUrl && r.moaUrl !== a.moaUrl) {
       this.event(
@@ -854,6 +1109,10 @@ export class Ledger {
       a.status = "pending_removal";
       a.missingSince = from?.date ?? obs.date;
       a.missingLists = from?.lists ?? 1;
+      // "Listed on D" is exactly the list in force on D: the period ends with the first list
+      // without the agreement, whether or not its removal is ever confirmed.
+      const p = a.periods[a.periods.length - 1];
+      if (p && p.end === null) p.end = a.missingSince;
     } else {
       a.missingLists++;
     }

@@ -26,7 +26,16 @@ export interface ListObservation {
 export type AgreementStatus = "active" | "pending_removal" | "removed" | "superseded";
 export type ApplicationStatus = "pending" | "pending_removal" | "signed" | "dropped";
 
-export type Tier = "alias" | "exact" | "typo" | "relabel" | "new" | "duplicate" | "unresolved" | "quarantined";
+export type Tier =
+  | "alias"
+  | "exact"
+  | "typo"
+  | "relabel"
+  | "holder_change"
+  | "new"
+  | "duplicate"
+  | "unresolved"
+  | "quarantined";
 
 export interface NameVariant {
   name: string;
@@ -108,6 +117,7 @@ export const EVENT_TYPES = [
   "redated",
   "relisted_state",
   "model_changed",
+  "holder_changed",
   "moa_posted",
   "pending_added",
   "pending_signed",
@@ -151,7 +161,7 @@ export interface ReviewItem {
   snapshotId: string;
   date: string;
   row: number | null;
-  reason: "near_miss" | "ambiguous_relabel" | "unresolved_row" | "ambiguous_typo";
+  reason: "near_miss" | "ambiguous_relabel" | "unresolved_row" | "ambiguous_typo" | "refused_typo";
   detail: Record<string, unknown>;
 }
 
