@@ -1,5 +1,6 @@
 // The February 2026 article's claims, and state law against the record, on the real lists. Every
 // figure is recomputed here from the exported agreements, so it is reproducible outside g287.
+import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,9 +9,10 @@ import { readClaimFile } from "../src/analysis/claim-file.js";
 import { type ClaimResult, checkClaims } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
 import { dataset } from "../src/analysis/datasets.js";
+import { addDays } from "../src/analysis/population.js";
 import { toCsv } from "../src/export/csv.js";
 import type { Store } from "../src/store/db.js";
-import { archiveDbPath, cli, openArchive, ROOT } from "./helpers.js";
+import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT, readList } from "./helpers.js";
 
 const ARTICLE = path.join(ROOT, "data/claims/2026-02-news-article.yaml");
 
@@ -146,10 +148,53 @@ describe("state law against the record", () => {
     expect(until["md-garrett-county-sheriffs-office"]).toBeNull();
   });
 
+  it("gives Frederick County, MD its real last listed date (2026-02-13), read from the sheets", () => {
+    // Straight from ICE's files: the last participating list with a Maryland Frederick County row,
+    // and the first without one after it.
+    const lists = fs
+      .readdirSync(ARCHIVE)
+      .filter((f) => /^participating_2026-0[23]-\d\d\.xlsx$/.test(f))
+      .sort();
+    const dateOf = (f: string) => f.slice(14, 24);
+    const maryland = (r: unknown[]) =>
+      String(r[0] ?? "")
+        .trim()
+        .toUpperCase() === "MARYLAND";
+    const sheets = new Map(lists.map((f) => [f, readList(f)]));
+    const onList = (f: string, agency: RegExp) =>
+      (sheets.get(f) ?? []).some((r) => maryland(r) && agency.test(String(r[1] ?? "")));
+    const carried = lists.filter((f) => onList(f, /frederick/i)).map(dateOf);
+    const last = carried.at(-1) as string;
+    const firstWithout = lists.map(dateOf).find((d) => d > last);
+    expect(last).toBe("2026-02-13");
+    expect(firstWithout).toBe("2026-02-17");
+    const conflicts = banConflicts(ctx.facts, ctx.policiesOf, "2026-03-27");
+    const fred = conflicts.find((c) => c.agency_id === "md-frederick-county-sheriffs-office");
+    expect(fred).toMatchObject({ last_listed: last, listed_until: firstWithout, days: 0 });
+    // The first list that carried it is the record's first list (January 2021).
+    expect(fred?.first_listed).toBe(ctx.facts.lists[0]?.date);
+    expect(readList("participating_2021-01-13.csv").some((r) => maryland(r) && /frederick/i.test(String(r[1])))).toBe(
+      true,
+    );
+    // Days under the ban are the days whose list in force carried it, counted here day by day
+    // from the sheets (Garrett County is still listed on 2026-03-27).
+    const garrettOn = new Map(lists.map((f) => [dateOf(f), onList(f, /garrett/i)]));
+    let days = 0;
+    for (let d = "2026-02-17"; d <= "2026-03-27"; d = addDays(d, 1)) {
+      const inForce = [...garrettOn.keys()].filter((x) => x <= d).at(-1) as string;
+      if (garrettOn.get(inForce)) days++;
+    }
+    const garrett = conflicts.find((c) => c.agency_id === "md-garrett-county-sheriffs-office");
+    expect(days).toBeGreaterThan(30);
+    expect(garrett?.days).toBe(days);
+    const lastWith = [...garrettOn.entries()].filter(([d, on]) => on && d <= "2026-03-27").at(-1)?.[0];
+    expect(garrett?.last_listed).toBe(lastWith);
+  });
+
   it("shows New Jersey agreements listed under its 2019 directive, flagged as before the record", () => {
     const nj = banConflicts(ctx.facts, ctx.policiesOf, "2026-03-27").filter((c) => c.state === "NJ");
     expect(nj.length).toBeGreaterThan(0);
-    expect(nj.every((c) => c.before_record && c.listed_from === "2021-01-13")).toBe(true);
+    expect(nj.every((c) => c.before_record && c.first_listed === "2021-01-13")).toBe(true);
   });
 
   it("finds every Florida county with an agreement, and Texas counties still without one", () => {

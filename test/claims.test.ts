@@ -34,6 +34,8 @@ const FACTS: Facts = {
       agreement_id: "md-a/jem/2020-03-09",
       state: "MD",
       signed_on: "2020-03-09",
+      first_listed: "2021-01-13",
+      last_listed: "2026-02-13",
       periods: [{ start: "2021-01-13", end: "2026-02-17" }],
       status: "removed",
       ended_on: "2026-02-17",
@@ -421,15 +423,39 @@ describe("policy, history and uncheckable readings", () => {
 });
 
 describe("conflicts and mandates", () => {
-  it("lists agreements listed under a ban, with 0 days for one delisted the day it took effect", () => {
-    const c = banConflicts(FACTS, (s) => POLICIES.filter((p) => p.state === s), "2026-03-20");
-    expect(c.map((x) => [x.agreement_id, x.listed_from, x.listed_until, x.days])).toEqual([
-      ["md-a/jem/2020-03-09", "2026-02-17", "2026-02-17", 0],
-      ["md-b/wso/2025-03-03", "2026-02-17", "2026-02-27", 10],
-      ["md-c/wso/2025-03-10", "2026-02-17", null, 32],
+  // The lists around Maryland's ban, as on the real record: md-a is on the 02-13 list and gone from
+  // the 02-17 one, the day the ban took effect; md-b leaves on 02-27.
+  const AROUND_BAN: Facts = {
+    ...FACTS,
+    lists: [
+      ...FACTS.lists,
+      ...["2026-02-13", "2026-02-17", "2026-02-27"].map((date) => ({
+        date,
+        file: `${date}.xlsx`,
+        kind: "participating",
+      })),
+    ].sort((a, b) => a.date.localeCompare(b.date)),
+  };
+
+  it("lists agreements listed under a ban with their real first and last listed dates, 0 days for one gone by the day it took effect", () => {
+    const c = banConflicts(AROUND_BAN, (s) => POLICIES.filter((p) => p.state === s), "2026-03-20");
+    expect(c.map((x) => [x.agreement_id, x.first_listed, x.last_listed, x.listed_until, x.days])).toEqual([
+      ["md-a/jem/2020-03-09", "2021-01-13", "2026-02-13", "2026-02-17", 0],
+      ["md-b/wso/2025-03-03", "2025-03-05", "2026-02-20", "2026-02-27", 10],
+      ["md-c/wso/2025-03-10", "2025-03-05", "2026-03-20", null, 32],
     ]);
     // A ban not yet in effect (NM, 2026-05-20) and a proposal (NY) create no conflicts.
     expect(c.every((x) => x.state === "MD")).toBe(true);
+  });
+
+  it("reads the record as it stood on the as-of date: later listings and endings had not happened", () => {
+    const c = banConflicts(AROUND_BAN, (s) => POLICIES.filter((p) => p.state === s), "2026-02-20");
+    expect(c.map((x) => [x.agreement_id, x.last_listed, x.listed_until, x.days])).toEqual([
+      ["md-a/jem/2020-03-09", "2026-02-13", "2026-02-17", 0],
+      // md-b ends on 02-27, after the as-of date: still listed then, for the 4 days 02-17 to 02-20.
+      ["md-b/wso/2025-03-03", "2026-02-20", null, 4],
+      ["md-c/wso/2025-03-10", "2026-02-20", null, 4],
+    ]);
   });
 
   it("counts mandate counties with a county-level agreement, not a city police one", () => {

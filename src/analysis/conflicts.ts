@@ -18,11 +18,16 @@ export interface BanConflict {
   ban_confidence: string;
   ban_caveat: string | null;
   ban_source_url: string;
-  /** Listed from this day while the ban was in effect… */
-  listed_from: string;
-  /** …until this day (the first list without it), or null while still listed. */
+  /** The first list that carried the agreement. */
+  first_listed: string;
+  /** The last list, up to the as-of date, that carried it. */
+  last_listed: string;
+  /** The first list without it after the ban took effect, or null while still listed on the as-of date. */
   listed_until: string | null;
-  /** Days listed under the ban (to `as_of` when still listed). 0 = left the list the day the ban took effect. */
+  /**
+   * Days listed under the ban: days from the ban's first day on which the list in force carried it
+   * (to `as_of` when still listed). 0 = it had left the list by the day the ban took effect.
+   */
   days: number;
   /** Signed on or after the day the ban took effect. */
   signed_after_ban: boolean;
@@ -68,9 +73,22 @@ export interface CountyRef {
 const laterDate = (a: string, b: string): string => (a.localeCompare(b) >= 0 ? a : b);
 
 /**
+ * The last list on or before `asOf` that carried the agreement: the date a reader finds it on when
+ * opening ICE's files, not the first list without it.
+ */
+function lastListedBy(facts: Facts, a: AgreementFact, asOf: string): string {
+  for (let i = facts.lists.length - 1; i >= 0; i--) {
+    const d = (facts.lists[i] as { date: string }).date;
+    if (d <= asOf && activeOn(a.periods, d)) return d;
+  }
+  return a.last_listed <= asOf ? a.last_listed : a.first_listed;
+}
+
+/**
  * An agreement conflicts with a ban when one of its listed periods reaches the day the ban took
  * effect. A period that ends on that very day is kept with 0 days: ICE delisted it as the law
- * began (Frederick County, Maryland, 2026-02-17), which is worth showing beside the others.
+ * began (Frederick County, Maryland: last listed 2026-02-13, gone from the 2026-02-17 list, the
+ * day the ban took effect), which is worth showing beside the others.
  */
 export function banConflicts(facts: Facts, policiesOf: (state: string) => PolicyFact[], asOf: string): BanConflict[] {
   const out: BanConflict[] = [];
@@ -84,9 +102,12 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
     const eff = ban.effective as string;
     for (const a of facts.agreements) {
       if (a.state !== state) continue;
-      const hit = a.periods.filter((p) => p.end === null || p.end >= eff);
+      // The record as it stood on the as-of day: later listings and endings had not happened yet.
+      const seen = a.periods
+        .filter((p) => p.start <= asOf)
+        .map((p) => ({ start: p.start, end: p.end !== null && p.end <= asOf ? p.end : null }));
+      const hit = seen.filter((p) => p.end === null || p.end >= eff);
       if (!hit.length) continue;
-      const from = hit[0]?.start as string;
       const last = hit.at(-1) as { start: string; end: string | null };
       let days = 0;
       for (const p of hit) {
@@ -105,11 +126,12 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
         ban_confidence: ban.confidence,
         ban_caveat: ban.caveat,
         ban_source_url: ban.source_url,
-        listed_from: laterDate(from, eff),
+        first_listed: a.first_listed,
+        last_listed: lastListedBy(facts, a, asOf),
         listed_until: last.end,
         days,
         signed_after_ban: a.signed_on !== null && a.signed_on >= eff,
-        before_record: from === firstList && from > eff,
+        before_record: a.first_listed === firstList && firstList > eff,
         status: a.status,
       });
     }

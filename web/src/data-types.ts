@@ -290,7 +290,10 @@ export interface BanConflictItem {
   ban_confidence: string;
   ban_caveat: string | null;
   ban_source_url: string;
-  listed_from: string;
+  /** The first and last lists that carried it (the last up to the latest list). */
+  first_listed: string;
+  last_listed: string;
+  /** The first list without it after the ban took effect; null while still listed. */
   listed_until: string | null;
   days: number;
   signed_after_ban: boolean;

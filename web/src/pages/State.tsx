@@ -282,11 +282,18 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
                       label: app.t("state.ban_effective"),
                       render: (b) => `${app.date(b.ban_effective)} (${b.ban_citation})`,
                     },
-                    { key: "from", label: app.t("agency.period_from"), render: (b) => app.date(b.listed_from) },
                     {
-                      key: "to",
-                      label: app.t("agency.period_to"),
-                      render: (b) => (b.listed_until ? app.date(b.listed_until) : app.t("common.still_listed")),
+                      key: "first",
+                      label: app.t("agreements.first_listed"),
+                      render: (b) => app.date(b.first_listed),
+                    },
+                    {
+                      key: "last",
+                      label: app.t("agreements.last_listed"),
+                      render: (b) =>
+                        b.listed_until
+                          ? app.date(b.last_listed)
+                          : `${app.date(b.last_listed)} (${app.t("common.still_listed")})`,
                     },
                     { key: "days", label: app.t("state.days"), numeric: true, render: (b) => app.num(b.days) },
                   ]}
