@@ -92,11 +92,11 @@ const get = async (p: string) => {
 describe("g287 site", () => {
   it("writes every web file, every data file, the API lists and the feed, and replaces the old site", async () => {
     const paths = await dataPaths(store);
-    expect(summary.files.web).toBe(3);
+    expect(summary.files.web).toBe(4); // the web app's three files and _headers
     expect(summary.files.data).toBe(paths.length);
     expect(summary.files.api).toBe(staticResources().length * 2 + 1);
     expect(summary.files.feeds).toBe(1);
-    expect(summary.files.total).toBe(3 + paths.length + summary.files.api + 1);
+    expect(summary.files.total).toBe(4 + paths.length + summary.files.api + 1);
     expect(fs.existsSync(path.join(out, "stale.txt"))).toBe(false);
     let bytes = 0;
     const walk = (d: string): number =>

@@ -2,6 +2,7 @@
 import type { Store } from "../store/db.js";
 import { DEFAULT_HISTORY_DAYS, enqueueWithin } from "./outbox.js";
 import {
+  channelProblems,
   getSubscription,
   newSubscriptionId,
   type Subscription,
@@ -37,6 +38,8 @@ export async function subscribe(
   opts: { now?: Date; historyDays?: number } = {},
 ): Promise<Subscription> {
   const parsed = parseSubscription(input);
+  const refused = await channelProblems(parsed.channel);
+  if (refused.length) throw new SubscriptionError(refused);
   return store.transaction(async (raw) => {
     const db = alertDb(raw);
     if (parsed.filters.agency.length) {

@@ -1,6 +1,7 @@
 // Sends what the outbox holds: one signed POST per row to a webhook, one digest per batch of rows
 // to an e-mail address. A row is marked sent only after the receiver accepted it; a failure is
-// retried by a later run with exponential backoff, and given up as `dead` after a few runs.
+// retried by a later run with exponential backoff, and given up as `dead` after a few runs, or at
+// once when the outbound policy refuses the target (it would be refused on every run).
 import { createHash } from "node:crypto";
 import type { Store } from "../store/db.js";
 import { addTo } from "../util/multimap.js";
@@ -57,9 +58,9 @@ export async function sendAlerts(store: Store, opts: SendOptions = {}): Promise<
   const bySub = new Map<string, DueRow[]>();
   for (const r of due) addTo(bySub, r.subscription_id, r);
 
-  const fail = async (subId: string, rows: DueRow[], error: string) => {
+  const fail = async (subId: string, rows: DueRow[], error: string, final = false) => {
     summary.errors.push({ subscription_id: subId, rows: rows.length, error });
-    const dead = await markFailed(store, rows, error, clock(), policy);
+    const dead = await markFailed(store, rows, error, clock(), policy, { final });
     summary.dead += dead;
     summary.failed += rows.length - dead;
   };
@@ -92,7 +93,7 @@ export async function sendAlerts(store: Store, opts: SendOptions = {}): Promise<
             await markSent(store, [r.outbox_id], clock());
             summary.sent++;
             summary.deliveries++;
-          } else await fail(subId, [r], res.error);
+          } else await fail(subId, [r], res.error, res.refused === true);
         }
         continue;
       }

@@ -216,21 +216,24 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retryBaseMs: 5 * 60_000, retryMaxMs: 6 * 3600_000, maxAttempts: 8 };
 
-/** Records a failed delivery: retried by a later run with exponential backoff, or given up. */
+/**
+ * Records a failed delivery: retried by a later run with exponential backoff, or given up. `final`
+ * gives it up at once: a target the outbound policy refuses will be refused on every run.
+ */
 export async function markFailed(
   store: Store,
   rows: Pick<DueRow, "outbox_id" | "attempts">[],
   error: string,
   at: Date,
   policy: RetryPolicy,
-  opts: { countAttempt?: boolean } = {},
+  opts: { countAttempt?: boolean; final?: boolean } = {},
 ): Promise<number> {
   const db = alertDb(store.db);
   let dead = 0;
   for (const r of rows) {
     const attempts = r.attempts + (opts.countAttempt === false ? 0 : 1);
     const delay = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** Math.max(0, attempts - 1));
-    const isDead = attempts >= policy.maxAttempts;
+    const isDead = opts.final === true || attempts >= policy.maxAttempts;
     if (isDead) dead++;
     await db
       .updateTable("outbox")

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { stateByUsps } from "../normalize/state.js";
 import { CHANGE_KINDS } from "./changes.js";
 import type { AlertDb } from "./tables.js";
-import { webhookUrlProblem } from "./webhook.js";
+import { webhookTargetProblem, webhookUrlProblem } from "./webhook.js";
 
 /** A filter list: deduplicated and sorted, so equal filters compare equal. Empty = any. */
 const idList = <T extends z.ZodType<string>>(item: T) =>
@@ -57,6 +57,16 @@ export const subscriptionInput = z
   .object({ filters: filtersSchema.default(filtersSchema.parse({})), channel: channelSchema })
   .strict();
 export type SubscriptionInput = z.input<typeof subscriptionInput>;
+
+/**
+ * The checks zod cannot run (they need DNS): a webhook's host must not resolve to a loopback,
+ * private, link-local or metadata address. Problems are worded like zod's, field first.
+ */
+export async function channelProblems(channel: Channel): Promise<string[]> {
+  if (channel.type !== "webhook") return [];
+  const p = await webhookTargetProblem(channel.url, { atSubscribe: true });
+  return p ? [`channel.url: ${p}`] : [];
+}
 
 export interface Subscription {
   id: string;

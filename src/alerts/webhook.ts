@@ -3,15 +3,16 @@
 //
 // SSRF: a webhook makes this server send requests to a URL someone else chose. Only http and
 // https are accepted, credentials in the URL are refused, redirects are never followed (a 3xx is
-// a failure), and creating a subscription needs the admin token. That still lets an admin point
-// a webhook at loopback or the private network (the tests do). On a shared host set
-// G287_WEBHOOK_DENY_PRIVATE=1: the host name is resolved before each POST and refused if any
-// address is loopback, private, link-local (cloud metadata 169.254.169.254) or unspecified. A DNS
-// answer that changes between that check and the connection (rebinding) is not caught; for full
-// protection send webhooks through an egress proxy or firewall.
+// a failure), and creating a subscription needs the admin token. The target's addresses are
+// checked at subscribe and before every POST (src/net/policy.ts): loopback, private, link-local,
+// CGNAT, NAT64 and metadata addresses are refused, and the POST connects to the address checked,
+// so a DNS answer that changes in between (rebinding) is not used. A refused target is final.
+// Only G287_ALLOW_LOOPBACK (the test suite) lets loopback through.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { FetchError, fetchUrl } from "../net/fetch.js";
+import { checkTarget, type LoopbackAllowance, type OutboundPolicy, PolicyError } from "../net/policy.js";
+
+export { isPrivateAddress } from "../net/address.js";
 
 export const SIGNATURE_HEADER = "X-G287-Signature";
 export const TIMESTAMP_HEADER = "X-G287-Timestamp";
@@ -44,39 +45,26 @@ export function verifySignature(secret: string, body: string, header: string | n
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.168.0.0", 16],
-] as const)
-  PRIVATE.addSubnet(net, bits, "ipv4");
-for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-] as const)
-  PRIVATE.addSubnet(net, bits, "ipv6");
-
-export function isPrivateAddress(ip: string): boolean {
-  const v = isIP(ip);
-  if (v === 0) return false;
-  // IPv4-mapped IPv6 (::ffff:127.0.0.1) is the IPv4 address.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return PRIVATE.check(mapped[1] as string, "ipv4");
-  return PRIVATE.check(ip, v === 4 ? "ipv4" : "ipv6");
-}
-
-async function privateTargetProblem(url: string): Promise<string | null> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-  const addrs = isIP(host) ? [{ address: host }] : await lookup(host, { all: true });
-  const bad = addrs.find((a) => isPrivateAddress(a.address));
-  return bad ? `${host} resolves to ${bad.address}, a private address (G287_WEBHOOK_DENY_PRIVATE is set)` : null;
+/**
+ * Why a webhook may not be sent to this URL, or null: the checks of webhookUrlProblem, then the
+ * host's addresses (refused when any is loopback, private, link-local, metadata and the like).
+ * Run at subscribe and again before every POST, which then connects to the address checked.
+ * A name that does not resolve yet is allowed at subscribe: it is checked again when sent.
+ */
+export async function webhookTargetProblem(
+  url: string,
+  o: { allowLoopback?: LoopbackAllowance; atSubscribe?: boolean; resolve?: OutboundPolicy["resolve"] } = {},
+): Promise<string | null> {
+  const p = webhookUrlProblem(url);
+  if (p) return p;
+  try {
+    await checkTarget(url, { allowLoopback: o.allowLoopback, resolve: o.resolve });
+    return null;
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    if (o.atSubscribe && e.kind === "unresolved") return null;
+    return e.reason;
+  }
 }
 
 export interface WebhookOptions {
@@ -86,13 +74,17 @@ export interface WebhookOptions {
   attempts?: number;
   /** First backoff delay; doubled after each failure, plus up to 25% jitter (default 1 s). */
   backoffMs?: number;
+  /** Refuse loopback too, whatever the test mode says (the old G287_WEBHOOK_DENY_PRIVATE=1). */
   denyPrivate?: boolean;
+  /** Test mode: loopback host:port pairs allowed (default $G287_ALLOW_LOOPBACK). */
+  allowLoopback?: LoopbackAllowance;
   userAgent?: string;
 }
 
+/** `refused`: the target is not allowed at all (policy), so no later run should try it again. */
 export type WebhookResult =
   | { ok: true; status: number; attempts: number }
-  | { ok: false; error: string; attempts: number; retryable: boolean };
+  | { ok: false; error: string; attempts: number; retryable: boolean; refused?: boolean };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -128,38 +120,47 @@ async function postOnce(
   opts: WebhookOptions,
   attempt: number,
 ): Promise<WebhookResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const now = new Date();
+  const text = body(now);
   try {
-    if (opts.denyPrivate) {
-      const p = await privateTargetProblem(url);
-      if (p) return { ok: false, error: p, attempts: attempt, retryable: false };
-    }
-    const now = new Date();
-    const text = body(now);
-    const res = await fetch(url, {
+    const res = await fetchUrl(url, {
       method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      body: text,
+      maxRedirects: 0,
+      accept: "",
+      maxBytes: 64 * 1024,
+      http: {
+        connectTimeoutMs: timeoutMs,
+        readTimeoutMs: timeoutMs,
+        totalTimeoutMs: timeoutMs,
+        retries: 0,
+        backoffBaseMs: 0,
+        backoffMaxMs: 0,
+        userAgent: opts.userAgent ?? "g287-alerts/1",
+      },
+      // Any public host: the admin chose it. Redirects are not followed, so no second host.
+      policy: { allowHosts: undefined, allowLoopback: opts.denyPrivate ? [] : opts.allowLoopback },
       headers: {
         "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": opts.userAgent ?? "g287-alerts/1",
         [DELIVERY_HEADER]: deliveryId,
         [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
         [SIGNATURE_HEADER]: sign(secret, text),
       },
-      body: text,
     });
-    // The reply body is not needed; drop it so the connection is freed.
-    await res.body?.cancel().catch(() => {});
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, attempts: attempt };
-    const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-    const why = res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : "";
-    return { ok: false, error: `HTTP ${res.status}${why}`, attempts: attempt, retryable };
+    return { ok: false, error: `HTTP ${res.status} (redirects are not followed)`, attempts: attempt, retryable: false };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const msg =
-      err.name === "TimeoutError"
-        ? `timed out after ${opts.timeoutMs ?? 10_000} ms`
-        : `${err.message}${err.cause?.code ? ` (${err.cause.code})` : ""}`;
-    return { ok: false, error: msg, attempts: attempt, retryable: true };
+    if (!(e instanceof FetchError)) throw e;
+    if (e.failure === "refused")
+      return { ok: false, error: e.message, attempts: attempt, retryable: false, refused: true };
+    if (e.failure === "http") {
+      const status = e.status ?? 0;
+      const retryable = status >= 500 || status === 408 || status === 429;
+      return { ok: false, error: `HTTP ${status}`, attempts: attempt, retryable };
+    }
+    if (e.failure === "deadline" || e.failure === "timeout")
+      return { ok: false, error: `timed out after ${timeoutMs} ms`, attempts: attempt, retryable: true };
+    return { ok: false, error: e.message, attempts: attempt, retryable: true };
   }
 }

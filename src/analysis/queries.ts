@@ -170,6 +170,11 @@ export async function events(db: Db, f: EventFilter = {}) {
   });
 }
 
+/** A LIKE pattern for "contains `text`": its own % and _ (and the escape) match only themselves. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** Finds an agency by exact id, else by words of its name (every word must match), else by variant. */
 export async function findAgencies(db: Db, text: string) {
   const exact = await db.selectFrom("agency").selectAll().where("agency_id", "=", text).execute();
@@ -183,8 +188,8 @@ export async function findAgencies(db: Db, text: string) {
   for (const w of words) {
     q = q.where((eb) =>
       eb.or([
-        eb(sql`lower(names)`, "like", `%${w}%`),
-        eb("agency_id", "like", `%${w}%`),
+        sql<boolean>`lower(names) like ${containsPattern(w)} escape '\\'`,
+        sql<boolean>`agency_id like ${containsPattern(w)} escape '\\'`,
         eb(sql`lower(state)`, "=", w),
       ]),
     );

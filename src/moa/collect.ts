@@ -202,12 +202,16 @@ export async function fetchDocuments(store: Store, targets: MoaTarget[], o: Fetc
   const own = !o.extractor;
   const x = o.extractor ?? new TextExtractor();
   const out: FetchOutcome[] = [];
+  // A redirect may lead only to a host the lists link to, never to one a server names.
+  const allowHosts = o.fetch?.allowHosts ?? [
+    ...new Set(targets.flatMap((t) => (URL.canParse(t.url) ? [new URL(t.url).hostname] : []))),
+  ];
   try {
     for (const [i, t] of targets.entries()) {
       if (i > 0 && o.delayMs > 0) await new Promise((r) => setTimeout(r, o.delayMs));
       let outcome: FetchOutcome;
       try {
-        const d = await downloadPdf(t.url, o.fetch);
+        const d = await downloadPdf(t.url, { ...o.fetch, allowHosts });
         const ready = await readDownload(store, d, t, x);
         const result = await saveDocument(store, ready);
         outcome = {

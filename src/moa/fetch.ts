@@ -1,10 +1,11 @@
 // Downloads one MOA or addendum PDF the way a browser would (ICE's firewall turns away plain
-// scripts), with a timeout, retries with backoff, and checks on the bytes before anything is kept:
-// ICE has served HTML error pages with status 200 where a file should be.
+// scripts), through the shared outbound client (src/net/fetch.ts), and checks the bytes before
+// anything is kept: ICE has served HTML error pages with status 200 where a file should be.
 import { createHash } from "node:crypto";
+import { BROWSER_USER_AGENT, FetchError, type FetchResult, fetchUrl } from "../net/fetch.js";
+import type { LoopbackAllowance } from "../net/policy.js";
 
-export const BROWSER_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+export { BROWSER_USER_AGENT } from "../net/fetch.js";
 
 export interface FetchOptions {
   timeoutMs: number; // per attempt, headers and body together
@@ -12,7 +13,10 @@ export interface FetchOptions {
   backoffMs: number; // first wait; doubled after each failed attempt
   maxBytes: number;
   userAgent: string;
-  fetchImpl?: typeof fetch;
+  /** Hosts a download or its redirects may go to; default: the URL's own host. */
+  allowHosts?: readonly string[];
+  /** Test mode (see src/net/policy.ts); default $G287_ALLOW_LOOPBACK. */
+  allowLoopback?: LoopbackAllowance;
 }
 
 export const DEFAULT_FETCH: FetchOptions = {
@@ -82,91 +86,62 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Why a failed request was refused, in the words `moa fetch` reports. */
+function reasonOf(e: FetchError, o: FetchOptions): string {
+  const after = e.attempts > 1 ? ` (after ${e.attempts} attempts)` : "";
+  switch (e.failure) {
+    case "http":
+      return `HTTP ${e.status}${after}`;
+    case "truncated":
+      return `truncated: ${e.message}${after}`;
+    case "timeout":
+      return `no answer within ${o.timeoutMs} ms: ${e.message}${after}`;
+    case "too_large":
+      return `over the ${o.maxBytes}-byte limit`;
+    case "network":
+      return `network error: ${e.message}${after}`;
+    default:
+      return e.message;
+  }
+}
 
-class Retryable extends Error {}
-
-async function attempt(url: string, o: FetchOptions): Promise<Download> {
-  const doFetch = o.fetchImpl ?? fetch;
-  const signal = AbortSignal.timeout(o.timeoutMs);
-  let res: Response;
+/**
+ * Downloads a PDF through the shared outbound client, or throws FetchRejected with the reason.
+ * Redirects go only to `allowHosts` (default: the URL's own host); private addresses never.
+ */
+export async function downloadPdf(url: string, opts: Partial<FetchOptions> = {}): Promise<Download> {
+  const o = { ...DEFAULT_FETCH, ...opts };
+  let res: FetchResult;
   try {
-    res = await doFetch(url, {
-      redirect: "follow",
-      signal,
-      headers: {
-        "User-Agent": o.userAgent,
-        Accept: "application/pdf,application/octet-stream;q=0.9,*/*;q=0.8",
-        "Accept-Language": "en-US,en;q=0.9",
+    res = await fetchUrl(url, {
+      http: {
+        connectTimeoutMs: Math.min(o.timeoutMs, 15_000),
+        readTimeoutMs: o.timeoutMs,
+        totalTimeoutMs: o.timeoutMs,
+        retries: o.retries,
+        backoffBaseMs: o.backoffMs,
+        backoffMaxMs: Math.max(o.backoffMs, 60_000),
+        userAgent: o.userAgent,
       },
+      accept: "application/pdf,application/octet-stream;q=0.9,*/*;q=0.8",
+      maxBytes: o.maxBytes,
+      policy: { allowHosts: o.allowHosts, allowLoopback: o.allowLoopback },
     });
   } catch (e) {
-    throw new Retryable(signal.aborted ? `no answer within ${o.timeoutMs} ms` : `network error: ${causeOf(e)}`);
+    if (e instanceof FetchError) throw new FetchRejected(url, reasonOf(e, o), e.status ?? null);
+    throw e;
   }
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    await res.body?.cancel().catch(() => {});
-    throw new Retryable(`HTTP ${res.status}`);
-  }
-  if (res.status !== 200) {
-    await res.body?.cancel().catch(() => {});
-    throw new FetchRejected(url, `HTTP ${res.status}`, res.status);
-  }
-  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-  if (declared > o.maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw new FetchRejected(url, `${declared} bytes declared: over the ${o.maxBytes}-byte limit`, res.status);
-  }
-  // Read with a running limit rather than trusting Content-Length.
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of res.body ?? []) {
-      total += chunk.length;
-      if (total > o.maxBytes) throw new FetchRejected(url, `over the ${o.maxBytes}-byte limit`, res.status);
-      chunks.push(chunk);
-    }
-  } catch (e) {
-    if (e instanceof FetchRejected) throw e;
-    throw new Retryable(
-      signal.aborted
-        ? `the body did not arrive within ${o.timeoutMs} ms`
-        : `truncated: the connection closed after ${total} bytes (${causeOf(e)})`,
-    );
-  }
-  const bytes = Buffer.concat(chunks);
-  if (Number.isFinite(declared) && declared !== bytes.length)
-    throw new Retryable(`truncated: ${bytes.length} of ${declared} bytes`);
-  const contentType = res.headers.get("content-type");
-  const bad = checkPdf(bytes, { maxBytes: o.maxBytes, contentType });
+  if (res.status !== 200) throw new FetchRejected(url, `HTTP ${res.status}`, res.status);
+  const contentType = res.headers["content-type"] ?? null;
+  const bad = checkPdf(res.bytes, { maxBytes: o.maxBytes, contentType });
   if (bad) throw new FetchRejected(url, bad, res.status);
   return {
     url,
-    finalUrl: res.url || url,
+    finalUrl: res.url,
     status: res.status,
     contentType,
-    retrievedAt: new Date().toISOString(),
-    bytes: new Uint8Array(bytes),
-    sha256: sha256(bytes),
+    retrievedAt: res.retrievedAt,
+    bytes: res.bytes,
+    sha256: sha256(res.bytes),
   };
-}
-
-function causeOf(e: unknown): string {
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  return err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
-}
-
-/** Downloads a PDF or throws FetchRejected with the reason; retries only what may pass next time. */
-export async function downloadPdf(url: string, opts: Partial<FetchOptions> = {}): Promise<Download> {
-  const o = { ...DEFAULT_FETCH, ...opts };
-  let wait = o.backoffMs;
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt(url, o);
-    } catch (e) {
-      if (!(e instanceof Retryable)) throw e;
-      if (i >= o.retries) throw new FetchRejected(url, `${e.message} (after ${i + 1} attempts)`);
-      await sleep(wait);
-      wait *= 2;
-    }
-  }
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { DEFAULT_HTTP, type HttpSettings } from "../sources/fetch.js";
+import { DEFAULT_HTTP, type HttpSettings, ICE_HOSTS } from "../sources/fetch.js";
 import { DEFAULT_ICE_URL } from "../sources/ice-page.js";
 import { MAX_LIST_BYTES } from "../sources/validate.js";
 
@@ -62,6 +62,7 @@ export const SyncConfigFile = z
       .object({
         connect_timeout: duration.optional(),
         read_timeout: duration.optional(),
+        total_timeout: duration.optional(),
         retries: z.number().int().min(0).max(10).optional(),
         backoff: duration.optional(),
         backoff_max: duration.optional(),
@@ -117,17 +118,24 @@ export function resolveSettings(file: SyncConfigFile | null, o: SyncOverrides, e
   const mirrors: MirrorSpec[] = (file?.mirrors ?? []).map((m) => ({ url: m.url, maxFiles: m.max_files }));
   for (const url of o.mirrors ?? [])
     if (!mirrors.some((m) => m.url === url)) mirrors.push({ url, maxFiles: DEFAULT_MIRROR_MAX_FILES });
+  const pageUrl = o.url ?? (env.G287_ICE_URL || undefined) ?? file?.url ?? DEFAULT_ICE_URL;
+  // Requests and redirects go only to the page's host, ICE's own hosts and the mirrors.
+  const allowHosts = [pageUrl, ...mirrors.map((m) => m.url)].flatMap((u) =>
+    URL.canParse(u) ? [new URL(u).hostname] : [],
+  );
   return {
-    pageUrl: o.url ?? (env.G287_ICE_URL || undefined) ?? file?.url ?? DEFAULT_ICE_URL,
+    pageUrl,
     archiveDir: o.archive ?? (env.G287_ARCHIVE || undefined) ?? file?.archive ?? null,
     mirrors,
     http: {
       connectTimeoutMs: o.connectTimeoutMs ?? h?.connect_timeout ?? DEFAULT_HTTP.connectTimeoutMs,
       readTimeoutMs: o.readTimeoutMs ?? h?.read_timeout ?? DEFAULT_HTTP.readTimeoutMs,
+      totalTimeoutMs: h?.total_timeout ?? DEFAULT_HTTP.totalTimeoutMs,
       retries: o.retries ?? h?.retries ?? DEFAULT_HTTP.retries,
       backoffBaseMs: h?.backoff ?? DEFAULT_HTTP.backoffBaseMs,
       backoffMaxMs: h?.backoff_max ?? DEFAULT_HTTP.backoffMaxMs,
       userAgent: h?.user_agent ?? DEFAULT_HTTP.userAgent,
+      allowHosts: [...new Set([...allowHosts, ...ICE_HOSTS])],
     },
     maxListBytes: file?.max_list_bytes ?? MAX_LIST_BYTES,
   };

@@ -1,11 +1,14 @@
 // `g287 site OUT/`: the whole site as static files, rendered in-process through app.request() so
-// the files are byte for byte what `g287 serve` answers. Written to a temporary folder beside OUT,
-// then swapped in, so a reader never sees half a site.
+// the files are byte for byte what `g287 serve` answers, except that index.html carries its CSP in
+// a meta tag and `_headers` gives hosts that read it (Netlify, Cloudflare Pages) the headers
+// `serve` sends. Written to a temporary folder beside OUT, then swapped in, so a reader never sees
+// half a site.
 import fs from "node:fs";
 import path from "node:path";
 import type { Store } from "../store/db.js";
 import { staticResources } from "./api/index.js";
 import { createApp, DEFAULT_WEB_DIST } from "./app.js";
+import { APP_CSP, DATA_CSP } from "./security.js";
 import { listFiles } from "./static.js";
 import { dataPaths } from "./web-data.js";
 
@@ -52,6 +55,33 @@ async function plan(store: Store, webDist: string): Promise<Job[]> {
   jobs.push({ url: "/feeds/changes.atom", file: "feeds/changes.atom", group: "feeds" });
   return jobs;
 }
+
+/** The page's own CSP, first in <head> so it governs every element after it. */
+export function withCspMeta(html: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${APP_CSP}">`;
+  if (html.includes('http-equiv="Content-Security-Policy"')) return html;
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (!head) throw new SiteError("index.html has no <head>: cannot add its Content-Security-Policy");
+  const at = head.index + head[0].length;
+  return `${html.slice(0, at)}\n    ${meta}${html.slice(at)}`;
+}
+
+/**
+ * `_headers` (Netlify and Cloudflare Pages): what `serve` sends. Data paths match two rules and
+ * get both policies; both are enforced, so they get the stricter data one.
+ */
+export const HEADERS_FILE = `/*
+  Content-Security-Policy: ${APP_CSP}
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: strict-origin-when-cross-origin
+${["/api/*", "/feeds/*", "/data/*"]
+  .map(
+    (p) => `${p}
+  Content-Security-Policy: ${DATA_CSP}
+  Access-Control-Allow-Origin: *
+`,
+  )
+  .join("")}`;
 
 export async function renderSite(store: Store, out: string, o: SiteOptions = {}): Promise<SiteSummary> {
   const webDist = path.resolve(o.webDist ?? DEFAULT_WEB_DIST);
@@ -111,6 +141,16 @@ export async function renderSite(store: Store, out: string, o: SiteOptions = {})
     );
     const err = results.find((r) => r.status === "rejected");
     if (err) throw (err as PromiseRejectedResult).reason;
+    // A static host sends no CSP of its own: the page states it, and _headers asks for it.
+    const index = path.join(tmp, "index.html");
+    const page = fs.readFileSync(index);
+    const withMeta = Buffer.from(withCspMeta(page.toString("utf8")));
+    fs.writeFileSync(index, withMeta);
+    const headers = Buffer.from(HEADERS_FILE);
+    fs.writeFileSync(path.join(tmp, "_headers"), headers);
+    bytes += withMeta.length - page.length + headers.length;
+    files.web++;
+    files.total++;
     // Swap: the old site moves aside, the new one takes its name, the old one goes.
     const old = fs.existsSync(target) ? `${tmp}-old` : null;
     if (old) fs.renameSync(target, old);

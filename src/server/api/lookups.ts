@@ -33,9 +33,10 @@ export function agencyText(ctx: Ctx): Promise<Map<string, string>> {
 
 /** An agency matches when every word of the query starts a word of its text ("harr" finds Harris). */
 export function matcher(text: Map<string, string>, q: string | undefined): ((agencyId: string) => boolean) | null {
-  if (q === undefined) return null;
+  if (q === undefined || !q.trim()) return null;
   const ws = words(q);
-  if (!ws.length) return null;
+  // "%" or "_" has no words: it matches nothing, rather than being no filter at all.
+  if (!ws.length) return () => false;
   return (id) => {
     const t = text.get(id);
     return !!t && ws.every((w) => t.includes(` ${w}`));
