@@ -14,7 +14,9 @@ export interface StatusSummary {
   applications: { pending: number; signed: number; dropped: number; pending_removal: number };
   latest_list: string | null;
   latest_pending_list: string | null;
+  /** Review items without a decision, and those a rule or a curated row decided. */
   review: number;
+  review_decided: number;
   kind_mismatches: { file: string; date: string; file_name_says: string; content_is: string }[];
 }
 
@@ -30,7 +32,7 @@ async function countByStatus(db: Db, table: "snapshot" | "agreement" | "applicat
   return { counts, total: rows.reduce((a, r) => a + Number(r.n), 0) };
 }
 
-async function count(db: Db, table: "agency" | "observation" | "review"): Promise<number> {
+async function count(db: Db, table: "agency" | "observation"): Promise<number> {
   const r = await db.selectFrom(table).select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
 }
@@ -84,7 +86,8 @@ export async function status(db: Db): Promise<StatusSummary> {
     },
     latest_list: latestOf("participating"),
     latest_pending_list: latestOf("pending"),
-    review: await count(db, "review"),
+    review: (await reviewQueue(db)).filter((r) => r.status === "open").length,
+    review_decided: (await reviewQueue(db)).filter((r) => r.status === "decided").length,
     kind_mismatches: mismatches.map((m) => {
       const d = JSON.parse(m.detail);
       return { file: d.list, date: m.date, file_name_says: d.file_name_says, content_is: d.content_is };
@@ -324,7 +327,11 @@ export async function diff(db: Db, from: string, to: string): Promise<DiffResult
   };
 }
 
+/** The review queue. An item is open until a rule or a curated row records a decision on it. */
 export async function reviewQueue(db: Db) {
   const rows = await db.selectFrom("review").selectAll().orderBy("date").orderBy("review_id").execute();
-  return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  return rows.map((r) => {
+    const detail = JSON.parse(r.detail) as Record<string, unknown>;
+    return { ...r, detail, status: detail.decision ? "decided" : "open" };
+  });
 }

@@ -89,7 +89,10 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
       `flagged: ${k.date} ${k.file} is named as ${k.file_name_says} but holds a ${k.content_is} list (read by content)`,
     );
   }
-  if (s.review) lines.push(`review queue               ${s.review} near miss(es): see \`g287 review\``);
+  if (s.review || s.review_decided)
+    lines.push(
+      `review queue               ${s.review} open, ${s.review_decided} decided near miss(es): see \`g287 review\``,
+    );
   out(lines.join("\n"));
 }
 
@@ -406,12 +409,13 @@ export function buildProgram(): Command {
           if (g.json) return out(toJson(listEnvelope(rows)));
           out(
             table(
-              ["date", "reason", "state", "name", "candidate_name", "distance", "list", "row"],
+              ["date", "reason", "state", "name", "candidate_name", "status", "decision", "list", "row"],
               rows.map((r) => ({ ...r.detail, ...r })),
               { maxWidth: 50 },
             ),
           );
-          out(`${rows.length} item(s) to review`);
+          const open = rows.filter((r) => r.status === "open").length;
+          out(`${rows.length} item(s): ${open} open, ${rows.length - open} decided`);
         },
         { readonly: true },
       );

@@ -674,6 +674,8 @@ export class Ledger {
 
     const rest: RowGroup[] = [];
     const claimed = new Set<string>();
+    // Near misses are recorded only for groups that no later rule resolves.
+    const pendingMisses: NearMiss[] = [];
     // A dormant agency can be long gone, so only a one-letter slip reaches it.
     const strict = { ...this.config, typoMaxDistance: 1 };
     for (const g of groups.values()) {
@@ -697,14 +699,14 @@ export class Ledger {
         this.addKey(match.agencyId, g.key);
         continue;
       }
-      if (nearMiss) this.nearMiss(nearMiss, rows);
+      if (nearMiss) pendingMisses.push(nearMiss);
       rest.push(g);
     }
 
     if (kind === "participating" && rest.length) {
       const free = vanished.filter((v) => !claimed.has(v.agencyId));
       const { matches, ambiguous } = matchRelabels(rest, rows, free);
-      for (const m of ambiguous) this.nearMiss(m, rows);
+      pendingMisses.push(...ambiguous);
       for (const g of rest) {
         const m = matches.get(g);
         if (m) {
@@ -728,6 +730,10 @@ export class Ledger {
       }
       const agency = this.newAgency(first);
       for (const i of g.rows) out.set(i, { agencyId: agency.agencyId, tier: "new", note: null });
+    }
+    for (const m of pendingMisses) {
+      const res = out.get(m.group.rows[0] as number);
+      if (!res || res.tier === "new" || m.reason === "refused_typo") this.nearMiss(m, rows);
     }
     return out;
   }
@@ -1281,7 +1287,11 @@ export class Ledger {
       candidate: m.agencyId,
       candidate_name: cand?.name,
       ...(m.distance >= 0 ? { distance: m.distance } : {}),
-      decision: "kept apart; add a row to data/corrections/agencies.csv to merge",
+      // A refusal is the rule's decision; any other near miss waits for a curated one (an alias in
+      // data/corrections/agencies.csv, or a row in review-decisions.csv that keeps them apart).
+      ...(m.reason === "refused_typo"
+        ? { decision: `kept apart: ${m.why}`, decided_by: "rule:typo_guard" }
+        : { decision: null }),
     });
   }
 }

@@ -17,6 +17,13 @@ const schemas = {
   states: z.object({ raw: z.string().min(1), usps, evidence: z.string().min(1) }),
   counties: z.object({ state: usps, raw: z.string().min(1), county: z.string(), evidence: z.string().min(1) }),
   agencies: z.object({ state: usps, raw: z.string().min(1), name: z.string().min(1), evidence: z.string().min(1) }),
+  "review-decisions": z.object({
+    state: usps,
+    name: z.string().min(1),
+    candidate: z.string().min(1),
+    decision: z.enum(["apart"]),
+    evidence: z.string().min(1),
+  }),
   "wrong-states": z.object({ listed: usps, agency: z.string().min(1), state: usps, evidence: z.string().min(1) }),
   "signed-dates": z.object({
     state: usps,
@@ -44,6 +51,14 @@ export interface Corrections {
   signedDates: Map<string, Map<string, Fix<string>>>;
   /** USPS as listed → text key of the agency name → the USPS of the state the agency is in */
   wrongStates: Map<string, Map<string, Fix<string>>>;
+  /** USPS → `name|candidate name` (text keys) → a recorded decision on a near miss */
+  reviewDecisions: Map<string, Map<string, Fix<string>>>;
+}
+
+/** The recorded decision on a review item (a near miss between `name` and `candidate`), if any. */
+export function reviewDecision(c: Corrections, state: string, name: string, candidate: string): Fix<string> | null {
+  const m = c.reviewDecisions.get(state);
+  return m?.get(`${textKey(name)}|${textKey(candidate)}`) ?? m?.get(`${textKey(candidate)}|${textKey(name)}`) ?? null;
 }
 
 // Grouped by state first: most rows are in a state without fixes, and then no key is computed.
@@ -114,6 +129,11 @@ export function loadCorrections(dir: URL | string = DEFAULT_CORRECTIONS_DIR): Co
       load(dir, "signed-dates"),
       (r) => `${textKey(r.agency)}|${r.model}|${textKey(r.raw)}`,
       (r) => ({ value: r.date, evidence: r.evidence }),
+    ),
+    reviewDecisions: byState(
+      load(dir, "review-decisions", true),
+      (r) => `${textKey(r.name)}|${textKey(r.candidate)}`,
+      (r) => ({ value: r.decision, evidence: r.evidence }),
     ),
     wrongStates: byState(
       load(dir, "wrong-states", true).map((r) => ({ ...r, state: r.listed, right: r.state })),

@@ -6,8 +6,14 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { InputError } from "../errors.js";
 import { LEDGER_VERSION, Ledger, type LedgerState } from "../ledger/ledger.js";
-import type { LedgerConfig, ObservationOutcome } from "../ledger/types.js";
-import { type Corrections, DEFAULT_CORRECTIONS_DIR, dirUrl, loadCorrections } from "../normalize/corrections.js";
+import type { LedgerConfig, ObservationOutcome, ReviewItem } from "../ledger/types.js";
+import {
+  type Corrections,
+  DEFAULT_CORRECTIONS_DIR,
+  dirUrl,
+  loadCorrections,
+  reviewDecision,
+} from "../normalize/corrections.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import { isArchiveFolder, readArchive } from "../sources/archive.js";
 import { listFolder, readLocalList } from "../sources/local.js";
@@ -91,14 +97,33 @@ export function resolveInputs(paths: string[], opts: IngestOptions): { files: So
 }
 
 /** Fingerprint of everything besides the inputs that decides the ledger: a change forces a replay. */
+/**
+ * Attaches the recorded decision (data/corrections/review-decisions.csv) to each near miss it
+ * settles. Items the ledger's own rules decided (a refused typo) carry their rule already.
+ */
+export function decideReviews(items: ReviewItem[], fixes: Corrections): ReviewItem[] {
+  return items.map((it) => {
+    const d = it.detail;
+    if (typeof d.name !== "string" || typeof d.candidate_name !== "string" || typeof d.state !== "string") return it;
+    const fix = reviewDecision(fixes, d.state, d.name, d.candidate_name);
+    if (!fix) return it;
+    return {
+      ...it,
+      detail: { ...d, decision: `kept apart: ${fix.evidence}`, decided_by: "data/corrections/review-decisions.csv" },
+    };
+  });
+}
+
 export function rulesFingerprint(cfg: LedgerConfig, dir: URL | string = DEFAULT_CORRECTIONS_DIR): string {
   const h = createHash("sha256");
   h.update(`parser ${PARSER_VERSION} ledger ${LEDGER_VERSION} ${JSON.stringify(cfg)}`);
   const base = dirUrl(dir);
   for (const f of ["states", "counties", "agencies", "signed-dates"])
     h.update(fs.readFileSync(new URL(`${f}.csv`, base)));
-  const wrong = new URL("wrong-states.csv", base);
-  if (fs.existsSync(wrong)) h.update(fs.readFileSync(wrong));
+  for (const f of ["wrong-states", "review-decisions"]) {
+    const u = new URL(`${f}.csv`, base);
+    if (fs.existsSync(u)) h.update(fs.readFileSync(u));
+  }
   // Agency types and placements come from these when agency rows are written. They are always
   // the repository's own (a test's corrections folder does not hold them).
   for (const f of [
@@ -372,7 +397,7 @@ async function applyParsed(
       await insertMany(
         trx,
         "review",
-        outcomes.flatMap((o) => reviewRows(o.reviews)),
+        outcomes.flatMap((o) => reviewRows(decideReviews(o.reviews, fixes))),
       );
       wrote(4);
       if (before) await writeEntityChanges(trx, before, ledger.result());
