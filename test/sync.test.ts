@@ -8,10 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatasetName, dataset } from "../src/analysis/datasets.js";
 import { roster } from "../src/analysis/queries.js";
 import { toCsv } from "../src/export/csv.js";
+import { agencyKey } from "../src/normalize/agency-key.js";
+import { loadCorrections } from "../src/normalize/corrections.js";
+import { normalizeRows } from "../src/normalize/row.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { dateDownload, type SyncOptions, type SyncSummary, sync } from "../src/pipeline/sync.js";
 import { parseDuration, resolveSettings, SyncConfigFile } from "../src/pipeline/sync-config.js";
 import { nextDelay, watch } from "../src/pipeline/watch.js";
+import { readSheet } from "../src/sheets/read-sheet.js";
 import { backoffDelay, parseRetryAfter } from "../src/sources/fetch.js";
 import { findListLinks } from "../src/sources/ice-page.js";
 import { openStore } from "../src/store/db.js";
@@ -28,8 +32,8 @@ const ice = new FakeIce();
 const sleeps: number[] = [];
 const work = tmpDir("g287-sync-");
 
-// A list newer than any in the archive: the real 2026-03-27 rows plus one agreement signed 2026-03-30.
-const latest = readList("participating_2026-03-27.xlsx");
+// A list newer than any in the archive: the real 2026-05-01 rows plus one agreement signed 2026-05-03.
+const latest = readList("participating_2026-05-01.xlsx");
 const header = latest[0] as unknown[];
 const body = latest.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
 const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
@@ -39,8 +43,14 @@ function newerList(agency: string, file: string): Uint8Array {
   extra[col("LAW ENFORCEMENT AGENCY")] = agency;
   extra[col("TYPE")] = "County";
   extra[col("SUPPORT TYPE")] = "Task Force Model";
-  extra[col("SIGNED")] = 46111; // 2026-03-30
+  extra[col("SIGNED")] = 46145; // 2026-05-03
   return new Uint8Array(fs.readFileSync(writeXlsx(path.join(work, file), [header, ...body, extra])));
+}
+
+/** Distinct agreements (state, agency, model, signed date) straight from a list's rows. */
+function agreementsIn(bytes: Uint8Array): number {
+  const rows = normalizeRows(readSheet(bytes, "list.xlsx"), loadCorrections());
+  return new Set(rows.map((r) => `${r.state}|${agencyKey(r.agency ?? "")}|${r.model}|${r.signedOn}`)).size;
 }
 
 function options(archiveDir: string, extra: Partial<SyncOptions> = {}): SyncOptions {
@@ -163,7 +173,9 @@ describe("sync into a copy of the archive ledger", () => {
     const store = await openStore(fresh);
     const r = await ingest(store, [archive]);
     expect(r).toMatchObject({ newSnapshots: 2, applied: 2 });
-    expect((await roster(store.db, { asOf: "2026-03-27" })).length).toBe(1560);
+    expect((await roster(store.db, { asOf: "2026-03-27" })).length).toBe(
+      agreementsIn(real("participating_2026-03-27.xlsx")),
+    );
     const obs = await store.db
       .selectFrom("observation")
       .select(["basis_detail", "provenance"])
@@ -178,19 +190,19 @@ describe("sync into a copy of the archive ledger", () => {
 
   it("finds the links after they move, ingests the new list incrementally (exit 0) and names its events", async () => {
     ice.clear();
-    const NEW = "/sites/default/files/documents/287g/2026-04";
+    const NEW = "/sites/default/files/documents/287g/2026-05";
     ice.set(PAGE, {
       body: icePage({
-        participating: `${NEW}/participatingAgencies04012026am.xlsx`,
-        pending: `${NEW}/pendingAgencies04012026am.xlsx`,
+        participating: `${NEW}/participatingAgencies05042026am.xlsx`,
+        pending: `${NEW}/pendingAgencies05042026am.xlsx`,
         style: "text",
       }),
     });
     ice.set(
-      `${NEW}/participatingAgencies04012026am.xlsx`,
+      `${NEW}/participatingAgencies05042026am.xlsx`,
       workbook(newerList("Example County Sheriff's Office", "p0401.xlsx")),
     );
-    ice.set(`${NEW}/pendingAgencies04012026am.xlsx`, workbook(real("pending_2026-02-27.xlsx")));
+    ice.set(`${NEW}/pendingAgencies05042026am.xlsx`, workbook(real("pending_2026-02-27.xlsx")));
     const before = await openStore(db, { readonly: true });
     const maxSeq = Number(
       (await before.db.selectFrom("event").select(before.db.fn.max("seq").as("m")).executeTakeFirstOrThrow()).m,
@@ -200,17 +212,19 @@ describe("sync into a copy of the archive ledger", () => {
     const s = await run(db, archive);
     expect(s.error).toBeNull();
     expect(s).toMatchObject({ outcome: "new", exitCode: 0, archive: { files: 1, sightings: 2, fetches: 2 } });
-    expect(s.page?.participating).toBe(ice.url(`${NEW}/participatingAgencies04012026am.xlsx`));
+    expect(s.page?.participating).toBe(ice.url(`${NEW}/participatingAgencies05042026am.xlsx`));
     expect(s.files.map((f) => [f.kind, f.status, f.rows, f.publishedAt])).toEqual([
-      ["participating", "new", 1561, "2026-04-01"],
-      ["pending", "known", 2, "2026-04-01"],
+      ["participating", "new", body.length + 1, "2026-05-04"],
+      ["pending", "known", 2, "2026-05-04"],
     ]);
     expect(s.ingest).toMatchObject({ mode: "incremental", newObservations: 2, newSnapshots: 1, applied: 2 });
     expect(s.events?.from).toBe(maxSeq + 1);
     expect(s.events?.renumbered).toBe(false);
 
     const store = await openStore(db, { readonly: true });
-    expect((await roster(store.db, { asOf: "2026-04-01" })).length).toBe(1561);
+    expect((await roster(store.db, { asOf: "2026-05-04" })).length).toBe(
+      agreementsIn(real("participating_2026-05-01.xlsx")) + 1,
+    );
     const added = await store.db
       .selectFrom("event")
       .select(["seq", "type", "agreement_id"])
@@ -220,13 +234,13 @@ describe("sync into a copy of the archive ledger", () => {
     expect(added.length).toBe(s.events?.count);
     expect(added.at(-1)?.seq).toBe(s.events?.to);
     expect(added.filter((e) => e.type === "appeared").map((e) => e.agreement_id)).toEqual([
-      "tx-example-county-sheriffs-office/tfm/2026-03-30",
+      "tx-example-county-sheriffs-office/tfm/2026-05-03",
     ]);
     await store.close();
   });
 
   it("asks again with If-None-Match; a 304 is nothing new (exit 3) and changes nothing", async () => {
-    const NEW = "/sites/default/files/documents/287g/2026-04";
+    const NEW = "/sites/default/files/documents/287g/2026-05";
     const archiveBefore = hashDir(archive);
     const storeBefore = await storeFingerprint(db);
     ice.seen.length = 0;
@@ -236,7 +250,7 @@ describe("sync into a copy of the archive ledger", () => {
       ["participating", "not_modified", 304],
       ["pending", "not_modified", 304],
     ]);
-    expect(ice.requests(`${NEW}/participatingAgencies04012026am.xlsx`)[0]?.headers["if-none-match"]).toMatch(
+    expect(ice.requests(`${NEW}/participatingAgencies05042026am.xlsx`)[0]?.headers["if-none-match"]).toMatch(
       /^"[0-9a-f]{16}"$/,
     );
     expect(hashDir(archive)).toBe(archiveBefore);
@@ -371,7 +385,7 @@ describe("sync into a copy of the archive ledger", () => {
   it("retries a 503 and a 429 with backoff, then takes the list", async () => {
     ice.clear();
     sleeps.length = 0;
-    const P = "/sites/default/files/2026-04-03/participatingAgencies04032026am.xlsx";
+    const P = "/sites/default/files/2026-05-06/participatingAgencies05062026am.xlsx";
     ice.set(PAGE, { body: icePage({ participating: P }) });
     ice.set(P, [
       { status: 503 },
@@ -410,7 +424,9 @@ describe("sync into an empty store", () => {
     expect(s.error).toBeNull();
     expect(s).toMatchObject({ outcome: "new", exitCode: 0, ingest: { newObservations: 2, applied: 2 } });
     const store = await openStore(db, { readonly: true });
-    expect((await roster(store.db, { asOf: "2026-03-23" })).length).toBe(1552);
+    expect((await roster(store.db, { asOf: "2026-03-23" })).length).toBe(
+      agreementsIn(real("participating_2026-03-23.xlsx")),
+    );
     await store.close();
   });
 
@@ -540,19 +556,19 @@ describe("dating a download", () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-sync-content-");
     ice.clear();
-    // Named 2026-03-28, but it holds an agreement signed 2026-03-30.
-    const P = "/doclib/participatingAgencies03282026am.xlsx";
+    // Named 2026-05-02, but it holds an agreement signed 2026-05-03.
+    const P = "/doclib/participatingAgencies05022026am.xlsx";
     ice.set(PAGE, { body: icePage({ participating: P }) });
     ice.set(P, workbook(newerList("Dated County Sheriff's Office", "p0328.xlsx")));
     const s = await run(db, archive);
-    expect(s.files[0]).toMatchObject({ publishedAt: "2026-03-30", publishedBasis: "content_newest_signed" });
+    expect(s.files[0]).toMatchObject({ publishedAt: "2026-05-03", publishedBasis: "content_newest_signed" });
     const store = await openStore(db, { readonly: true });
     const o = await store.db
       .selectFrom("observation")
       .select(["date", "stated_date", "date_rule"])
-      .where("original_filename", "=", "participatingAgencies03282026am.xlsx")
+      .where("original_filename", "=", "participatingAgencies05022026am.xlsx")
       .executeTakeFirstOrThrow();
-    expect(o).toEqual({ date: "2026-03-30", stated_date: "2026-03-28", date_rule: "content_newest_signed" });
+    expect(o).toEqual({ date: "2026-05-03", stated_date: "2026-05-02", date_rule: "content_newest_signed" });
     await store.close();
   });
 });
@@ -561,7 +577,7 @@ describe("the command line: exit codes for cron", () => {
   const db = copyArchiveDb();
   const archive = tmpDir("g287-sync-cli-");
   const url = () => ice.url(PAGE);
-  const P = "/sites/default/files/2026-04-05/participatingAgencies04052026am.xlsx";
+  const P = "/sites/default/files/2026-05-07/participatingAgencies05072026am.xlsx";
 
   it("0 when a new list is ingested, 3 when nothing is new, 1 on failure with one line on stderr", async () => {
     ice.clear();
@@ -586,18 +602,18 @@ describe("the command line: exit codes for cron", () => {
 
     const again = await cliAsync(["--db", db, "sync", "--archive", archive], { env: { G287_ICE_URL: url() } });
     expect(again.status, again.stderr).toBe(3);
-    expect(again.stderr).toMatch(/participating +not modified +participatingAgencies04052026am\.xlsx/);
+    expect(again.stderr).toMatch(/participating +not modified +participatingAgencies05072026am\.xlsx/);
     expect(again.stderr.trim().split("\n").at(-1)).toBe("nothing new");
 
     const archiveBefore = hashDir(archive);
     const storeBefore = await storeFingerprint(db);
     ice.set(P, { body: BLOCK_PAGE, headers: { "content-type": "text/html" } });
-    ice.set(PAGE, { body: icePage({ participating: P.replace("04052026", "04062026") }) });
-    ice.set(P.replace("04052026", "04062026"), { body: BLOCK_PAGE, headers: { "content-type": "text/html" } });
+    ice.set(PAGE, { body: icePage({ participating: P.replace("05072026", "05082026") }) });
+    ice.set(P.replace("05072026", "05082026"), { body: BLOCK_PAGE, headers: { "content-type": "text/html" } });
     const bad = await cliAsync(["--db", db, "--quiet", "sync", "--archive", archive, "--url", url(), "--retries", "0"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split("\n")).toEqual([
-      `g287: ${ice.url(P.replace("04052026", "04062026"))}: the server sent an HTML page (titled "Access Denied", reference 18.5c0f3417.1775000000.1a2b3c) instead of the workbook: probably a firewall block or error page; nothing was kept`,
+      `g287: ${ice.url(P.replace("05072026", "05082026"))}: the server sent an HTML page (titled "Access Denied", reference 18.5c0f3417.1775000000.1a2b3c) instead of the workbook: probably a firewall block or error page; nothing was kept`,
     ]);
     expect(hashDir(archive)).toBe(archiveBefore);
     expect(await storeFingerprint(db)).toBe(storeBefore);

@@ -1,0 +1,487 @@
+// `g287 sync` as ICE publishes since June 2026, against the local imitation of its page: each file
+// name form, links by name and by number (`/file-download/download/public/<id>`, named only by
+// Content-Disposition, the link text or the heading), the same bytes fetched again and again, a
+// state-name typo that comes and goes, and hash-manifest mirrors. Every workbook is built at test
+// time from the real lists in ../shared/data/ice, into a temp folder.
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roster } from "../src/analysis/queries.js";
+import { agencyKey } from "../src/normalize/agency-key.js";
+import { loadCorrections } from "../src/normalize/corrections.js";
+import { normalizeRows } from "../src/normalize/row.js";
+import { ingest } from "../src/pipeline/ingest.js";
+import { downloadName, type SyncOptions, type SyncSummary, sync } from "../src/pipeline/sync.js";
+import { resolveSettings } from "../src/pipeline/sync-config.js";
+import { readSheet } from "../src/sheets/read-sheet.js";
+import { findListLinks } from "../src/sources/ice-page.js";
+import { sha256 } from "../src/sources/read-file.js";
+import { openStore } from "../src/store/db.js";
+import { FakeIce, icePage, workbook } from "./fake-ice.js";
+import { ARCHIVE, copyArchiveDb, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
+
+const ice = new FakeIce();
+const work = tmpDir("g287-forms-");
+const PAGE = "/identify-and-arrest/287g";
+const DOCLIB = "/doclib/about/offices/ero/287g";
+const ID = "/file-download/download/public";
+
+const real = (name: string) => new Uint8Array(fs.readFileSync(path.join(ARCHIVE, name)));
+
+/** Distinct agreements (state, agency, model, signed date) straight from a list's rows. */
+function agreementsIn(bytes: Uint8Array, state?: string): number {
+  const rows = normalizeRows(readSheet(bytes, "list.xlsx"), loadCorrections());
+  return new Set(
+    rows
+      .filter((r) => !state || r.state === state)
+      .map((r) => `${r.state}|${agencyKey(r.agency ?? "")}|${r.model}|${r.signedOn}`),
+  ).size;
+}
+
+/** A real list with its rows changed by `edit` (a row is header-indexed cells), as new workbook bytes. */
+function edited(from: string, out: string, edit: (rows: unknown[][], col: (h: string) => number) => unknown[][]) {
+  const all = readList(from);
+  const header = all[0] as unknown[];
+  const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
+  const body = all.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
+  return new Uint8Array(fs.readFileSync(writeXlsx(path.join(work, out), [header, ...edit(body, col)])));
+}
+
+/** The real 2026-05-01 list plus one Texas agreement signed on `signed` (an Excel serial). */
+function newerList(agency: string, signed: number, out: string): Uint8Array {
+  return edited("participating_2026-05-01.xlsx", out, (rows, col) => {
+    const extra: unknown[] = (rows[0] as unknown[]).map(() => null);
+    extra[col("STATE")] = "TEXAS";
+    extra[col("LAW ENFORCEMENT AGENCY")] = agency;
+    extra[col("TYPE")] = "County";
+    extra[col("SUPPORT TYPE")] = "Task Force Model";
+    extra[col("SIGNED")] = signed;
+    return [...rows, extra];
+  });
+}
+
+function options(archiveDir: string, extra: Partial<SyncOptions> = {}): SyncOptions {
+  const s = resolveSettings(null, { url: ice.url(PAGE), archive: archiveDir }, {});
+  return {
+    ...s,
+    archiveDir,
+    http: { ...s.http, connectTimeoutMs: 2000, readTimeoutMs: 2000, retries: 0, backoffBaseMs: 10, backoffMaxMs: 10 },
+    sleep: async () => {},
+    random: () => 0.5,
+    ...extra,
+  };
+}
+
+async function run(db: string, archiveDir: string, extra: Partial<SyncOptions> = {}): Promise<SyncSummary> {
+  const store = await openStore(db);
+  try {
+    return await sync(store, options(archiveDir, extra));
+  } finally {
+    await store.close();
+  }
+}
+
+type Csv = Record<string, string>[];
+const csv = (dir: string, name: string): Csv =>
+  parse(fs.readFileSync(path.join(dir, name), "utf8"), { columns: true, skip_empty_lines: true });
+
+async function maxSeq(db: string): Promise<number> {
+  const s = await openStore(db, { readonly: true });
+  try {
+    const r = await s.db.selectFrom("event").select(s.db.fn.max("seq").as("m")).executeTakeFirstOrThrow();
+    return Number(r.m ?? 0);
+  } finally {
+    await s.close();
+  }
+}
+
+beforeAll(async () => {
+  await ice.start();
+});
+afterAll(async () => {
+  await ice.stop();
+});
+
+describe("five consecutive real lists, renamed in ICE's new forms, synced one by one into a copy of the archive ledger", () => {
+  const db = copyArchiveDb();
+  const archive = tmpDir("g287-forms-archive-");
+  // Each list under another name form and address scheme, as ICE has served them since June 2026.
+  const steps: {
+    real: string;
+    date: string;
+    href: string;
+    name: string;
+    nameFrom: string;
+    linkText?: string;
+    disposition?: string;
+  }[] = [
+    {
+      real: "participating_2026-03-27.xlsx",
+      date: "2026-03-27",
+      href: `${DOCLIB}/287gParticipatingAgencies032726pm.xlsx`,
+      name: "287gParticipatingAgencies032726pm.xlsx",
+      nameFrom: "url",
+    },
+    {
+      real: "participating_2026-04-01.xlsx",
+      date: "2026-04-01",
+      href: `${ID}/41001`,
+      name: "ParticipatingAgency040126pm.xlsx",
+      nameFrom: "content_disposition",
+      disposition: 'attachment; filename="ParticipatingAgency040126pm.xlsx"',
+    },
+    {
+      real: "participating_2026-04-13.xlsx",
+      date: "2026-04-13",
+      href: `${ID}/41002`,
+      name: "participatingAgencies04132026.xlsx",
+      nameFrom: "content_disposition",
+      disposition: `attachment; filename="download.xlsx"; filename*=UTF-8''participatingAgencies04132026.xlsx`,
+    },
+    {
+      real: "participating_2026-04-15.xlsx",
+      date: "2026-04-15",
+      href: `${DOCLIB}/ParticipatingAgency041526.xlsx`,
+      name: "ParticipatingAgency041526.xlsx",
+      nameFrom: "url",
+    },
+    {
+      real: "participating_2026-04-21.xlsx",
+      date: "2026-04-21",
+      href: `${ID}/41003`,
+      name: "287gParticipatingAgencies042126.xlsx",
+      nameFrom: "link_text",
+      linkText: "287gParticipatingAgencies042126.xlsx",
+    },
+  ];
+
+  for (const step of steps) {
+    it(`${step.name} (${step.nameFrom}): found, dated ${step.date}, ingested; the roster then equals the list`, async () => {
+      ice.clear();
+      const link = step.linkText
+        ? `<h2>Participating Agencies</h2><p><a href="${step.href}">${step.linkText}</a></p>`
+        : icePage({ participating: step.href });
+      ice.set(PAGE, { body: step.linkText ? `<html><title>287(g)</title><body>${link}</body></html>` : link });
+      const bytes = real(step.real);
+      const reply = workbook(bytes);
+      if (step.disposition) reply.headers = { ...reply.headers, "content-disposition": step.disposition };
+      ice.set(step.href, reply);
+
+      const s = await run(db, archive);
+      expect(s.error).toBeNull();
+      expect(s.page?.participating).toBe(ice.url(step.href));
+      expect(s.files).toHaveLength(1);
+      expect(s.files[0]).toMatchObject({
+        kind: "participating",
+        originalFilename: step.name,
+        nameFrom: step.nameFrom,
+        publishedAt: step.date,
+        publishedBasis: "filename",
+        sha256: sha256(bytes),
+      });
+      // The sighting keeps ICE's name and the address it came from, whatever the scheme.
+      const sighting = csv(archive, "SIGHTINGS.csv").filter((r) => r.original_filename === step.name);
+      expect(sighting).toHaveLength(1);
+      expect(sighting[0]).toMatchObject({ date: step.date, basis: "ice_filename", source_url: ice.url(step.href) });
+
+      const store = await openStore(db, { readonly: true });
+      try {
+        const obs = await store.db
+          .selectFrom("observation")
+          .select(["date", "status"])
+          .where("original_filename", "=", step.name)
+          .execute();
+        expect(obs).toEqual([{ date: step.date, status: "applied" }]);
+        expect((await roster(store.db, { asOf: step.date })).length).toBe(agreementsIn(bytes));
+      } finally {
+        await store.close();
+      }
+    });
+  }
+});
+
+describe("the same bytes fetched again and again", () => {
+  it("a list fetched three times adds one snapshot with three sightings, and is applied once", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-thrice-");
+    const bytes = newerList("Thrice County Sheriff's Office", 46146, "thrice.xlsx"); // signed 2026-05-04
+    const sha = sha256(bytes);
+    ice.clear();
+    ice.set(PAGE, { body: icePage({ participating: `${ID}/52001` }) });
+    // No validators: ICE's file-download route sends none, so each run downloads the bytes again.
+    ice.set(`${ID}/52001`, {
+      ...workbook(bytes, { etag: false }),
+      headers: {
+        "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "content-disposition": 'attachment; filename="287gParticipatingAgencies050526pm.xlsx"',
+      },
+    });
+    const count = async (table: "snapshot" | "observation") => {
+      const s = await openStore(db, { readonly: true });
+      try {
+        const r = await s.db.selectFrom(table).select(s.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+        return Number(r.n);
+      } finally {
+        await s.close();
+      }
+    };
+    const snapshots = await count("snapshot");
+    const observations = await count("observation");
+
+    const first = await run(db, archive);
+    expect(first).toMatchObject({ outcome: "new", exitCode: 0, archive: { files: 1, sightings: 1, fetches: 1 } });
+    const afterFirst = await storeFingerprint(db);
+    for (const _ of [2, 3]) {
+      const again = await run(db, archive);
+      expect(again.error).toBeNull();
+      expect(again).toMatchObject({
+        outcome: "nothing_new",
+        exitCode: 3,
+        archive: { files: 0, sightings: 1, fetches: 1 },
+      });
+      expect(again.files[0]).toMatchObject({ status: "known", sha256: sha, publishedAt: "2026-05-05" });
+      expect(await storeFingerprint(db)).toBe(afterFirst);
+    }
+    expect(ice.requests(`${ID}/52001`)).toHaveLength(3);
+    expect(await count("snapshot")).toBe(snapshots + 1);
+    expect(await count("observation")).toBe(observations + 1);
+
+    expect(csv(archive, "MANIFEST.csv").filter((r) => r.sha256 === sha)).toHaveLength(1);
+    expect(csv(archive, "FETCHES.csv").filter((r) => r.sha256 === sha)).toHaveLength(3);
+    const seen = csv(archive, "SIGHTINGS.csv");
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((r) => `${r.date}|${r.slot}|${r.original_filename}|${r.file}`))).toEqual(
+      new Set([`2026-05-05|pm|287gParticipatingAgencies050526pm.xlsx|lists/${sha}.xlsx`]),
+    );
+    expect(new Set(seen.map((r) => r.retrieved_at)).size).toBe(3);
+    expect(seen.every((r) => r.source_url === ice.url(`${ID}/52001`))).toBe(true);
+
+    // Replayed from scratch, the folder is one snapshot observed once.
+    const fresh = await openStore(path.join(tmpDir(), "thrice.db"));
+    try {
+      expect(await ingest(fresh, [archive])).toMatchObject({ newSnapshots: 1, newObservations: 1, applied: 1 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("a list with no name anywhere, dated by its download, fetched three times is one observation too", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-thrice-unnamed-");
+    const bytes = newerList("Unnamed County Sheriff's Office", 46146, "unnamed.xlsx");
+    ice.clear();
+    ice.set(PAGE, {
+      body: `<html><title>287(g)</title><body><h2>Participating Agencies</h2><p><a href="${ID}/52002">Participating Agencies</a></p></body></html>`,
+    });
+    ice.set(`${ID}/52002`, workbook(bytes, { etag: false }));
+    const runs = [];
+    for (const _ of [1, 2, 3]) runs.push(await run(db, archive));
+    expect(runs.map((r) => [r.exitCode, r.files[0]?.nameFrom, r.files[0]?.originalFilename])).toEqual([
+      [0, "link_text", "Participating Agencies"],
+      [3, "link_text", "Participating Agencies"],
+      [3, "link_text", "Participating Agencies"],
+    ]);
+    const seen = csv(archive, "SIGHTINGS.csv");
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen.map((r) => `${r.date}|${r.slot}|${r.basis}`)).size).toBe(1);
+    expect(seen[0]?.basis).toBe("retrieved_at");
+    expect(new Set(seen.map((r) => r.retrieved_at)).size).toBe(3);
+  });
+});
+
+describe("a state-name typo that comes and goes (NEW HAMSPHIRE)", () => {
+  it("folds to New Hampshire: the typo list and the corrected one make no removal and no new agreement", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-hamsphire-");
+    const base = real("participating_2026-05-01.xlsx");
+    const nh = agreementsIn(base, "NH");
+    expect(nh).toBeGreaterThan(1);
+    let renamed = 0;
+    const typo = edited("participating_2026-05-01.xlsx", "hamsphire.xlsx", (rows, col) =>
+      rows.map((r) => {
+        if (String(r[col("STATE")]).trim() !== "NEW HAMPSHIRE") return r;
+        renamed++;
+        const c = [...r];
+        c[col("STATE")] = "NEW HAMSPHIRE";
+        return c;
+      }),
+    );
+    expect(renamed).toBe(nh);
+    const seq = await maxSeq(db);
+    const lists: [string, Uint8Array][] = [
+      [`${DOCLIB}/287gParticipatingAgencies050526pm.xlsx`, typo],
+      [`${DOCLIB}/ParticipatingAgency050826am.xlsx`, base],
+    ];
+    for (const [href, bytes] of lists) {
+      ice.clear();
+      ice.set(PAGE, { body: icePage({ participating: href }) });
+      ice.set(href, workbook(bytes));
+      const s = await run(db, archive);
+      expect(s.error).toBeNull();
+      expect(s.exitCode).toBe(0);
+    }
+    const store = await openStore(db, { readonly: true });
+    try {
+      const events = await store.db
+        .selectFrom("event")
+        .select(["type", "agreement_id"])
+        .where("seq", ">", seq)
+        .execute();
+      // Other states' agreements missing since 2026-05-01 may have their removals confirmed here;
+      // New Hampshire's agreements must see no change at all.
+      expect(events.filter((e) => e.agreement_id?.startsWith("nh-"))).toEqual([]);
+      expect(events.filter((e) => e.type === "appeared")).toEqual([]);
+      for (const day of ["2026-05-05", "2026-05-08"])
+        expect((await roster(store.db, { asOf: day, state: "NH" })).length, day).toBe(nh);
+      const fixes = await store.db
+        .selectFrom("correction")
+        .select(["before", "after", "rule"])
+        .where("before", "=", "NEW HAMSPHIRE")
+        .execute();
+      expect(fixes).toHaveLength(nh);
+      expect(fixes.every((f) => f.after === "NH" && f.rule === "state_typo")).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe("mirrors that publish a hash manifest", () => {
+  it("takes a file from anywhere only when its sha256 matches the manifest (CSV and JSON)", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-hash-mirror-");
+    const a = newerList("Manifest A Sheriff's Office", 46147, "ma.xlsx"); // signed 2026-05-05
+    const b = newerList("Manifest B Sheriff's Office", 46148, "mb.xlsx"); // signed 2026-05-06
+    const tampered = newerList("Tampered Sheriff's Office", 46148, "mt.xlsx");
+    ice.clear();
+    // ICE itself serves the list the ledger already has.
+    ice.set(PAGE, { body: icePage({ participating: `${DOCLIB}/participatingAgencies05012026am.xlsx` }) });
+    ice.set(`${DOCLIB}/participatingAgencies05012026am.xlsx`, workbook(real("participating_2026-05-01.xlsx")));
+    ice.set("/public-archive/hashes.csv", {
+      body: [
+        "file_name,sha256,url,retrieved_at",
+        `287gParticipatingAgencies050526pm.xlsx,${sha256(a).toUpperCase()},files/a.bin,2026-05-05T23:10:00Z`,
+        // The bytes at this address are not the ones the manifest names.
+        `ParticipatingAgency050626am.xlsx,${sha256(b)},${ice.url("/elsewhere/b")},2026-05-06T15:00:00Z`,
+      ].join("\n"),
+      headers: { "content-type": "text/csv" },
+    });
+    ice.set("/public-archive/files/a.bin", workbook(a));
+    ice.set("/elsewhere/b", workbook(tampered));
+    ice.set("/other-archive/lists.json", {
+      body: JSON.stringify({
+        files: [{ filename: "ParticipatingAgency050626am.xlsx", hash: sha256(b), download_url: "/other/b.xlsx" }],
+      }),
+      headers: { "content-type": "application/json" },
+    });
+    ice.set("/other/b.xlsx", workbook(b));
+
+    const s = await run(db, archive, {
+      mirrors: [
+        { url: ice.url("/public-archive/hashes.csv"), maxFiles: 10 },
+        { url: ice.url("/other-archive/lists.json"), maxFiles: 10 },
+      ],
+    });
+    expect(s.error).toBeNull();
+    expect(s.mirrors).toEqual([
+      { url: ice.url("/public-archive/hashes.csv"), files: 1, gaps: 2, error: null },
+      { url: ice.url("/other-archive/lists.json"), files: 1, gaps: 1, error: null },
+    ]);
+    expect(s.warnings.filter((w) => /does not match the mirror's manifest/.test(w))).toEqual([
+      expect.stringContaining(`${ice.url("/elsewhere/b")}: sha256 ${sha256(tampered).slice(0, 12)}`),
+    ]);
+    expect(s.files.filter((f) => f.via === "mirror").map((f) => [f.originalFilename, f.publishedAt, f.sha256])).toEqual(
+      [
+        ["287gParticipatingAgencies050526pm.xlsx", "2026-05-05", sha256(a)],
+        ["ParticipatingAgency050626am.xlsx", "2026-05-06", sha256(b)],
+      ],
+    );
+    const seen = csv(archive, "SIGHTINGS.csv");
+    expect(seen.find((r) => r.original_filename === "287gParticipatingAgencies050526pm.xlsx")).toMatchObject({
+      date: "2026-05-05",
+      slot: "pm",
+      basis: "ice_filename",
+      source_url: ice.url("/public-archive/files/a.bin"),
+      source_path: ice.url("/public-archive/hashes.csv"),
+      retrieved_at: "2026-05-05T23:10:00Z",
+    });
+    expect(fs.readdirSync(path.join(archive, "lists")).sort()).toEqual(
+      [sha256(a), sha256(b), sha256(real("participating_2026-05-01.xlsx"))].map((h) => `${h}.xlsx`).sort(),
+    );
+    expect(s.ingest).toMatchObject({ newObservations: 2 });
+  });
+
+  it("refuses a manifest it cannot read, with the row and column named", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-bad-manifest-");
+    ice.clear();
+    ice.set(PAGE, { body: icePage({ participating: `${DOCLIB}/participatingAgencies05012026am.xlsx` }) });
+    ice.set(`${DOCLIB}/participatingAgencies05012026am.xlsx`, workbook(real("participating_2026-05-01.xlsx")));
+    ice.set("/bad/hashes.csv", { body: "file_name,sha256,url\nx.xlsx,nothex,/x\n" });
+    const s = await run(db, archive, { mirrors: [{ url: ice.url("/bad/hashes.csv"), maxFiles: 10 }] });
+    expect(s.mirrors[0]?.error).toBe(`${ice.url("/bad/hashes.csv")} row 2: column sha256: expected a sha256 in hex`);
+  });
+});
+
+describe("naming a download and finding id-only links", () => {
+  const page = "https://www.ice.gov/identify-and-arrest/287g";
+  const res = (url: string, headers: Record<string, string> = {}) => ({ url, headers });
+
+  it("takes the name from Content-Disposition, a redirect, the address, the link text, then the heading", () => {
+    const link = {
+      url: "https://www.ice.gov/file-download/download/public/777",
+      fileName: "",
+      text: "Participating Agencies",
+      heading: "287(g) Participating Agencies",
+    };
+    expect(
+      downloadName(
+        link,
+        res(link.url, { "content-disposition": 'attachment; filename="../ParticipatingAgency091826am.xlsx"' }),
+      ),
+    ).toEqual({ name: "ParticipatingAgency091826am.xlsx", from: "content_disposition" });
+    expect(
+      downloadName(link, res("https://www.ice.gov/sites/default/files/287gParticipatingAgencies091526pm.xlsx")),
+    ).toEqual({
+      name: "287gParticipatingAgencies091526pm.xlsx",
+      from: "redirect",
+    });
+    expect(downloadName({ ...link, fileName: "ParticipatingAgency091826.xlsx" }, res(link.url))).toEqual({
+      name: "ParticipatingAgency091826.xlsx",
+      from: "link_text",
+    });
+    expect(downloadName(link, res(link.url))).toEqual({ name: "Participating Agencies", from: "link_text" });
+    expect(downloadName({ ...link, text: " " }, res(link.url))).toEqual({
+      name: "287(g) Participating Agencies",
+      from: "heading",
+    });
+  });
+
+  it("finds id-only spreadsheet links by their text, type or heading, and leaves the MOA PDFs alone", () => {
+    const html = `<html><title>287(g)</title><body>
+      <h2>Participating Agencies</h2>
+      <p><a href="/file-download/download/public/61001">287gParticipatingAgencies091526pm.xlsx</a></p>
+      <p><a href="/file-download/download/public/61002">Sample MOA (PDF)</a></p>
+      <h2>Pending Agencies</h2>
+      <p><a href="/file-download/download/public/61003" type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; length=20480">Download</a></p>
+      <p><a href="/file-download/download/public/61004">Pending agencies memorandum</a></p>
+    </body></html>`;
+    const l = findListLinks(html, page);
+    expect(l.participating).toMatchObject({
+      url: "https://www.ice.gov/file-download/download/public/61001",
+      fileName: "287gParticipatingAgencies091526pm.xlsx",
+      evidence: "file_name",
+      nameDate: "2026-09-15",
+      heading: "Participating Agencies",
+    });
+    expect(l.pending).toMatchObject({
+      url: "https://www.ice.gov/file-download/download/public/61003",
+      fileName: "",
+      evidence: "nearby_text",
+      nameDate: null,
+      heading: "Pending Agencies",
+    });
+    expect(l.candidates.map((c) => c.url.split("/").pop())).toEqual(["61001", "61003"]);
+  });
+});
