@@ -789,12 +789,16 @@ function readWorksheet(b: Buffer, reader: CellReader, rels: Map<string, Rel>, fi
         else if (cc >= 65 && cc <= 90) C = 26 * C + (cc - 64);
       }
       if (R < 1 || C < 1 || R > 1048576 || C > 16384) unsupported("cell reference out of range");
-      checkLimit(file, "rows", R, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
-      checkLimit(file, "columns", C, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
+      if (R > LIMITS.rows || C > LIMITS.columns) {
+        const where = `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}`;
+        checkLimit(file, "rows", R, { where });
+        checkLimit(file, "columns", C, { where });
+      }
       if (typeof value === "string") {
-        checkLimit(file, "cellChars", value.length, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
+        if (value.length > LIMITS.cellChars)
+          checkLimit(file, "cellChars", value.length, { where: `cell ${latin1(b, r0, Math.min(r1, r0 + 20))}` });
         chars += value.length;
-        checkLimit(file, "sheetChars", chars);
+        if (chars > LIMITS.sheetChars) checkLimit(file, "sheetChars", chars);
       }
       const cell: RawCell = { v: value === undefined ? null : value };
       let z: string | undefined;
