@@ -5,7 +5,7 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ConflictContext, loadClaimContext } from "../src/analysis/claim-context.js";
-import { readClaimFile } from "../src/analysis/claim-file.js";
+import { ClaimFile, readClaimFile } from "../src/analysis/claim-file.js";
 import { type ClaimResult, checkClaims } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
 import { dataset } from "../src/analysis/datasets.js";
@@ -63,6 +63,109 @@ describe("the February 2026 article", () => {
     }
   });
 
+  it("dates the article 2026-02-11, names its source, and reads no list after that day", () => {
+    const f = readClaimFile(ARTICLE);
+    expect(f.article).toMatchObject({
+      published: "2026-02-11",
+      publisher: "Daily Caller News Foundation",
+      republished_by: ["Western Journal"],
+    });
+    // Product text never points at our own tracker.
+    expect(JSON.stringify(f)).not.toMatch(/\bissue\b|g287 issue/i);
+    // The list in force on the article's date, read from the archive's own file names.
+    const inForce = fs
+      .readdirSync(ARCHIVE)
+      .filter((n) => /^participating_\d{4}-\d{2}-\d{2}/.test(n))
+      .map((n) => n.slice(14, 24))
+      .filter((d) => d <= "2026-02-11")
+      .sort()
+      .at(-1);
+    expect(inForce).toBe("2026-02-11");
+    for (const r of results) {
+      expect(r.made_on, r.id).toBe("2026-02-11");
+      for (const x of r.readings) {
+        if (x.as_of) expect(x.as_of <= "2026-02-11", `${r.id}: ${x.name} as of ${x.as_of}`).toBe(true);
+        if (x.evidence?.computed_from.startsWith("ICE participating list of") && x.as_of === "2026-02-11")
+          expect(x.evidence.computed_from).toContain(`list of ${inForce} `);
+      }
+    }
+  });
+
+  it("checks (e) against the signed dates on ICE's list of the article's date, and flags any later correction", () => {
+    // Straight from the sheet: rows of 2026-02-11 whose SIGNED falls in the Biden administration.
+    const rows = readList("participating_2026-02-11.xlsx");
+    const header = (rows[0] as unknown[]).map((c) =>
+      String(c ?? "")
+        .trim()
+        .toUpperCase(),
+    );
+    const col = header.indexOf("SIGNED");
+    expect(col).toBeGreaterThan(-1);
+    const iso = (v: unknown) =>
+      typeof v === "number" ? new Date(Math.round((v - 25569) * 86_400_000)).toISOString().slice(0, 10) : null;
+    const biden = rows.slice(1).filter((r) => {
+      const d = iso(r[col]);
+      return d !== null && d >= "2021-01-20" && d <= "2025-01-19";
+    });
+    const e = claim("e").readings[0];
+    // The figure as ICE printed it that day: the reading's own value, or its as-printed value
+    // when a later correction moved a signed date.
+    const printed = e?.later_corrections.length ? e.as_printed?.value : e?.value;
+    expect(printed).toBe(biden.length);
+    expect(claim("e").depends_on_later_correction).toBe((e?.later_corrections.length ?? 0) > 0);
+    if (e?.later_corrections.length)
+      expect(e.reason).toContain("depends on a correction ICE published after the claim date");
+    else expect(claim("e").verdict).toBe(biden.length ? "contradicted" : "supported");
+  });
+
+  it("flags a reading that rests on a signed date ICE corrected after the claim date (a real redating)", () => {
+    // The latest real redating in the record: ICE printed one signed date, then another.
+    const redated = ctx.facts.agreements
+      .flatMap((a) => {
+        const h = ctx.signedHistory?.get(a.agreement_id) ?? [];
+        return h.slice(1).flatMap((x, i) => {
+          const before = h[i] as { date: string | null; seen: string };
+          return before.date && x.date && before.date !== x.date && x.date === a.signed_on && before.seen < x.seen
+            ? [{ id: a.agreement_id, printed: before.date, corrected: x.date, on: x.seen, listed: a.first_listed }]
+            : [];
+        });
+      })
+      .sort((a, b) => a.on.localeCompare(b.on) || a.id.localeCompare(b.id))
+      .at(-1);
+    expect(redated).toBeDefined();
+    const r = redated as NonNullable<typeof redated>;
+    const day = addDays(r.on, -1);
+    const [c] = checkClaims(
+      ClaimFile.parse({
+        article: { title: "fixture", published: day },
+        claims: [
+          {
+            id: "x",
+            text: "agreements signed on the day ICE first printed",
+            readings: [
+              {
+                name: "signed that day",
+                query: { count: "agreements", listed: "ever", signed_from: r.printed, signed_to: r.printed },
+                compare: { op: "at_least", value: 1 },
+              },
+            ],
+          },
+        ],
+      }),
+      ctx,
+    );
+    const x = c?.readings[0];
+    expect(c?.depends_on_later_correction).toBe(true);
+    expect(x?.later_corrections.map((l) => l.agreement_id)).toContain(r.id);
+    expect(x?.later_corrections.find((l) => l.agreement_id === r.id)).toMatchObject({
+      printed: r.printed,
+      corrected: r.corrected,
+      corrected_on: r.on,
+    });
+    expect(x?.as_printed?.value).toBeGreaterThan(x?.value ?? 0);
+    expect(x?.reason).toContain(`depends on a correction ICE published after the claim date (${day})`);
+  });
+
   it("reports the arrests claim (m) as not checkable from this data", () => {
     expect(claim("m").verdict).toBe("cannot_check");
     expect(claim("m").summary).toMatch(/not arrests/);
@@ -95,7 +198,7 @@ describe("the February 2026 article", () => {
   });
 
   it("reproduces each agreement count from the exported agreements", () => {
-    const asOf = "2026-02-28";
+    const asOf = "2026-02-11";
     const listedBy = (r: Record<string, string>) => r.first_listed !== undefined && r.first_listed <= asOf;
     const signedIn = (r: Record<string, string>, from: string, to = "9999") =>
       !!r.signed_on && r.signed_on >= from && r.signed_on <= to;
@@ -119,7 +222,13 @@ describe("the February 2026 article", () => {
     const human = cli(["--db", archiveDbPath(), "claims", "check", ARTICLE]);
     expect(human.status).toBe(0);
     expect(human.stdout).toContain("CANNOT BE CHECKED FROM THIS DATA");
-    expect(human.stdout).toMatch(/computed from: ICE participating list of 2026-02-2\d/);
+    // The article is the Daily Caller News Foundation's of 2026-02-11, and every claim is dated so.
+    expect(human.stdout.split("\n")[0]).toBe(
+      "How Trump's ICE Built Nationwide Police Alliance Right Under Democrats' Noses (Daily Caller News Foundation, 2026-02-11; republished by Western Journal)",
+    );
+    expect(human.stdout.match(/\[claim date 2026-02-11\]/g)).toHaveLength(18);
+    expect(human.stdout).not.toMatch(/claim date 2026-02-28|issue \d/);
+    expect(human.stdout).toMatch(/computed from: ICE participating list of 2026-02-11 \(/);
     const json = cli(["--db", archiveDbPath(), "--json", "claims", "check", ARTICLE]);
     const parsed = JSON.parse(json.stdout) as { count: number; rows: ClaimResult[] };
     expect(parsed.count).toBe(18);

@@ -422,6 +422,99 @@ describe("policy, history and uncheckable readings", () => {
   });
 });
 
+describe("readings that rest on a later correction", () => {
+  // ICE listed Tenaha-like agreement from 2026-01-08 with a Biden-era signed date (2025-01-07) and
+  // printed the real one (2026-01-07) only from 2026-05-01. The ledger keeps the corrected date.
+  const tenaha = ag({
+    agreement_id: "tx-t/tfm/2025-01-07",
+    state: "TX",
+    model: "TFM",
+    signed_on: "2026-01-07",
+    first_listed: "2026-01-08",
+    periods: [{ start: "2026-01-08", end: null }],
+  });
+  const WITH_HISTORY: ClaimContext = {
+    ...CTX,
+    facts: {
+      ...FACTS,
+      agreements: [...FACTS.agreements.filter((a) => a.agreement_id !== "tx-biden/tfm/2022-05-01"), tenaha],
+    },
+    signedHistory: new Map([
+      [
+        "tx-t/tfm/2025-01-07",
+        [
+          { date: "2025-01-07", seen: "2026-01-08" },
+          { date: "2026-01-07", seen: "2026-05-01" },
+        ],
+      ],
+    ]),
+  };
+  const biden = {
+    id: "e",
+    text: "No active agreement was initiated during the Biden administration.",
+    readings: [
+      {
+        name: "Biden-era signed dates",
+        query: { count: "agreements", listed: "active", signed_from: "2021-01-20", signed_to: "2025-01-19" },
+        compare: { op: "none" },
+      },
+    ],
+  };
+
+  it("says so in the verdict when the figure depends on a correction ICE published after the claim date", () => {
+    const [r] = checkClaims(file([biden], "2026-02-11"), WITH_HISTORY);
+    expect(r?.verdict).toBe("supported");
+    expect(r?.depends_on_later_correction).toBe(true);
+    const x = r?.readings[0];
+    expect(x?.value).toBe(0);
+    expect(x?.later_corrections).toEqual([
+      {
+        agreement_id: "tx-t/tfm/2025-01-07",
+        printed: "2025-01-07",
+        corrected: "2026-01-07",
+        corrected_on: "2026-05-01",
+      },
+    ]);
+    // With the dates ICE printed on the claim date, the claim would have been contradicted.
+    expect(x?.as_printed).toMatchObject({ value: 1, verdict: "contradicted" });
+    expect(x?.reason).toContain("depends on a correction ICE published after the claim date (2026-02-11)");
+    expect(x?.reason).toContain(
+      "tx-t/tfm/2025-01-07 (signed 2025-01-07 on ICE's list then; 2026-01-07 from the list of 2026-05-01)",
+    );
+  });
+
+  it("flags nothing when the correction came before the claim date, or does not change the figure", () => {
+    const [after] = checkClaims(file([biden], "2026-05-15"), WITH_HISTORY);
+    expect(after?.depends_on_later_correction).toBe(false);
+    expect(after?.readings[0]?.later_corrections).toEqual([]);
+    expect(after?.readings[0]?.as_printed).toBeNull();
+    // A reading the correction does not touch: Texas agreements listed, whatever their signed date.
+    const [tx] = checkClaims(
+      file(
+        [
+          {
+            id: "tx",
+            text: "Texas",
+            readings: [
+              {
+                name: "tx",
+                query: { count: "agreements", listed: "active", state: ["TX"] },
+                compare: { op: "at_least", value: 1 },
+              },
+            ],
+          },
+        ],
+        "2026-02-11",
+      ),
+      WITH_HISTORY,
+    );
+    expect(tx?.depends_on_later_correction).toBe(false);
+    // Without a signed history (older stores, fixtures), nothing is flagged.
+    const [plain] = checkClaims(file([biden], "2026-02-11"), { ...WITH_HISTORY, signedHistory: undefined });
+    expect(plain?.depends_on_later_correction).toBe(false);
+  });
+});
+
 describe("conflicts and mandates", () => {
   // The lists around Maryland's ban, as on the real record: md-a is on the 02-13 list and gone from
   // the 02-17 one, the day the ban took effect; md-b leaves on 02-27.

@@ -6,7 +6,7 @@ import { policiesInEffect, type StatePolicy, statePolicies } from "../context/po
 import { politicsFor } from "../context/politics.js";
 import { formatCaveat } from "../context/sourced.js";
 import type { Db } from "../store/db.js";
-import type { ClaimContext, HistoricalCount, PolicyFact } from "./claims.js";
+import type { ClaimContext, HistoricalCount, PolicyFact, SignedPrint } from "./claims.js";
 import type { CountyRef } from "./conflicts.js";
 import { loadFacts } from "./facts.js";
 
@@ -50,8 +50,24 @@ export interface ConflictContext extends ClaimContext {
   countiesOf(state: string): CountyRef[];
 }
 
+/** Each agreement's signed dates as ICE printed them, list by list (the ledger's signed history). */
+async function loadSignedHistory(db: Db): Promise<Map<string, SignedPrint[]>> {
+  const rows = await db.selectFrom("agreement").select(["agreement_id", "signed_history"]).execute();
+  const out = new Map<string, SignedPrint[]>();
+  for (const r of rows) {
+    const h = JSON.parse(r.signed_history) as { date: string | null; seen: string }[];
+    if (h.length > 1)
+      out.set(
+        r.agreement_id,
+        h.map((x) => ({ date: x.date, seen: x.seen })),
+      );
+  }
+  return out;
+}
+
 export async function loadClaimContext(db: Db): Promise<ConflictContext> {
   const facts = await loadFacts(db);
+  const signedHistory = await loadSignedHistory(db);
   const all = statePolicies();
   const first = HISTORY_FACTS.find((f) => /first 287\(g\) agreement/.test(f.fact));
   return {
@@ -67,5 +83,6 @@ export async function loadClaimContext(db: Db): Promise<ConflictContext> {
       ? { year: Number(first.date.slice(0, 4)), source: `${first.fact} (${first.source})` }
       : null,
     countiesOf: (state) => countiesOf(state).map((c) => ({ geoid: c.geoid, name: c.name })),
+    signedHistory,
   };
 }

@@ -131,9 +131,12 @@ export const ClaimFile = z
     article: z
       .object({
         title: z.string().min(1),
+        /** Who published it first: the source a figure is attributed to. */
         publisher: z.string().optional(),
         url: z.string().optional(),
         published: claimDate,
+        /** Outlets that ran the same piece later, under their own name. */
+        republished_by: z.array(z.string().min(1)).optional(),
         notes: z.string().optional(),
       })
       .strict(),
@@ -142,6 +145,13 @@ export const ClaimFile = z
   .strict()
   .refine((f) => new Set(f.claims.map((c) => c.id)).size === f.claims.length, { message: "claim ids must be unique" });
 export type ClaimFile = z.infer<typeof ClaimFile>;
+
+/** "Title (Publisher, 2026-02-11; republished by X)": the article as a source line names it. */
+export function describeArticle(a: ClaimFile["article"]): string {
+  const by = [a.publisher, a.published].filter(Boolean).join(", ");
+  const again = a.republished_by?.length ? `; republished by ${a.republished_by.join(", ")}` : "";
+  return `${a.title} (${by}${again})`;
+}
 
 export function readClaimFile(file: string): ClaimFile {
   let text: string;

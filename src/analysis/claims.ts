@@ -39,6 +39,28 @@ export interface ClaimContext {
   historicalCounts: HistoricalCount[];
   /** The earliest signing year the historical layer records, with its source. */
   earliestHistorical: { year: number; source: string } | null;
+  /**
+   * Every signed date ICE printed for an agreement, each with the date of the list that first
+   * printed it (the ledger's signed history), so a reading can tell what ICE printed on the claim's
+   * date from a correction published later. Absent: no history, nothing is flagged.
+   */
+  signedHistory?: ReadonlyMap<string, readonly SignedPrint[]>;
+}
+
+export interface SignedPrint {
+  date: string | null;
+  /** The date of the list that first printed this signed date. */
+  seen: string;
+}
+
+/** A signed date ICE corrected after the claim was made, on which a reading's figure depends. */
+export interface LaterCorrection {
+  agreement_id: string;
+  /** What ICE printed on the claim's date… */
+  printed: string | null;
+  /** …and what it printed later, from this list on. */
+  corrected: string | null;
+  corrected_on: string;
 }
 
 export interface Evidence {
@@ -59,6 +81,12 @@ export interface ReadingResult {
   verdict: Verdict;
   reason: string;
   evidence: Evidence | null;
+  /**
+   * Signed dates ICE corrected after the claim date that change this reading's figure: with the
+   * dates ICE printed on the claim date, the figure would be `as_printed`. Empty: nothing later.
+   */
+  later_corrections: LaterCorrection[];
+  as_printed: { value: number; verdict: Verdict; reason: string } | null;
 }
 
 export interface ClaimResult {
@@ -68,6 +96,8 @@ export interface ClaimResult {
   verdict: Verdict;
   /** True when the readings give different verdicts: the verdict is then the least favourable. */
   readings_disagree: boolean;
+  /** True when a reading's figure rests on a signed date ICE corrected only after the claim date. */
+  depends_on_later_correction: boolean;
   summary: string;
   readings: ReadingResult[];
 }
@@ -125,6 +155,42 @@ function latestDate(facts: Facts): string {
   return facts.lists.at(-1)?.date ?? "0000-00-00";
 }
 
+/** The signed date ICE printed for an agreement on `day`: the last one printed by then. */
+function printedOn(history: readonly SignedPrint[] | undefined, day: string): SignedPrint | null {
+  let best: SignedPrint | null = null;
+  for (const h of history ?? []) if (h.seen <= day && (best === null || h.seen >= best.seen)) best = h;
+  return best;
+}
+
+/**
+ * The agreements as ICE printed them on `day`: each signed date as it stood then, where a later
+ * list corrected it. Returns the changed agreements too, with the correction that changed them.
+ */
+function asPrinted(ctx: ClaimContext, day: string): { facts: Facts; corrections: Map<string, LaterCorrection> } | null {
+  if (!ctx.signedHistory) return null;
+  const corrections = new Map<string, LaterCorrection>();
+  const agreements = ctx.facts.agreements.map((a) => {
+    const history = ctx.signedHistory?.get(a.agreement_id);
+    const then = printedOn(history, day);
+    if (!then || then.date === a.signed_on) return a;
+    // The first later list that printed something else: the correction a reader of the claim could not see.
+    const later = (history ?? [])
+      .filter((h) => h.seen > day && h.date !== then.date)
+      .sort((x, y) => cmpStr(x.seen, y.seen));
+    corrections.set(a.agreement_id, {
+      agreement_id: a.agreement_id,
+      printed: then.date,
+      corrected: a.signed_on,
+      corrected_on: later[0]?.seen ?? day,
+    });
+    return { ...a, signed_on: then.date };
+  });
+  if (!corrections.size) return null;
+  return { facts: { ...ctx.facts, agreements }, corrections };
+}
+
+const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Agreements matching a ledger query, as of its date. */
 export function selectAgreements(
   q: Extract<Query, { count: "agreements" | "agencies" }>,
@@ -163,23 +229,49 @@ export function selectAgreements(
   });
 }
 
-function evaluate(
-  r: Reading,
-  madeOn: string,
-  ctx: ClaimContext,
-): Omit<ReadingResult, "name" | "query" | "compare" | "verdict" | "reason"> & { value: number | null } {
+type Evaluated = Omit<
+  ReadingResult,
+  "name" | "query" | "compare" | "verdict" | "reason" | "later_corrections" | "as_printed"
+> & {
+  value: number | null;
+  /** The same figure from the signed dates ICE printed on the claim date, where a later list corrected one. */
+  printed?: { value: number; corrections: LaterCorrection[] };
+};
+
+function evaluate(r: Reading, madeOn: string, ctx: ClaimContext): Evaluated {
   const q = r.query as Query;
   const asOfOf = (d: string | undefined) => (d === "latest" ? latestDate(ctx.facts) : (d ?? madeOn));
   if (q.count === "agreements" || q.count === "agencies") {
     const asOf = asOfOf(q.as_of);
-    const rows = selectAgreements(q, asOf, ctx);
-    const ids =
+    const idsOf = (rows: AgreementFact[]) =>
       q.count === "agreements" ? rows.map((a) => a.agreement_id) : [...new Set(rows.map((a) => a.agency_id))].sort();
+    const rows = selectAgreements(q, asOf, ctx);
+    const ids = idsOf(rows);
     const notes: string[] = [];
     for (const want of q.must_include ?? []) {
       if (!ids.some((id) => id.includes(want))) notes.push(`expected ${want} among the results, and it is not`);
     }
-    return { as_of: asOf, value: ids.length, evidence: { ids, notes, computed_from: computedFrom(ctx.facts, asOf) } };
+    const out: Evaluated = {
+      as_of: asOf,
+      value: ids.length,
+      evidence: { ids, notes, computed_from: computedFrom(ctx.facts, asOf) },
+    };
+    // What a reader saw on the claim date: the same query over the signed dates ICE printed then.
+    const then = asPrinted(ctx, madeOn);
+    if (then) {
+      const printedRows = selectAgreements(q, asOf, { ...ctx, facts: then.facts });
+      const now = new Set(rows.map((a) => a.agreement_id));
+      const before = new Set(printedRows.map((a) => a.agreement_id));
+      const moved = [...new Set([...now, ...before])]
+        .filter((id) => now.has(id) !== before.has(id) && then.corrections.has(id))
+        .sort();
+      if (moved.length)
+        out.printed = {
+          value: idsOf(printedRows).length,
+          corrections: moved.map((id) => then.corrections.get(id) as LaterCorrection),
+        };
+    }
+    return out;
   }
   if (q.count === "states_with_policy") {
     const asOf = q.as_of ?? madeOn;
@@ -276,26 +368,59 @@ function evaluate(
   };
 }
 
+/** "tx-x/tfm/2025-01-07 (signed 2025-01-07 on ICE's list then; 2026-01-07 from the list of 2026-05-01)". */
+function describeCorrections(cs: LaterCorrection[]): string {
+  return cs
+    .map(
+      (c) =>
+        `${c.agreement_id} (signed ${c.printed ?? "blank"} on ICE's list then; ${c.corrected ?? "blank"} from the list of ${c.corrected_on})`,
+    )
+    .join(", ");
+}
+
 export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): ReadingResult {
   const base = { name: r.name, query: r.query ?? null, compare: r.compare ?? null };
+  const none = { later_corrections: [], as_printed: null };
   if (r.cannot_check !== undefined) {
-    return { ...base, as_of: null, value: null, verdict: "cannot_check", reason: r.cannot_check, evidence: null };
+    return {
+      ...base,
+      ...none,
+      as_of: null,
+      value: null,
+      verdict: "cannot_check",
+      reason: r.cannot_check,
+      evidence: null,
+    };
   }
-  const e = evaluate(r, madeOn, ctx);
+  const { printed, ...e } = evaluate(r, madeOn, ctx);
   if (e.value === null) {
     return {
       ...base,
       ...e,
+      ...none,
       verdict: "cannot_check",
       reason: "the record has no figure for this date or source",
     };
   }
-  const c = compareValue(e.value, r.compare as Compare, r.query?.count === "earliest_signed_year");
+  const plain = r.query?.count === "earliest_signed_year";
+  let c = compareValue(e.value, r.compare as Compare, plain);
   // A named agency that is missing makes the reading contradicted, whatever the count.
   if (e.evidence?.notes.some((n) => n.startsWith("expected ")) && c.verdict !== "contradicted") {
-    return { ...base, ...e, verdict: "contradicted", reason: `${c.reason}; ${e.evidence.notes.join("; ")}` };
+    c = { verdict: "contradicted", reason: `${c.reason}; ${e.evidence.notes.join("; ")}` };
   }
-  return { ...base, ...e, ...c };
+  if (!printed) return { ...base, ...e, ...c, ...none };
+  // The figure rests on a correction the claim's author could not have seen: say so in the verdict.
+  const p = compareValue(printed.value, r.compare as Compare, plain);
+  return {
+    ...base,
+    ...e,
+    verdict: c.verdict,
+    reason:
+      `${c.reason}; depends on a correction ICE published after the claim date (${madeOn}): ` +
+      `${describeCorrections(printed.corrections)}. With the dates ICE printed on ${madeOn}: ${p.reason} → ${p.verdict}`,
+    later_corrections: printed.corrections,
+    as_printed: { value: printed.value, ...p },
+  };
 }
 
 export function checkClaim(claim: Claim, file: ClaimFile, ctx: ClaimContext): ClaimResult {
@@ -316,7 +441,16 @@ export function checkClaim(claim: Claim, file: ClaimFile, ctx: ClaimContext): Cl
     verdict === "cannot_check"
       ? `cannot be checked from this data: ${readings.map((r) => r.reason).join("; ")}`
       : readings.map((r) => `${r.name}: ${r.value ?? "n/a"} → ${r.verdict}`).join("; ");
-  return { id: claim.id, text: claim.text, made_on: madeOn, verdict, readings_disagree: disagree, summary, readings };
+  return {
+    id: claim.id,
+    text: claim.text,
+    made_on: madeOn,
+    verdict,
+    readings_disagree: disagree,
+    depends_on_later_correction: readings.some((r) => r.later_corrections.length > 0),
+    summary,
+    readings,
+  };
 }
 
 export function checkClaims(file: ClaimFile, ctx: ClaimContext): ClaimResult[] {

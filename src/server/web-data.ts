@@ -31,7 +31,7 @@ import type {
   TimelinePointItem,
 } from "../../web/src/data-types.js";
 import { loadClaimContext } from "../analysis/claim-context.js";
-import { readClaimFile } from "../analysis/claim-file.js";
+import { describeArticle, readClaimFile } from "../analysis/claim-file.js";
 import { checkClaims } from "../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../analysis/conflicts.js";
 import { computedFrom } from "../analysis/facts.js";
@@ -673,11 +673,12 @@ async function claimsFile(db: Db, b: Base): Promise<ClaimsFile> {
           id: c.id,
           text: c.text,
           file: name,
-          source: file.article.title,
+          source: describeArticle(file.article),
           source_url: file.article.url ?? null,
           made_on: c.made_on,
           verdict: c.verdict,
           readings_disagree: c.readings_disagree,
+          depends_on_later_correction: c.depends_on_later_correction,
           summary: c.summary,
           readings: c.readings.map((r) => ({
             name: r.name,

@@ -370,6 +370,8 @@ export interface ClaimItem {
   made_on: string;
   verdict: string;
   readings_disagree: boolean;
+  /** A reading's figure rests on a signed date ICE corrected only after the claim date. */
+  depends_on_later_correction: boolean;
   summary: string;
   readings: ClaimReadingItem[];
 }

@@ -262,6 +262,8 @@ const en = {
   "claims.sample": "Rows behind the figure (first {n} of {total})",
   "claims.readings_of": "Readings of claim {id}",
   "claims.disagree": "its readings disagree; the verdict is the least favourable",
+  "claims.later_correction":
+    "This verdict depends on a correction ICE published after the claim was made: on the claim's date, ICE's list printed a different signed date (see Why).",
   "claims.op.at_least": "at least",
   "claims.op.at_most": "at most",
   "claims.op.about": "about",
@@ -680,6 +682,8 @@ const es: Dict = {
   "claims.sample": "Filas detrás de la cifra (primeras {n} de {total})",
   "claims.readings_of": "Lecturas de la afirmación {id}",
   "claims.disagree": "sus lecturas no coinciden; el veredicto es el menos favorable",
+  "claims.later_correction":
+    "Este veredicto depende de una corrección que ICE publicó después de la afirmación: en la fecha de la afirmación, la lista de ICE imprimía otra fecha de firma (ver Motivo).",
   "claims.op.at_least": "al menos",
   "claims.op.at_most": "como mucho",
   "claims.op.about": "unos",

@@ -1,7 +1,7 @@
 // `g287 claims check FILE` and `g287 conflicts`: published claims and state law checked against
 // the record, each figure with the list it was computed from and the rows behind it.
 import { loadClaimContext } from "../../analysis/claim-context.js";
-import { readClaimFile } from "../../analysis/claim-file.js";
+import { describeArticle, readClaimFile } from "../../analysis/claim-file.js";
 import { type ClaimResult, checkClaims, type Verdict } from "../../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
 import { toCsv } from "../../export/csv.js";
@@ -29,7 +29,7 @@ function printClaims(results: ClaimResult[], showIds: boolean): string {
   for (const c of results) {
     lines.push(`(${c.id}) ${c.text}`);
     lines.push(
-      `    verdict: ${LABEL[c.verdict]}${c.readings_disagree ? " (readings disagree: the least favourable is shown)" : ""}  [claim date ${c.made_on}]`,
+      `    verdict: ${LABEL[c.verdict]}${c.readings_disagree ? " (readings disagree: the least favourable is shown)" : ""}${c.depends_on_later_correction ? " (depends on a correction ICE published after the claim date)" : ""}  [claim date ${c.made_on}]`,
     );
     for (const r of c.readings) {
       lines.push(`    - ${r.name}`);
@@ -71,7 +71,7 @@ export const register: RegisterCommands = (program, globals) => {
           const ctx = await loadClaimContext(store.db);
           const results = checkClaims(claimFile, ctx);
           if (g.json) out(toJson({ article: claimFile.article, file, ...listEnvelope(results) }));
-          else out(`${claimFile.article.title} (${claimFile.article.published})\n\n${printClaims(results, !!o.ids)}`);
+          else out(`${describeArticle(claimFile.article)}\n\n${printClaims(results, !!o.ids)}`);
         },
         { readonly: true },
       );

@@ -1,5 +1,5 @@
-// Where each agency sits: county FIPS, statewide flag, FBI ORI and the rule that placed it
-// (issue 3, geography). Filled from the context layer whenever agency rows are written.
+// Where each agency sits: county FIPS, statewide flag, FBI ORI and the rule that placed it.
+// Filled from the context layer whenever agency rows are written.
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-// The MOA documents (issue 5): each PDF's provenance, its text page by page, the fields read from
+// The MOA documents: each PDF's provenance, its text page by page, the fields read from
 // it, and a full-text index over the pages. These tables are not part of the ledger replay: a
 // rebuild or a re-ingest never deletes them (the bytes sit in `blob`, keyed by sha256).
 import { type Kysely, PostgresAdapter, sql } from "kysely";

@@ -1,4 +1,4 @@
-// Change alerts (issue 5): subscriptions, the outbox of deliveries, and the alert cursor (every
+// Change alerts: subscriptions, the outbox of deliveries, and the alert cursor (every
 // change already turned into outbox rows, keyed by what changed, not by event seq).
 import type { Kysely } from "kysely";
 

@@ -30,6 +30,7 @@ export default function Claims() {
                 {app.t("claims.made_on", { date: app.date(c.made_on) })}
                 {c.readings_disagree ? ` · ${app.t("claims.disagree")}` : ""}
               </p>
+              {c.depends_on_later_correction ? <p class="note">{app.t("claims.later_correction")}</p> : null}
               <DataTable
                 caption={app.t("claims.readings_of", { id: c.id })}
                 rows={c.readings}
