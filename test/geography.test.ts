@@ -412,6 +412,29 @@ describe("states and territories", () => {
   });
 });
 
+describe("states and territories in the statistics", () => {
+  it("`g287 stats --by state` counts the states apart from DC and the territories, as the roster has them", () => {
+    const roster = cli(["--db", archiveDbPath(), "--json", "roster"]);
+    expect(roster.status, roster.stderr).toBe(0);
+    const codes = [...new Set((JSON.parse(roster.stdout) as { rows: { state: string }[] }).rows.map((r) => r.state))];
+    const territories = codes.filter(isTerritory).sort();
+    const j = cli(["--db", archiveDbPath(), "--json", "stats", "--by", "state"]);
+    expect(j.status, j.stderr).toBe(0);
+    const r = JSON.parse(j.stdout) as {
+      places: { states: number; dc: boolean; territories: string[] };
+      notes: string[];
+    };
+    expect(r.places).toEqual({
+      states: codes.length - territories.length - (codes.includes("DC") ? 1 : 0),
+      dc: codes.includes("DC"),
+      territories,
+    });
+    expect(r.notes).toContain(`in ${describePlaces(r.places)}`);
+    const h = cli(["--db", archiveDbPath(), "stats", "--by", "state"]);
+    expect(h.stdout).toContain(`note: in ${r.places.states} states`);
+  });
+});
+
 describe("county names on agreement rows", () => {
   it("fills the county from the Census gazetteer wherever a FIPS is known (CLI and API rows)", async () => {
     const s = await openArchive();

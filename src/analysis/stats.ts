@@ -1,5 +1,6 @@
 // Counts of agreements and of distinct agencies, grouped by state, model, type, signed year or
 // month, administration, state politics or state policy, with per-capita rates by state.
+import { countPlaces, describePlaces, type PlaceCount } from "../context/geography.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
@@ -76,6 +77,8 @@ export interface StatsResult {
     agencies_per_100k?: number | null;
   };
   unknown_signed_excluded: string[];
+  /** Where the counted agreements are: the 50 states, DC and the territories apart. */
+  places: PlaceCount;
   notes: string[];
 }
 
@@ -307,6 +310,9 @@ export function computeStats(all: readonly AgreementFact[], o: StatsOptions, ctx
 
   const agencies = new Set(pop.rows.map((a) => a.agency_id));
   const total: StatsResult["total"] = { agreements: pop.rows.length, agencies: agencies.size };
+  const places = countPlaces(pop.rows.map((a) => a.state));
+  // Guam and the Northern Mariana Islands are not states: say how many of each there are.
+  if (o.by === "state" && !o.state) notes.push(`in ${describePlaces(places)}`);
   if (o.perCapita) {
     // The denominator is the population of the states asked about: one state, or all of them.
     // Agreements where the Census file has no population (Guam, the Northern Mariana Islands)
@@ -348,6 +354,7 @@ export function computeStats(all: readonly AgreementFact[], o: StatsOptions, ctx
     groups: rows,
     total,
     unknown_signed_excluded: pop.unknownSignedExcluded,
+    places,
     notes: notes.flatMap((n) => (typeof n === "string" ? [n] : n())),
   };
 }
