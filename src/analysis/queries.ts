@@ -99,10 +99,78 @@ export interface RosterFilter {
   asOf: string;
   state?: string;
   model?: Model;
+  /** Also the agreements missing from the list in force whose removal was not yet confirmed. */
+  includeUnconfirmed?: boolean;
 }
 
-/** Agreements listed on a date: a listed period starts on or before it and ends after it. */
+/**
+ * Agreements listed on a date: exactly the list in force on that date (a listed period starts on
+ * or before it and ends after it). `listing_state` says `listed`; with `includeUnconfirmed`, the
+ * agreements missing from that list but not yet confirmed as removed follow, as `unconfirmed`.
+ */
 export async function roster(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
+  const listed = (await listedOn(db, f)).map((r) => ({ ...r, listing_state: "listed" }));
+  if (!f.includeUnconfirmed) return listed;
+  const missing = (await unconfirmedOn(db, f)).map((r) => ({ ...r, listing_state: "unconfirmed" }));
+  const key = (r: AgreementRow) => `${r.state}\u0000${r.agency}\u0000${r.model}\u0000${r.agreement_id}`;
+  return [...listed, ...missing].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * Agreements missing from the list in force on `asOf` whose removal was not confirmed by then:
+ * the gap closed later, the removal is still unconfirmed, or it was confirmed after `asOf`.
+ */
+async function unconfirmedOn(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
+  let q = agreementQuery(db)
+    .where("g.first_listed", "<=", f.asOf)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("agreement_period as p")
+            .select(sql`1`.as("one"))
+            .whereRef("p.agreement_id", "=", "g.agreement_id")
+            .where("p.start", "<=", f.asOf)
+            .where((w) => w.or([w("p.end", "is", null), w("p.end", ">", f.asOf)])),
+        ),
+      ),
+    );
+  if (f.state) q = q.where("a.state", "=", f.state);
+  if (f.model) q = q.where("g.model", "=", f.model);
+  const rows = (await q.execute()) as AgreementRow[];
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.agreement_id as string);
+  const periods = new Map<string, { start: string; end: string | null }[]>();
+  const confirmed = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    for (const p of await db.selectFrom("agreement_period").selectAll().where("agreement_id", "in", chunk).execute()) {
+      const list = periods.get(p.agreement_id) ?? [];
+      list.push({ start: p.start, end: p.end });
+      periods.set(p.agreement_id, list);
+    }
+    const ends = await db
+      .selectFrom("event")
+      .select(["agreement_id", "detail"])
+      .where("type", "in", ["removed", "superseded"])
+      .where("agreement_id", "in", chunk)
+      .execute();
+    for (const e of ends) {
+      const d = JSON.parse(e.detail) as { confirmed_on?: string };
+      if (d.confirmed_on && e.agreement_id) confirmed.set(e.agreement_id, d.confirmed_on);
+    }
+  }
+  return rows.filter((r) => {
+    const ps = periods.get(r.agreement_id as string) ?? [];
+    if (!ps.some((p) => p.end !== null && p.end <= f.asOf)) return false;
+    if (ps.some((p) => p.start > f.asOf)) return true; // a gap that closed later
+    if (r.status === "pending_removal") return true;
+    const c = confirmed.get(r.agreement_id as string);
+    return c !== undefined && c > f.asOf;
+  });
+}
+
+async function listedOn(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
   let q = agreementQuery(db).where((eb) =>
     eb.exists(
       eb

@@ -27,6 +27,7 @@ export const AGREEMENT_COLUMNS = [
   "first_listed",
   "last_listed",
   "status",
+  "listing_state",
   "ended_on",
   "moa_url",
   "addendum_url",
@@ -35,6 +36,12 @@ export const AGREEMENT_COLUMNS = [
 ] as const;
 
 export type AgreementRow = Record<(typeof AGREEMENT_COLUMNS)[number], string | number | null>;
+
+/**
+ * Where an agreement stands against the list in force: `listed`, `unconfirmed` (missing from the
+ * list, its removal not yet confirmed by the debounce), or `ended`.
+ */
+export const LISTING_STATES = ["listed", "unconfirmed", "ended"] as const;
 
 export const AGENCY_COLUMNS = [
   "agency_id",
@@ -109,6 +116,10 @@ export function agreementQuery(db: Db) {
       "g.first_listed",
       "g.last_listed",
       "g.status",
+      // On the latest list, unless missing from it: `unconfirmed` until the removal is confirmed.
+      sql<string>`case when g.status = 'active' then 'listed' when g.status = 'pending_removal' then 'unconfirmed' else 'ended' end`.as(
+        "listing_state",
+      ),
       "g.ended_on",
       "g.moa_url",
       "g.addendum_url",

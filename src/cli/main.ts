@@ -76,7 +76,7 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
     `g287 ledger ${store.file}`,
     `latest participating list  ${s.latest_list ?? "none"}${s.latest_pending_list ? `   (latest pending list ${s.latest_pending_list})` : ""}`,
     `lists                      ${files.total} files, ${s.observations} dated observations: ${json.snapshots.applied} applied, ${s.quarantined.length} quarantined`,
-    `agreements                 ${a.total}: ${a.active} active, ${a.pending_removal} pending removal, ${a.removed} removed, ${a.superseded} superseded`,
+    `agreements                 ${a.total}: ${a.active} on the latest list, ${a.pending_removal} missing from it (removal not yet confirmed), ${a.removed} removed, ${a.superseded} superseded`,
     `agencies                   ${s.agencies}`,
     `pending applications       ${s.applications.pending} pending, ${s.applications.signed} signed, ${s.applications.dropped} dropped`,
   ];
@@ -96,7 +96,7 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
   out(lines.join("\n"));
 }
 
-const ROSTER_HUMAN = ["state", "agency", "model", "signed_on", "first_listed", "status", "agreement_id"];
+const ROSTER_HUMAN = ["state", "agency", "model", "signed_on", "first_listed", "listing_state", "agreement_id"];
 
 export function buildProgram(): Command {
   const program = new Command("g287");
@@ -200,18 +200,29 @@ export function buildProgram(): Command {
     .option("--as-of <date>", "date, YYYY-MM-DD")
     .option("--state <XX>", "two-letter state code")
     .addOption(new Option("--model <model>", "jem, tfm or wso"))
-    .action(async (o: { asOf?: string; state?: string; model?: string }) => {
+    .option(
+      "--include-unconfirmed",
+      "also agreements missing from the list in force whose removal is not yet confirmed (listing_state unconfirmed)",
+    )
+    .action(async (o: { asOf?: string; state?: string; model?: string; includeUnconfirmed?: boolean }) => {
       const g = globals();
       const asOf = optional("--as-of", isoDate, o.asOf) ?? today();
-      const f = { asOf, state: optional("--state", stateCode, o.state), model: optional("--model", model, o.model) };
+      const f = {
+        asOf,
+        state: optional("--state", stateCode, o.state),
+        model: optional("--model", model, o.model),
+        includeUnconfirmed: o.includeUnconfirmed === true,
+      };
       await withStore(
         g,
         async (store) => {
           const rows = await roster(store.db, f);
           if (g.json) return out(toJson(listEnvelope(rows, { as_of: asOf })));
           out(table(ROSTER_HUMAN, rows));
+          const unconfirmed = rows.filter((r) => r.listing_state === "unconfirmed").length;
           out(
-            `${rows.length} agreement(s) listed on ${asOf}${f.state ? ` in ${f.state}` : ""}${f.model ? ` (${f.model})` : ""}`,
+            `${rows.length - unconfirmed} agreement(s) listed on ${asOf}${f.state ? ` in ${f.state}` : ""}${f.model ? ` (${f.model})` : ""}` +
+              (f.includeUnconfirmed ? `, and ${unconfirmed} missing from that list, removal not yet confirmed` : ""),
           );
         },
         { readonly: true },

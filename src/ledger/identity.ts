@@ -14,6 +14,8 @@ export interface RowGroup {
   state: string;
   key: string;
   rows: number[];
+  /** The agency the key names when it is known only from the pending list (see resolveAgencies). */
+  fallback?: string;
 }
 
 export interface VanishedAgency {

@@ -326,6 +326,25 @@ export class Ledger {
             (id) => matched.has(id) && this.agreements.get(id)?.signedOn === r.signedOn,
           )
         : undefined;
+      if (twin ?? (r.signedOn && !this.hasOpen(ag.agencyId, r.model as Model))) {
+        // An agency the row resolved to on its own (often one known from the pending list) that
+        // repeats another agency's row of this list: the same MOA file, or the same kind of body
+        // with the same place words (`Arkansas State Police` beside `Arkansas State Police
+        // Department`, 2025-08-08, one MOA file).
+        const other = twin ?? this.repeatedAgreement(i, rows, usable, rowAgreement);
+        if (other) {
+          rowAgreement.set(i, other);
+          listings[i] = this.listing(
+            r.row,
+            other,
+            null,
+            ag.agencyId,
+            "duplicate",
+            `same as row ${rows[matched.get(other) as number]?.row}`,
+          );
+          continue;
+        }
+      }
       if (twin) {
         rowAgreement.set(i, twin);
         listings[i] = this.listing(
@@ -604,6 +623,15 @@ export class Ledger {
       const r = rows[i] as NormalizedRow;
       const k = `${r.state}|${r.agencyKey}`;
       const id = this.agencyByKey.get(k);
+      if (id && kind === "participating" && !this.hasAgreements(id)) {
+        // Known only from the pending list: another agency's agreement with the same terms that
+        // vanished from this list may be this row under its signed name (`Arkansas State Police`
+        // for `Arkansas State Police Department`, 2025-08-08). Failing that, the pending agency.
+        const g = groups.get(k) ?? { state: r.state as string, key: r.agencyKey, rows: [], fallback: id };
+        g.rows.push(i);
+        groups.set(k, g);
+        continue;
+      }
       if (id) {
         const alias = r.corrections.some((c) => c.rule === "agency_alias");
         out.set(i, { agencyId: id, tier: alias ? "alias" : "exact", note: null });
@@ -679,6 +707,10 @@ export class Ledger {
     // A dormant agency can be long gone, so only a one-letter slip reaches it.
     const strict = { ...this.config, typoMaxDistance: 1 };
     for (const g of groups.values()) {
+      if (g.fallback) {
+        rest.push(g);
+        continue;
+      }
       const models = new Set(g.rows.map((i) => rows[i]?.model as string));
       const refuse = (v: VanishedAgency) => this.refuseTypo(g, rows, v);
       const free = vanished.filter((v) => !claimed.has(v.agencyId));
@@ -704,7 +736,7 @@ export class Ledger {
     }
 
     if (kind === "participating" && rest.length) {
-      const free = vanished.filter((v) => !claimed.has(v.agencyId));
+      const free = vanished.filter((v) => !claimed.has(v.agencyId) && !rest.some((g) => g.fallback === v.agencyId));
       const { matches, ambiguous } = matchRelabels(rest, rows, free);
       pendingMisses.push(...ambiguous);
       for (const g of rest) {
@@ -728,12 +760,23 @@ export class Ledger {
         if (same.tier !== "duplicate") this.addKey(same.agencyId, g.key);
         continue;
       }
+      if (g.fallback) {
+        const alias = first.corrections.some((c) => c.rule === "agency_alias");
+        for (const i of g.rows) out.set(i, { agencyId: g.fallback, tier: alias ? "alias" : "exact", note: null });
+        continue;
+      }
       const agency = this.newAgency(first);
       for (const i of g.rows) out.set(i, { agencyId: agency.agencyId, tier: "new", note: null });
     }
     for (const m of pendingMisses) {
       const res = out.get(m.group.rows[0] as number);
-      if (!res || res.tier === "new" || m.reason === "refused_typo") this.nearMiss(m, rows);
+      if (
+        !res ||
+        res.tier === "new" ||
+        (m.reason === "ambiguous_relabel" && !m.group.fallback && res.tier !== "relabel") ||
+        m.reason === "refused_typo"
+      )
+        this.nearMiss(m, rows);
     }
     return out;
   }
@@ -775,6 +818,36 @@ export class Ledger {
       found = { agencyId, row: (rows[partner] as NormalizedRow).row };
     }
     return found ? { agencyId: found.agencyId, tier: "duplicate", note: `same agreement as row ${found.row}` } : null;
+  }
+
+  private hasOpen(agencyId: string, model: Model): boolean {
+    return (this.agreementsByAM.get(`${agencyId}|${model}`) ?? []).some((id) => this.isOpen(id));
+  }
+
+  /** The agreement of another row of this list that row `i` repeats (see `duplicateOf`). */
+  private repeatedAgreement(
+    i: number,
+    rows: NormalizedRow[],
+    usable: number[],
+    rowAgreement: Map<number, string>,
+  ): string | null {
+    const r = rows[i] as NormalizedRow;
+    const mine = moaFile(r.moaUrl);
+    const type = classifyAgency(r.agency, r.jurisdiction, r.state as string);
+    const place = distinctive(r.agencyKey);
+    for (const j of usable) {
+      const id = rowAgreement.get(j);
+      const o = rows[j] as NormalizedRow;
+      if (!id || j === i || o.state !== r.state || o.model !== r.model || o.signedOn !== r.signedOn) continue;
+      if (mine && moaFile(o.moaUrl) === mine) return id;
+      if (
+        place &&
+        distinctive(o.agencyKey) === place &&
+        classifyAgency(o.agency, o.jurisdiction, o.state as string) === type
+      )
+        return id;
+    }
+    return null;
   }
 
   /**

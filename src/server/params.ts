@@ -52,6 +52,12 @@ export const p = {
       .optional()
       .openapi({ description: "words of the agency's name (any spelling it was listed under)", example: "harris" }),
   date,
+  flag: (description: string) =>
+    z
+      .enum(["true", "false", "1", "0"], { message: "expected true or false" })
+      .optional()
+      .transform((v) => v === "true" || v === "1")
+      .openapi({ description }),
   limit: () =>
     z
       .string()

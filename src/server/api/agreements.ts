@@ -14,10 +14,13 @@ export const agreementsResource = listResource({
   tag: "ledger",
   summary: "Agreements, or the roster on a date",
   description:
-    "Without `as_of`: every agreement ever listed, with its status. With `as_of`: the agreements listed on that date (a listed period starts on or before it and ends after it). Sorted by agreement_id.",
+    "Without `as_of`: every agreement ever listed, with its status and `listing_state` (listed on the latest list, unconfirmed: missing from it but its removal not yet confirmed, or ended). With `as_of`: exactly the agreements on the list in force on that date; `include_unconfirmed=true` adds those missing from it whose removal was not yet confirmed. Sorted by agreement_id.",
   schema: agreementRow,
   query: {
     as_of: p.asOf(),
+    include_unconfirmed: p.flag(
+      "with as_of: also the agreements missing from the list in force on that date whose removal was not yet confirmed (listing_state unconfirmed)",
+    ),
     state: p.state(),
     model: p.model(),
     status: p.status(),
@@ -28,7 +31,12 @@ export const agreementsResource = listResource({
   },
   async load(ctx, f) {
     const base = f.as_of
-      ? await roster(ctx.db, { asOf: f.as_of, state: f.state, model: f.model })
+      ? await roster(ctx.db, {
+          asOf: f.as_of,
+          state: f.state,
+          model: f.model,
+          includeUnconfirmed: f.include_unconfirmed,
+        })
       : await agreements(ctx.db, { status: f.status, state: f.state, model: f.model });
     const match = matcher(await agencyText(ctx), f.q);
     const rows = base.filter(
