@@ -53,6 +53,8 @@ function pages(agency: string): { name: string; hash: string }[] {
     { name: "agency", hash: `#/agency/${agency}` },
     { name: "state-TX", hash: "#/state/TX" },
     { name: "state-CT", hash: "#/state/CT" },
+    { name: "state-GU", hash: "#/state/GU" },
+    { name: "state-PR", hash: "#/state/PR" },
     { name: "changes", hash: "#/changes" },
     { name: "claims", hash: "#/claims" },
     { name: "methodology", hash: "#/methodology" },
