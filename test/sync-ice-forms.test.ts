@@ -201,6 +201,31 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
   }
 });
 
+describe("a two-digit year checked against the newest SIGNED date", () => {
+  it("ParticipatingAgency050426am.xlsx holding an agreement signed 2026-05-06 is published 2026-05-06", async () => {
+    const db = copyArchiveDb();
+    const archive = tmpDir("g287-yy-");
+    const href = `${DOCLIB}/ParticipatingAgency050426am.xlsx`;
+    ice.clear();
+    ice.set(PAGE, { body: icePage({ participating: href }) });
+    ice.set(href, workbook(newerList("Later County Sheriff's Office", 46148, "yy.xlsx"))); // signed 2026-05-06
+    const s = await run(db, archive);
+    expect(s.error).toBeNull();
+    expect(s.files[0]).toMatchObject({ publishedAt: "2026-05-06", publishedBasis: "content_newest_signed" });
+    const store = await openStore(db, { readonly: true });
+    try {
+      const o = await store.db
+        .selectFrom("observation")
+        .select(["date", "stated_date", "date_rule"])
+        .where("original_filename", "=", "ParticipatingAgency050426am.xlsx")
+        .executeTakeFirstOrThrow();
+      expect(o).toEqual({ date: "2026-05-06", stated_date: "2026-05-04", date_rule: "content_newest_signed" });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("the same bytes fetched again and again", () => {
   it("a list fetched three times adds one snapshot with three sightings, and is applied once", async () => {
     const db = copyArchiveDb();
