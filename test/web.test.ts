@@ -13,6 +13,7 @@ import { serve } from "@hono/node-server";
 import { parse } from "csv-parse/sync";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readClaimFile } from "../src/analysis/claim-file.js";
 import { countiesOf } from "../src/context/geography.js";
 import { toCsv as serverCsv } from "../src/export/csv.js";
 import { isTerritory } from "../src/normalize/state.js";
@@ -20,7 +21,7 @@ import { createApp } from "../src/server/app.js";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
 import { safeCell, toCsv, VIEW_COLUMNS } from "../web/src/csv.js";
-import type { AgencyFile, AgreementsFile, Summary, TimelineFile } from "../web/src/data-types.js";
+import type { AgencyFile, AgreementsFile, ClaimsFile, Summary, TimelineFile } from "../web/src/data-types.js";
 import { openArchive, ROOT, tmpDir } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).
@@ -327,6 +328,29 @@ describe("states and territories", () => {
       }
     });
   }
+});
+
+describe("the claims page", () => {
+  it("names the article's source and date, says which verdicts rest on a later correction, and never our tracker", async () => {
+    const d = await getJson<ClaimsFile>("data/claims.json");
+    const article = readClaimFile(path.join(ROOT, "data/claims", d.files[0] as string)).article;
+    const ctx = await browser.newContext();
+    try {
+      const { page, w } = await open(ctx, `${base}#/claims`);
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).toContain(article.publisher as string);
+      expect(text).toContain("republished by Western Journal");
+      expect(text).toContain("Claim made on Feb 11, 2026");
+      expect(text).not.toMatch(/\bissue \d|g287 issue/i);
+      // One note per claim whose figure rests on a correction ICE published after the claim date.
+      expect(await page.locator("article.claim p.note").count()).toBe(
+        d.claims.filter((c) => c.depends_on_later_correction).length,
+      );
+      expect(w.problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 
 describe("the map", () => {
