@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type ConflictContext, loadClaimContext } from "../../analysis/claim-context.js";
-import { readClaimFile } from "../../analysis/claim-file.js";
+import { describeArticle, readClaimFile } from "../../analysis/claim-file.js";
 import { checkClaims } from "../../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
 import { searchMoa } from "../../analysis/moa.js";
@@ -112,7 +112,7 @@ const claimsResource = listResource({
         if (f.verdict && r.verdict !== f.verdict) continue;
         rows.push({
           file: name,
-          article: file.article.title,
+          article: describeArticle(file.article),
           article_url: file.article.url ?? null,
           published: file.article.published,
           ...r,
@@ -121,7 +121,18 @@ const claimsResource = listResource({
     }
     return {
       rows,
-      columns: ["file", "article", "published", "id", "made_on", "verdict", "readings_disagree", "summary", "text"],
+      columns: [
+        "file",
+        "article",
+        "published",
+        "id",
+        "made_on",
+        "verdict",
+        "readings_disagree",
+        "depends_on_later_correction",
+        "summary",
+        "text",
+      ],
       key: (r) => `${r.file}|${String(r.id)}`,
     };
   },
