@@ -18,8 +18,8 @@ export const SecurityRow = z
     class: z.string().min(1),
     case: z.string().min(1),
     guarantee: z.string().min(1),
-    /** `held`, or `failed: <the first line of what went wrong>`. */
-    result: z.string().regex(/^(held|failed: .+)$/),
+    /** `held` or `failed`, optionally with `: <detail>` (the error seen, or what went wrong). */
+    result: z.string().regex(/^(held|failed)(: .+)?$/, "expected held or failed, optionally followed by : detail"),
     test: z.string().optional(),
   })
   .strict();
@@ -48,7 +48,8 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
 export function renderTable(groups: { file: string; rows: SecurityRow[] }[]): string {
   const rows = groups.flatMap((g) => g.rows.map((r) => ({ ...r, test: r.test ?? g.file })));
-  const held = rows.filter((r) => r.result === "held").length;
+  const isHeld = (r: SecurityRow) => /^held\b/.test(r.result);
+  const held = rows.filter(isHeld).length;
   const lines = [
     START,
     "",
@@ -58,7 +59,7 @@ export function renderTable(groups: { file: string; rows: SecurityRow[] }[]): st
     "|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${cell(r.class)} | ${cell(r.case)} | ${cell(r.guarantee)} | ${r.result === "held" ? "held" : `**${cell(r.result)}**`} | ${cell(r.test)} |`,
+        `| ${cell(r.class)} | ${cell(r.case)} | ${cell(r.guarantee)} | ${isHeld(r) ? cell(r.result) : `**${cell(r.result)}**`} | ${cell(r.test)} |`,
     ),
     "",
     END,

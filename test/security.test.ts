@@ -1,0 +1,194 @@
+// The smaller holes of issue 13 on the real ledger: LIKE wildcards in searches, feed links under a
+// spoofed Host header, the static site's CSP; and SECURITY.md's attack-class table, which must be
+// what the recorded test outcomes (docs/security/*.json) give. Rows go to docs/security/serving.json.
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  allRows,
+  END,
+  renderInto,
+  renderTable,
+  SECURITY_MD,
+  SecurityRow,
+  securityLog,
+} from "../scripts/security-table.js";
+import { containsPattern, findAgencies } from "../src/analysis/queries.js";
+import { createApp } from "../src/server/app.js";
+import { APP_CSP, DATA_CSP } from "../src/server/security.js";
+import { type Running, startServer } from "../src/server/serve.js";
+import { HEADERS_FILE, renderSite, withCspMeta } from "../src/server/site.js";
+import type { Store } from "../src/store/db.js";
+import { cli, openArchive, tmpDir } from "./helpers.js";
+
+const sec = securityLog("serving", "test/security.test.ts");
+afterAll(() => sec.flush());
+
+let store: Store;
+beforeAll(async () => {
+  store = await openArchive();
+});
+afterAll(async () => {
+  await store.close();
+});
+
+type Listed = { total: number; rows: { agency_id: string }[] };
+
+describe("LIKE wildcards", () => {
+  it("`q=%` and `q=_` match nothing through the API; a word next to them matches only itself", () =>
+    sec.check(
+      "Injection: LIKE wildcards",
+      "/api/v1/agencies and /api/v1/agreements with q=%, q=_, q=%%, q=%sheriff",
+      "search text is matched literally: a wildcard is not a query",
+      async () => {
+        const app = createApp({ store, webDist: null });
+        const get = async (p: string) => (await (await app.request(p)).json()) as Listed;
+        const all = (await get("/api/v1/agencies?limit=all")).total;
+        expect(all).toBeGreaterThan(1000);
+        for (const q of ["%25", "_", "%25%25", "%25_%25", "*", "%5C"]) {
+          expect((await get(`/api/v1/agencies?q=${q}`)).total, q).toBe(0);
+          expect((await get(`/api/v1/agreements?q=${q}`)).total, q).toBe(0);
+        }
+        // "%sheriff" is the word "sheriff": the same rows as "sheriff", far fewer than all.
+        const plain = await get("/api/v1/agencies?q=sheriff&limit=all");
+        const wild = await get("/api/v1/agencies?q=%25sheriff&limit=all");
+        expect(wild.total).toBe(plain.total);
+        expect(plain.total).toBeLessThan(all);
+        expect(wild.rows.map((r) => r.agency_id)).toEqual(plain.rows.map((r) => r.agency_id));
+      },
+    ));
+
+  it("the CLI's agency search and the LIKE pattern escape % _ and \\", () =>
+    sec.check(
+      "Injection: LIKE wildcards",
+      "`g287 agency %` and `g287 agency _`; containsPattern on %, _ and \\",
+      "search text is matched literally: a wildcard is not a query",
+      async () => {
+        expect(containsPattern("50%_off\\")).toBe("%50\\%\\_off\\\\%");
+        expect(await findAgencies(store.db, "%")).toEqual([]);
+        expect(await findAgencies(store.db, "_")).toEqual([]);
+        const r = cli(["--db", store.file, "agency", "%"]);
+        expect(r.status).toBe(1);
+        expect(r.stderr.trim()).toBe("g287: %: no agency matches (try fewer words, or `g287 agreements --state XX`)");
+      },
+    ));
+});
+
+/** A GET with a Host header of our choosing (fetch() will not send one). */
+function getWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => {
+        body += c;
+      });
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+  });
+}
+
+const hrefs = (atom: string) => [...atom.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
+
+describe("feed links under a spoofed Host header", () => {
+  let configured: Running;
+  let bare: Running;
+  beforeAll(async () => {
+    configured = await startServer(store, {
+      port: 0,
+      host: "127.0.0.1",
+      webDist: null,
+      publicUrl: "https://g287.example/ledger/",
+    });
+    bare = await startServer(store, { port: 0, host: "127.0.0.1", webDist: null, publicUrl: null });
+  });
+  afterAll(async () => {
+    await configured.close();
+    await bare.close();
+  });
+
+  it("links name G287_PUBLIC_URL, or the listening address, never the Host header", () =>
+    sec.check(
+      "Host header injection",
+      "GET /feeds/changes.atom with Host: evil.example (with and without G287_PUBLIC_URL), then a clean request",
+      "links the server writes come from configuration or the listening address, and a cached feed cannot be poisoned",
+      async () => {
+        const spoofed = await getWithHost(`${configured.url}feeds/changes.atom`, "evil.example");
+        expect(spoofed).not.toContain("evil.example");
+        const links = hrefs(spoofed);
+        expect(links.length).toBeGreaterThan(100);
+        expect(links.every((h) => h.startsWith("https://g287.example/ledger/"))).toBe(true);
+        // The cached answer another reader then gets is the same, unpoisoned.
+        const clean = await getWithHost(`${configured.url}feeds/changes.atom`, configured.url.slice(7, -1));
+        expect(clean).toBe(spoofed);
+
+        const plain = await getWithHost(`${bare.url}feeds/changes.atom?state=TX`, "evil.example:666");
+        expect(plain).not.toContain("evil.example");
+        expect(hrefs(plain).every((h) => h.startsWith(bare.url))).toBe(true);
+        expect(bare.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      },
+    ));
+});
+
+describe("the static site's CSP", () => {
+  it("index.html carries the app's CSP in a meta tag before any script, and _headers sends both policies", () =>
+    sec.check(
+      "XSS: static site",
+      "`g287 site OUT/`: index.html and _headers",
+      "a static copy of the site runs only its own scripts, as `g287 serve` does",
+      async () => {
+        const web = tmpDir("g287-sec-web-");
+        fs.mkdirSync(path.join(web, "assets"));
+        fs.writeFileSync(
+          path.join(web, "index.html"),
+          '<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <script type="module" src="./assets/i.js"></script>\n  </head>\n  <body><div id="app"></div></body>\n</html>\n',
+        );
+        fs.writeFileSync(path.join(web, "assets/i.js"), "document.title = 'ok';\n");
+        const out = path.join(tmpDir("g287-sec-site-"), "site");
+        const summary = await renderSite(store, out, { webDist: web });
+        const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+        const meta = `<meta http-equiv="Content-Security-Policy" content="${APP_CSP}">`;
+        expect(index).toContain(meta);
+        expect(index.indexOf(meta)).toBeLessThan(index.indexOf("<script"));
+        expect(index.indexOf(meta)).toBeGreaterThan(index.indexOf("<head>"));
+        expect(withCspMeta(index)).toBe(index); // never twice
+        const headers = fs.readFileSync(path.join(out, "_headers"), "utf8");
+        expect(headers).toBe(HEADERS_FILE);
+        expect(headers.startsWith(`/*\n  Content-Security-Policy: ${APP_CSP}\n`)).toBe(true);
+        for (const p of ["/api/*", "/feeds/*", "/data/*"])
+          expect(headers).toContain(`${p}\n  Content-Security-Policy: ${DATA_CSP}\n`);
+        expect(summary.files.web).toBe(3);
+        // The policy forbids inline script: the app itself must need none.
+        expect(index).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      },
+    ));
+});
+
+describe("SECURITY.md", () => {
+  it("every row file is well formed, and the table is what the rows give", () => {
+    const groups = allRows();
+    expect(groups.map((g) => g.file)).toContain("outbound.json");
+    for (const g of groups)
+      for (const r of g.rows) expect(SecurityRow.safeParse(r).success, `${g.file}: ${JSON.stringify(r)}`).toBe(true);
+    const md = fs.readFileSync(SECURITY_MD, "utf8");
+    expect(md).toContain(END);
+    const want = renderInto(md, renderTable(groups));
+    expect(md === want, "SECURITY.md is stale: run `npx tsx scripts/security-table.ts`").toBe(true);
+  });
+
+  it("says what fails: a failed row is shown as failed, not as held", () => {
+    const t = renderTable([
+      {
+        file: "x.json",
+        rows: [
+          { class: "A", case: "one", guarantee: "g", result: "held" },
+          { class: "A", case: "two | pipe", guarantee: "g", result: "failed: it broke" },
+        ],
+      },
+    ]);
+    expect(t).toContain("2 cases from docs/security/x.json: 1 held, 1 failed.");
+    expect(t).toContain("| A | two \\| pipe | g | **failed: it broke** | x.json |");
+  });
+});
