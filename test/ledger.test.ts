@@ -95,32 +95,82 @@ describe("quarantine", () => {
     expect(r.events.filter((e) => e.type === "list_quarantined")).toHaveLength(3);
   });
 
-  it("a list missing every row of a state with five or more agreements is quarantined", () => {
+  it("a list missing every row of a state with five or more agreements applies, holding that state's agreements as unconfirmed", () => {
     const noTexas = [...base.filter((r) => r.st !== "TX"), ...many("OK", 8)];
     const r = replay([list("2025-05-01", base), list("2025-05-02", noTexas)]);
-    expect(r.outcomes[1]?.status).toBe("quarantined");
-    expect(r.outcomes[1]?.reason).toBe("every row of TX (8) is missing");
+    expect(r.outcomes[1]?.status).toBe("applied");
+    const held = r.outcomes[1]?.events.find((e) => e.type === "state_held");
+    expect(held?.detail.state).toBe("TX");
+    expect(String(held?.detail.reason)).toMatch(/^every row of TX \(8\) is missing: its missing agreements are held/);
+    // The rest of the list applies from its first list: the new Oklahoma agreements are there.
+    expect(
+      r.res.agreements.filter((a) => a.agreementId.startsWith("ok-") && a.firstListed === "2025-05-02"),
+    ).toHaveLength(8);
+    const tx = r.res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
+    expect(tx.map((a) => a.status)).toEqual(Array(8).fill("pending_removal"));
   });
 
-  it("a cause that persists over 4 lists spanning 7 days is accepted, dated from its first list", () => {
+  it("a state's exit that persists over 4 lists spanning 7 days is accepted, its removals dated from its first list", () => {
+    const noTexas = [...base.filter((r) => r.st !== "TX"), ...many("OK", 8)];
+    const lists = [
+      list("2025-05-01", base),
+      list("2025-05-02", noTexas),
+      list("2025-05-05", noTexas),
+      list("2025-05-06", noTexas),
+      list("2025-05-09", noTexas),
+    ];
+    const r = replay(lists);
+    expect(r.outcomes.map((o) => o.status)).toEqual(Array(5).fill("applied"));
+    // Held, not removed, while the exit is younger than 4 lists and 7 days, though the ordinary
+    // debounce (3 lists, 5 days) would have confirmed it on 2025-05-06.
+    const early = replay(lists.slice(0, 4)).res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
+    expect(early.map((a) => a.status)).toEqual(Array(8).fill("pending_removal"));
+    const accepted = r.outcomes[4]?.events.find((e) => e.type === "state_accepted");
+    expect(accepted?.detail).toMatchObject({ state: "TX", since: "2025-05-02", lists: 4 });
+    const tx = r.res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
+    expect(tx.map((a) => [a.status, a.endedOn])).toEqual(Array(8).fill(["removed", "2025-05-02"]));
+    expect(r.outcomes.flatMap((o) => o.events).filter((e) => e.type === "removed")).toHaveLength(8);
+  });
+
+  it("New York's 14 falling to 1 while other states gain: the gains apply at once, the 13 are removed only once the exit persists", () => {
+    const ny = many("NY", 14);
+    // Other states hold most rows, as on ICE's lists, so the list as a whole is no mass drop.
+    const rest = [...base, ...many("GA", 40)];
+    const before = [...rest, ...ny];
+    const after = (gain: number) => [...rest, ...(ny.slice(0, 1) as R[]), ...many("OK", gain)];
+    const r = replay([
+      list("2026-06-08", before),
+      list("2026-06-22", after(3)),
+      list("2026-07-01", after(5)),
+      list("2026-07-14", after(6)),
+      list("2026-09-08", after(9)),
+    ]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(Array(5).fill("applied"));
+    const okFirst = r.res.agreements.filter((a) => a.agreementId.startsWith("ok-")).map((a) => a.firstListed);
+    expect(okFirst.filter((d) => d === "2026-06-22")).toHaveLength(3);
+    const gone = r.res.agreements.filter((a) => a.agreementId.startsWith("ny-") && a.status !== "active");
+    expect(gone).toHaveLength(13);
+    expect(gone.every((a) => a.status === "removed" && a.endedOn === "2026-06-22")).toBe(true);
+    const removedOn = r.events.filter((e) => e.type === "removed").map((e) => e.obsId.slice(0, 10));
+    expect(new Set(removedOn)).toEqual(new Set(["2026-09-08"]));
+    const accepted = r.events.find((e) => e.type === "state_accepted");
+    expect(accepted?.detail).toMatchObject({ state: "NY", since: "2026-06-22", before: 14, now: 1 });
+    expect(Array.isArray(accepted?.detail.state_policies)).toBe(true);
+  });
+
+  it("releases a state's hold when its rows come back, as gaps and not removals", () => {
     const noTexas = [...base.filter((r) => r.st !== "TX"), ...many("OK", 8)];
     const r = replay([
       list("2025-05-01", base),
       list("2025-05-02", noTexas),
       list("2025-05-05", noTexas),
       list("2025-05-06", noTexas),
-      list("2025-05-09", noTexas),
+      list("2025-05-07", [...base, ...many("OK", 8)]),
     ]);
-    expect(r.outcomes.map((o) => o.status)).toEqual([
-      "applied",
-      "quarantined",
-      "quarantined",
-      "quarantined",
-      "applied",
-    ]);
-    expect(r.outcomes[4]?.reason).toBe("accepted after 4 lists since 2025-05-02: every row of TX (8) is missing");
+    expect(r.outcomes[4]?.events.some((e) => e.type === "state_released")).toBe(true);
     const tx = r.res.agreements.filter((a) => a.agreementId.startsWith("tx-"));
-    expect(tx.map((a) => [a.status, a.endedOn])).toEqual(Array(8).fill(["removed", "2025-05-02"]));
+    expect(tx.map((a) => a.status)).toEqual(Array(8).fill("active"));
+    expect(tx.every((a) => a.gaps.length === 1 && a.periods.length === 2)).toBe(true);
   });
 
   it("lists a quarantined file's rows once, and replaces them when the same file is applied", () => {

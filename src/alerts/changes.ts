@@ -26,6 +26,8 @@ export const KIND_OF_EVENT: Readonly<Record<string, ChangeKind>> = {
   pending_signed: "pending_signed",
   pending_dropped: "pending_dropped",
   list_quarantined: "suspicious_list",
+  // A state whose agreements all vanished at once: one notice, and no removals until it persists.
+  state_held: "suspicious_list",
 };
 export const ALERT_EVENT_TYPES = Object.keys(KIND_OF_EVENT);
 

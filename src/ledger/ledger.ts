@@ -3,6 +3,7 @@
 // a new list can be applied on top of a stored ledger without replaying the archive.
 import { distance } from "fastest-levenshtein";
 import { realPlace } from "../context/place-names.js";
+import { statePolicies } from "../context/policies.js";
 import { digitsOf, slug } from "../normalize/agency-key.js";
 import { classifyAgency } from "../normalize/agency-type.js";
 import type { Model } from "../normalize/model.js";
@@ -23,7 +24,7 @@ import {
   typoLimit,
   type VanishedAgency,
 } from "./identity.js";
-import { type LastApplied, quarantineReason } from "./quarantine.js";
+import { describeVanished, type LastApplied, quarantineReason, vanishedStates } from "./quarantine.js";
 import {
   type Agency,
   type Agreement,
@@ -52,6 +53,19 @@ interface StreamState {
   byState: [string, number][];
   /** Agreements (or applications) on the current list, for the fast path of a repeat observation. */
   present: string[];
+  /**
+   * States whose agreements (nearly) all vanished at once: their missing agreements are held as
+   * unconfirmed, never removed, until the exit persists (`acceptAfterLists`, `acceptAfterDays`).
+   */
+  holds?: StateHold[];
+}
+
+interface StateHold {
+  state: string;
+  /** The first list without them, its agreements before, and the lists seen since. */
+  since: string;
+  before: number;
+  count: number;
 }
 
 export interface LedgerState {
@@ -249,6 +263,7 @@ export class Ledger {
         return outcome("quarantined", reason, listings);
       }
       stream.quarantine = null;
+      this.updateHolds(obs, last);
     }
 
     // A repeat observation of the list already applied changes nothing but the dates and the
@@ -263,6 +278,82 @@ export class Ledger {
     const first = !this.listed.has(obs.snapshotId);
     this.listed.add(obs.snapshotId);
     return outcome("applied", null, first ? listings : []);
+  }
+
+  // ---------------------------------------------------------------- state holds
+
+  /**
+   * Starts, continues, releases or accepts the hold on each state that vanished from the list.
+   * Accepting it lets the debounce confirm the removals, dated from the first list without them.
+   */
+  private updateHolds(obs: ListObservation, last: LastApplied | null): void {
+    const stream = this.streams.participating;
+    const holds = stream.holds ?? [];
+    const now = new Map<string, number>();
+    for (const r of obs.rows) if (r.state && r.problems.length === 0) now.set(r.state, (now.get(r.state) ?? 0) + 1);
+    const kept: StateHold[] = [];
+    for (const h of holds) {
+      const n = now.get(h.state) ?? 0;
+      if (n > Math.floor(h.before * this.config.stateKeepShare)) {
+        this.event(
+          "state_released",
+          obs.date,
+          { agencyId: null },
+          { state: h.state, since: h.since, before: h.before, now: n },
+        );
+        continue;
+      }
+      h.count++;
+      if (h.count >= this.config.acceptAfterLists && daysBetween(h.since, obs.date) >= this.config.acceptAfterDays) {
+        this.event(
+          "state_accepted",
+          obs.date,
+          { agencyId: null },
+          {
+            state: h.state,
+            since: h.since,
+            lists: h.count,
+            before: h.before,
+            now: n,
+            // Beside the exit, the state's law as the policy layer records it (never as its cause).
+            state_policies: statePolicies()
+              .filter((p) => p.state === h.state)
+              .map((p) => ({
+                kind: p.kind,
+                proposed: p.proposed,
+                in_effect_from: p.in_effect_from,
+                citation: p.citation,
+              })),
+          },
+        );
+        continue;
+      }
+      kept.push(h);
+    }
+    for (const v of vanishedStates(obs.rows, last, this.config)) {
+      if (kept.some((h) => h.state === v.state)) continue;
+      kept.push({ state: v.state, since: obs.date, before: v.before, count: 1 });
+      this.event(
+        "state_held",
+        obs.date,
+        { agencyId: null },
+        {
+          state: v.state,
+          reason: `${describeVanished([v])}: its missing agreements are held as unconfirmed; the rest of the list applies`,
+          before: v.before,
+          now: v.now,
+          list: obs.label,
+        },
+      );
+    }
+    stream.holds = kept.sort((a, b) => cmp(a.state, b.state));
+  }
+
+  private isHeld(a: Agreement): boolean {
+    const holds = this.streams.participating.holds;
+    if (!holds?.length) return false;
+    const st = this.agencies.get(a.agencyId)?.state;
+    return holds.some((h) => h.state === st);
   }
 
   // ---------------------------------------------------------------- participating
@@ -1196,7 +1287,11 @@ export class Ledger {
       a.missingLists++;
     }
     const since = a.missingSince as string;
-    if (a.missingLists >= this.config.removalLists && daysBetween(since, obs.date) >= this.config.removalDays) {
+    if (
+      a.missingLists >= this.config.removalLists &&
+      daysBetween(since, obs.date) >= this.config.removalDays &&
+      !this.isHeld(a)
+    ) {
       const succ = a.successorId ? this.agreements.get(a.successorId) : undefined;
       const detail = {
         confirmed_by: obs.obsId,

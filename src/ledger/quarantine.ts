@@ -1,8 +1,8 @@
 // Decides whether a participating list is safe to apply. A quarantined list is recorded and
 // explained but changes nothing: ICE has published lists that drop hundreds of agencies for a few
-// days, an old list re-posted under a new name (2025-04-21 am re-posted the 2025-03-06 list), and
-// lists where a whole state vanished behind a typo (`PENNSLYVANIA`, 2026-02-27, fixed by a
-// correction so that list applies cleanly).
+// days, and an old list re-posted under a new name (2025-04-21 am re-posted the 2025-03-06 list).
+// A state that vanishes from an otherwise sound list (`PENNSLYVANIA`, 2026-02-27, is fixed by a
+// correction; New York's 2026 exit was real) holds only that state's missing agreements.
 import type { NormalizedRow } from "../normalize/row.js";
 import { cmp } from "../util/compare.js";
 import type { LedgerConfig } from "./types.js";
@@ -24,20 +24,34 @@ export function quarantineReason(rows: NormalizedRow[], last: LastApplied | null
   if (share < cfg.minRowShare) {
     return `mass drop: ${resolvable.length} usable rows against ${last.rowCount} on the last applied list (${(share * 100).toFixed(1)}%, threshold ${(cfg.minRowShare * 100).toFixed(0)}%)`;
   }
-  const now = new Map<string, number>();
-  for (const r of resolvable) if (r.state) now.set(r.state, (now.get(r.state) ?? 0) + 1);
-  // A state that keeps (almost) none of its rows: one right spelling among 68 `PENNSLYVANIA` rows
-  // must not hide the other 68.
-  const vanished = [...last.byState]
-    .filter(([st, n]) => n >= cfg.stateVanishMin && (now.get(st) ?? 0) <= Math.floor(n * cfg.stateKeepShare))
-    .sort(([a], [b]) => cmp(a, b));
-  if (vanished.length) {
-    const unread = rows.filter((r) => r.problems.length).length;
-    const tail = unread ? `; ${unread} row(s) could not be read` : "";
-    if (vanished.every(([st]) => !now.has(st))) {
-      return `every row of ${vanished.map(([st, n]) => `${st} (${n})`).join(", ")} is missing${tail}`;
-    }
-    return `nearly every row of ${vanished.map(([st, n]) => `${st} (${n} → ${now.get(st) ?? 0})`).join(", ")} is missing${tail}`;
-  }
   return null;
+}
+
+export interface VanishedState {
+  state: string;
+  /** Its agreements on the last applied list, and on this one. */
+  before: number;
+  now: number;
+}
+
+/**
+ * States that keep (almost) none of their rows: one right spelling among 68 `PENNSLYVANIA` rows
+ * must not hide the other 68. Such a state's missing agreements are held as unconfirmed while the
+ * rest of the list applies: New York fell from 14 rows to 1 between June and September 2026, and
+ * a whole-list quarantine would have held back every other state's changes for a week.
+ */
+export function vanishedStates(rows: NormalizedRow[], last: LastApplied | null, cfg: LedgerConfig): VanishedState[] {
+  if (!last) return [];
+  const now = new Map<string, number>();
+  for (const r of rows) if (r.state && r.problems.length === 0) now.set(r.state, (now.get(r.state) ?? 0) + 1);
+  return [...last.byState]
+    .filter(([st, n]) => n >= cfg.stateVanishMin && (now.get(st) ?? 0) <= Math.floor(n * cfg.stateKeepShare))
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([state, before]) => ({ state, before, now: now.get(state) ?? 0 }));
+}
+
+export function describeVanished(v: VanishedState[]): string {
+  if (v.every((x) => x.now === 0))
+    return `every row of ${v.map((x) => `${x.state} (${x.before})`).join(", ")} is missing`;
+  return `nearly every row of ${v.map((x) => `${x.state} (${x.before} → ${x.now})`).join(", ")} is missing`;
 }

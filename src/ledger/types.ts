@@ -124,6 +124,9 @@ export const EVENT_TYPES = [
   "pending_dropped",
   "list_quarantined",
   "list_accepted",
+  "state_held",
+  "state_released",
+  "state_accepted",
   "list_kind_mismatch",
 ] as const;
 

@@ -77,6 +77,10 @@ const CATEGORY: Record<string, EventCategory> = {
   list_quarantined: "list",
   list_accepted: "list",
   list_kind_mismatch: "list",
+  state_held: "list",
+  state_released: "list",
+  state_accepted: "list",
+  holder_changed: "fix",
 };
 
 /** Ids become file names on a static host: only these characters are ever used in a path. */
