@@ -64,7 +64,7 @@ export interface SyncFile {
   /** Where the name came from: the address, Content-Disposition, the link's text, its heading, a mirror. */
   nameFrom?: NameSource;
   /** `new` bytes for the archive, `known` bytes, `not_modified` (HTTP 304). */
-  status: "new" | "known" | "not_modified";
+  status: "new" | "known" | "not_modified" | "rejected";
   httpStatus: number;
   sha256: string | null;
   bytes: number;
@@ -89,6 +89,11 @@ export interface SyncSummary {
   events: { from: number; to: number; count: number; renumbered: boolean } | null;
   warnings: string[];
   error: string | null;
+  /**
+   * Lists fetched but not kept because they cannot be read; `again` when an earlier run already
+   * rejected the same bytes (reported once, then skipped).
+   */
+  rejected: { url: string; file: string; sha256: string; reason: string; again: boolean }[];
 }
 
 export interface Dating {
@@ -219,6 +224,7 @@ function fetchRow(
     file,
     via,
     new_file: newFile ? "yes" : "no",
+    rejected: f.status === "rejected" ? (f.note ?? "rejected") : "",
   };
 }
 
@@ -236,6 +242,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
     ingest: null,
     events: null,
     warnings: [],
+    rejected: [],
     error: null,
   };
   const warn = (w: string) => {
@@ -392,7 +399,40 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
         continue;
       }
       const { name, from } = downloadName(link, res);
-      summary.files.push(accept(res, name, link.kind, "ice", from).file);
+      try {
+        summary.files.push(accept(res, name, link.kind, "ice", from).file);
+      } catch (e) {
+        // A list that cannot be read (broken, hostile, over a limit) is reported and remembered by
+        // its ETag and sha256, so the next run does not fail on it again; the other list goes on.
+        if (!(e instanceof InputError)) throw e;
+        const sha = sha256(res.bytes);
+        const seen = writer.rejectedBefore(link.url, sha);
+        const file: SyncFile = {
+          via: "ice",
+          url: res.requestedUrl,
+          linkKind: link.kind,
+          kind: null,
+          originalFilename: name,
+          nameFrom: from,
+          status: "rejected",
+          httpStatus: res.status,
+          sha256: sha,
+          bytes: res.bytes.length,
+          rows: null,
+          publishedAt: null,
+          publishedBasis: null,
+          etag: res.headers.etag ?? null,
+          lastModified: res.headers["last-modified"] ?? null,
+          retrievedAt: res.retrievedAt,
+          note: message(e),
+        };
+        summary.files.push(file);
+        summary.rejected.push({ url: link.url, file: name, sha256: sha, reason: message(e), again: seen });
+        if (!seen) {
+          warn(`rejected ${name} (${link.url}): ${message(e)}`);
+          writer.addFetch(fetchRow(file, "", res.headers["content-type"] ?? "", "ice", false, ""));
+        }
+      }
     }
   } catch (e) {
     iceFailed = e;
@@ -509,6 +549,12 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
   if (iceFailed) {
     summary.outcome = "failed";
     summary.exitCode = EXIT_FAILED;
+  } else if (summary.rejected.some((r) => !r.again) && (summary.ingest?.newObservations ?? 0) === 0) {
+    // A newly rejected list is news for whoever runs sync: exit 1 once, with the reason; later
+    // runs skip the same bytes and go on.
+    summary.outcome = "failed";
+    summary.exitCode = EXIT_FAILED;
+    summary.error = summary.rejected.map((r) => `rejected ${r.file}: ${r.reason}`).join("; ");
   } else if ((summary.ingest?.newObservations ?? 0) > 0) {
     summary.outcome = "new";
     summary.exitCode = EXIT_NEW;

@@ -34,6 +34,8 @@ export const FETCH_COLUMNS = [
   "file",
   "via",
   "new_file",
+  /** Why the file was not kept (a hostile or broken list), empty when it was. */
+  "rejected",
 ] as const;
 export type FetchRow = Record<(typeof FETCH_COLUMNS)[number], string>;
 
@@ -202,6 +204,12 @@ export class ArchiveWriter {
     const all = [...(this.fetches.rows as FetchRow[]), ...this.staged.fetches];
     for (let i = all.length - 1; i >= 0; i--) if (all[i]?.url === url) return all[i];
     return undefined;
+  }
+
+  /** Whether an earlier run already fetched these bytes from this address and rejected them. */
+  rejectedBefore(url: string, sha: string): boolean {
+    const all = [...(this.fetches.rows as FetchRow[]), ...this.staged.fetches];
+    return all.some((r) => r.url === url && r.sha256 === sha && r.rejected !== undefined && r.rejected !== "");
   }
 
   /** True when a sighting with this date, slot and file name already dates some file. */
