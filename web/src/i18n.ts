@@ -77,6 +77,9 @@ const en = {
   "home.states_plus": "plus {places}",
   "home.by_model": "By model",
   "home.ever": "Agreements ever listed since {date}",
+  "home.unconfirmed":
+    "Not counted above: {n} agreement(s) missing from the list of {date}, removal not yet confirmed (a removal is confirmed after 3 lists spanning 5 days without it).",
+  "home.unconfirmed_link": "See them",
   "home.latest_list": "Latest list",
   "home.lists": "{n} dated lists from {files} files; {q} quarantined",
   "home.pending": "Pending applications: {pending} pending, {signed} signed, {dropped} dropped",
@@ -335,7 +338,7 @@ const en = {
   "model.all": "All models",
 
   "status.active": "Active",
-  "status.pending_removal": "Missing from the latest lists",
+  "status.pending_removal": "Missing from the latest list, removal not yet confirmed",
   "status.removed": "Removed",
   "status.superseded": "Superseded",
   "status.pending": "Pending",
@@ -500,6 +503,9 @@ const es: Dict = {
   "home.states_plus": "más {places}",
   "home.by_model": "Por modelo",
   "home.ever": "Acuerdos listados alguna vez desde el {date}",
+  "home.unconfirmed":
+    "No se cuentan arriba: {n} acuerdo(s) ausentes de la lista del {date}, con la baja aún sin confirmar (una baja se confirma tras 3 listas en 5 días sin el acuerdo).",
+  "home.unconfirmed_link": "Verlos",
   "home.latest_list": "Última lista",
   "home.lists": "{n} listas fechadas de {files} archivos; {q} en cuarentena",
   "home.pending": "Solicitudes pendientes: {pending} pendientes, {signed} firmadas, {dropped} retiradas",
@@ -760,7 +766,7 @@ const es: Dict = {
   "model.all": "Todos los modelos",
 
   "status.active": "Vigente",
-  "status.pending_removal": "Ausente de las últimas listas",
+  "status.pending_removal": "Ausente de la última lista, baja sin confirmar",
   "status.removed": "Dado de baja",
   "status.superseded": "Sustituido",
   "status.pending": "Pendiente",

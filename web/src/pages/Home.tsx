@@ -68,6 +68,15 @@ export default function Home() {
                 </span>
               ))}
             </p>
+            {s.status.pending_removal > 0 && (
+              <p class="unconfirmed">
+                {app.t("home.unconfirmed", {
+                  n: app.num(s.status.pending_removal),
+                  date: app.date(s.latest_list),
+                })}{" "}
+                <a href={app.link("/agreements?status=pending_removal")}>{app.t("home.unconfirmed_link")}</a>
+              </p>
+            )}
             <p class="muted">
               {app.t("home.ever", { date: app.date(s.first_list) })}: {app.num(s.ever.agreements)}.{" "}
               {app.t("home.pending", {
