@@ -2,11 +2,10 @@
 // twin (`/api/v1/x`, `/api/v1/x.json`, `/api/v1/x.csv`), the envelope, keyset pages, and answers
 // cached per ledger version with an ETag, so a repeated request costs a map lookup.
 
-import { gzipSync } from "node:zlib";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Db } from "../store/db.js";
-import { LedgerVersion, matchesEtag, VersionedCache } from "./cache.js";
+import { LedgerVersion, sendBody, VersionedCache } from "./cache.js";
 import {
   ApiError,
   type Envelope,
@@ -107,7 +106,7 @@ export function apiDeps(db: Db, opts: { versionTtlMs?: number } = {}): ApiDeps {
     // Bodies: at most 256 MB (a full roster is under 1 MB; a page of 100 rows about 60 kB).
     responses: new VersionedCache<Rendered>(4000, {
       maxBytes: 256 * 2 ** 20,
-      // The gzip twin, made later, is a fraction of this: counted in the estimate, not apart.
+      // The compressed twins, made later, are a fraction of this: counted in the estimate, not apart.
       sizeOf: (r) => Math.ceil(r.body.byteLength * 1.25),
     }),
     // Loaded lists by filter (a few thousand rows at most each) and the shared lookups.
@@ -115,33 +114,13 @@ export function apiDeps(db: Db, opts: { versionTtlMs?: number } = {}): ApiDeps {
   };
 }
 
-const GZIP_MIN_BYTES = 1024;
-
 /**
- * A cached body as an HTTP response, gzipped when the client takes it (compressed once per cache
- * entry), or a 304 when the client already holds it. The gzip twin has its own ETag (`…-gz"`), as
- * a strong validator must; If-None-Match accepts either.
+ * A cached body as an HTTP response through the one compression path (cache.ts sendBody): brotli
+ * or gzip when the client takes it, compressed once per cache entry, each twin with its own ETag
+ * (`…-br"`, `…-gz"`), as a strong validator must; If-None-Match accepts any of them.
  */
 export function send(c: Context, r: Rendered, cacheControl = API_CACHE_CONTROL): Response {
-  const gz = r.body.byteLength >= GZIP_MIN_BYTES && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
-  const etag = gz ? `${r.etag.slice(0, -1)}-gz"` : r.etag;
-  const inm = c.req.header("if-none-match");
-  const vary: Record<string, string> = r.body.byteLength >= GZIP_MIN_BYTES ? { vary: "accept-encoding" } : {};
-  if (inm && (matchesEtag(inm, r.etag) || matchesEtag(inm, `${r.etag.slice(0, -1)}-gz"`))) {
-    return new Response(null, { status: 304, headers: { etag, "cache-control": cacheControl, ...vary } });
-  }
-  if (gz) r.gzip ??= gzipSync(r.body);
-  return new Response((gz ? r.gzip : r.body) as Uint8Array<ArrayBuffer>, {
-    status: 200,
-    headers: {
-      "content-type": r.type,
-      etag,
-      "cache-control": cacheControl,
-      ...vary,
-      ...(gz ? { "content-encoding": "gzip" } : ({} as Record<string, string>)),
-      ...r.headers,
-    },
-  });
+  return sendBody(c.req, r, { "cache-control": cacheControl, ...r.headers });
 }
 
 /** The response cache's key for a request: its whole URL (the suffix and query pick the answer). */

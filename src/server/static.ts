@@ -1,9 +1,10 @@
 // Serves the built web app (web/dist): its files, and index.html for any other extension-less
-// path so client routes load. Hashed assets are cached for a year; index.html is revalidated.
+// path so client routes load. Hashed assets are cached for a year; index.html is revalidated;
+// text files go brotli- or gzip-compressed when the client takes it.
 import fs from "node:fs";
 import path from "node:path";
 import type { Context } from "hono";
-import { etagOf, matchesEtag } from "./cache.js";
+import { etagOf, sendBody } from "./cache.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -35,7 +36,8 @@ export function contentType(file: string): string {
 interface Cached {
   mtimeMs: number;
   size: number;
-  bytes: Uint8Array;
+  body: Uint8Array;
+  type: string;
   etag: string;
 }
 
@@ -77,8 +79,8 @@ export function webHandler(root: string | undefined) {
     if (!st.isFile()) return null;
     const hit = cache.get(abs);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
-    const bytes = fs.readFileSync(abs);
-    const c = { mtimeMs: st.mtimeMs, size: st.size, bytes, etag: etagOf(bytes) };
+    const body = fs.readFileSync(abs);
+    const c = { mtimeMs: st.mtimeMs, size: st.size, body, type: contentType(abs), etag: etagOf(body) };
     cache.set(abs, c);
     return c;
   };
@@ -110,15 +112,10 @@ export function webHandler(root: string | undefined) {
       abs = path.join(resolved, "index.html");
       file = read(abs);
       if (!file) return null;
-    } else if (rel.endsWith("/")) abs = path.join(abs, "index.html");
+    }
     const immutable = rel.startsWith("/assets/");
     const cacheControl = immutable ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate";
-    if (matchesEtag(c.req.header("if-none-match"), file.etag)) {
-      return new Response(null, { status: 304, headers: { etag: file.etag, "cache-control": cacheControl } });
-    }
-    return new Response(method === "HEAD" ? null : (file.bytes as Uint8Array<ArrayBuffer>), {
-      status: 200,
-      headers: { "content-type": contentType(abs), etag: file.etag, "cache-control": cacheControl },
-    });
+    // Compressed once per file version (the twins live beside the cache entry), brotli or gzip.
+    return sendBody(c.req, file, { "cache-control": cacheControl });
   };
 }

@@ -48,7 +48,7 @@ import { toCsv } from "../export/csv.js";
 import { DEFAULT_CONFIG } from "../ledger/types.js";
 import { isTerritory } from "../normalize/state.js";
 import type { Db } from "../store/db.js";
-import { etagOf, LedgerVersion, matchesEtag, VersionedCache } from "./cache.js";
+import { etagOf, LedgerVersion, sendBody, VersionedCache } from "./cache.js";
 
 /** A finished file: its bytes, content type and ETag. */
 export interface DataFile {
@@ -960,6 +960,18 @@ export async function dataPaths(store: { db: Db }): Promise<string[]> {
   ];
 }
 
+/** A file's bytes, encoded once and kept with it (the cached file owns them). */
+const BYTES = new WeakMap<DataFile, Uint8Array>();
+function bytesOf(f: DataFile): Uint8Array {
+  if (typeof f.body !== "string") return f.body;
+  let b = BYTES.get(f);
+  if (!b) {
+    b = Buffer.from(f.body, "utf8");
+    BYTES.set(f, b);
+  }
+  return b;
+}
+
 /** The data files as routes, to mount at /data. ETags on every file; a 304 when nothing changed. */
 export function dataRoutes(store: { db: Db }): Hono {
   const app = new Hono();
@@ -968,14 +980,12 @@ export function dataRoutes(store: { db: Db }): Hono {
     const f = await dataFile(store, path);
     if (!f) return c.json({ error: { status: 404, code: "not_found", message: `no data file ${path}` } }, 404);
     // Revalidate every time: the files change with each ingest, and a 304 costs next to nothing.
-    const headers: Record<string, string> = { etag: f.etag, "cache-control": "no-cache", "content-type": f.type };
+    const headers: Record<string, string> = { "cache-control": "no-cache" };
     // A stored MOA is downloaded, never rendered in our origin: the PDF came from a link we do not control.
     if (f.type === "application/pdf")
       headers["content-disposition"] = `attachment; filename="${path.replace(/^moa\//, "")}"`;
-    if (matchesEtag(c.req.header("if-none-match"), f.etag)) return c.body(null, 304, headers);
-    return typeof f.body === "string"
-      ? c.body(f.body, 200, headers)
-      : c.body(f.body as Uint8Array<ArrayBuffer>, 200, headers);
+    // Through the API's compression path: brotli or gzip, compressed once per cached file.
+    return sendBody(c.req, { body: bytesOf(f), type: f.type, etag: f.etag }, headers, f);
   });
   return app;
 }
