@@ -1,14 +1,11 @@
 // Agency page: its agreements with MOA links and the list rows behind each one, when each was
 // listed (chart and table), its names as listed over time, and its full event history.
 import { useApp } from "../app.js";
+import { PeriodsChart } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
-import { PlotChart } from "../components/PlotChart.js";
 import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
 import { useData } from "../data.js";
 import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "../data-types.js";
-import { MODEL_COLOURS } from "../palette.js";
-
-const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
 export default function Agency() {
   const app = useApp();
@@ -54,30 +51,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
     })),
   );
   const title = app.t("agency.periods_title");
-  const chart = (
-    <PlotChart
-      deps={[d, app.lang]}
-      make={(Plot, width) =>
-        Plot.plot({
-          width,
-          height: 60 + 36 * new Set(periods.map((p) => p.label)).size,
-          marginLeft: 130,
-          ariaLabel: title,
-          x: { type: "utc", label: null, tickFormat: (x: Date) => app.monthYear(x) },
-          y: { label: null },
-          color: { domain: Object.keys(MODEL_COLOURS), range: Object.values(MODEL_COLOURS) },
-          marks: [
-            Plot.barX(periods, {
-              x1: (p) => utc(p.start),
-              x2: (p) => utc(p.end ?? d.latest_list),
-              y: "label",
-              fill: "model",
-            }),
-          ],
-        })
-      }
-    />
-  );
+  const chart = <PeriodsChart periods={periods} until={d.latest_list} label={title} />;
   const table = (
     <DataTable
       caption={title}
