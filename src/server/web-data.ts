@@ -49,6 +49,7 @@ import { DEFAULT_CONFIG } from "../ledger/types.js";
 import { isTerritory } from "../normalize/state.js";
 import type { Db } from "../store/db.js";
 import { etagOf, LedgerVersion, sendBody, VersionedCache } from "./cache.js";
+import { changesPart, changesPaths, modelsById, type SplitChanges, withModels } from "./web-changes.js";
 
 /** A finished file: its bytes, content type and ETag. */
 export interface DataFile {
@@ -815,6 +816,11 @@ async function render(db: Db, s: Served, v: string, path: string): Promise<DataF
     const bytes = await moaPdf(db, pdf[1] as string);
     return bytes ? { body: bytes, type: "application/pdf", etag: etagOf(bytes) } : null;
   }
+  // The changes page's files, one month or one state at a time (web-changes.ts).
+  if (path.startsWith("changes/")) {
+    const f = changesPart(await splitChanges(db, s, v), path);
+    return f ? json(f) : null;
+  }
   const m = /^(?:(agency|state)\/)?([A-Za-z0-9-]+)\.(json|csv)$/.exec(path);
   if (!m) return null;
   const [, dir, name, ext] = m as unknown as [string, string | undefined, string, "json" | "csv"];
@@ -902,6 +908,14 @@ async function render(db: Db, s: Served, v: string, path: string): Promise<DataF
 
 // ------------------------------------------------------------------ serving
 
+/** The change log with models, computed once per version from the same object as changes.json. */
+async function splitChanges(db: Db, s: Served, v: string): Promise<SplitChanges> {
+  const b = await s.base.get(v, "base", () => loadBase(db));
+  return (await s.objects.get(v, "changes-split", async () =>
+    withModels((await s.objects.get(v, "changes", async () => changesFile(b))) as ChangesFile, await modelsById(db)),
+  )) as SplitChanges;
+}
+
 const SERVED = new WeakMap<Db, Served>();
 
 function servedOf(db: Db): Served {
@@ -954,6 +968,7 @@ export async function dataPaths(store: { db: Db }): Promise<string[]> {
   const states = b.states.filter((st) => STATE_CODE.test(st));
   return [
     ...TOP_FILES.map((p) => `data/${p}`),
+    ...changesPaths(await splitChanges(store.db, s, v)).map((p) => `data/${p}`),
     ...states.flatMap((st) => [`data/state/${st}.json`, `data/state/${st}.csv`]),
     ...agencies.flatMap((id) => [`data/agency/${id}.json`, `data/agency/${id}.csv`]),
     ...(await moaShas(store.db)).map(moaCopyPath),

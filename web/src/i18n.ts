@@ -249,6 +249,8 @@ const en = {
   "changes.newer": "Newer lists",
   "changes.page": "Lists {from}–{to} of {total}",
   "changes.counts": "{change} changes, {pending} pending, {fix} fixes, {moa} MOA documents",
+  "changes.all_months": "All months",
+  "changes.feed": "Atom feed of these changes",
 
   "claims.title": "Claims checked against the record",
   "claims.intro":
@@ -676,6 +678,8 @@ const es: Dict = {
   "changes.newer": "Listas más recientes",
   "changes.page": "Listas {from}–{to} de {total}",
   "changes.counts": "{change} cambios, {pending} pendientes, {fix} correcciones, {moa} documentos MOA",
+  "changes.all_months": "Todos los meses",
+  "changes.feed": "Canal Atom de estos cambios",
 
   "claims.title": "Afirmaciones comprobadas con el registro",
   "claims.intro":

@@ -1,85 +1,52 @@
 // Changes: one entry per list ICE published, newest first. Real changes (agreements in and out)
 // are listed apart from relabels, typo fixes and re-dated rows; quarantined lists are shown with
-// the reason they were not applied.
+// the reason they were not applied. The page loads a small index, then one month (by default the
+// latest) or one state at a time, never the whole change log; model and kinds filter what is loaded.
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
+import type { ChangesIndex, ChangesMonthFile, ChangesStateFile, SplitList } from "../changes-types.js";
 import { EventLine } from "../components/events.js";
 import { Downloads, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { ChangesFile, EventCategory, ListChanges } from "../data-types.js";
+import { type EventCategory, MODELS } from "../data-types.js";
 
 const CATEGORIES: EventCategory[] = ["change", "fix", "pending", "moa", "list"];
 const DEFAULT_SHOW: EventCategory[] = ["change", "fix", "list"];
 const PER_PAGE = 20;
+const MONTH = /^\d{4}-\d{2}$/;
+const STATE = /^[A-Z]{2}$/;
 
 export default function Changes() {
-  const v = useData<ChangesFile>("changes.json");
+  const v = useData<ChangesIndex>("changes/index.json");
   return (
-    <Ready v={v} what="changes.json">
-      {(d) => <ChangesView d={d} />}
+    <Ready v={v} what="changes/index.json">
+      {(idx) => <ChangesPart idx={idx} />}
     </Ready>
   );
 }
 
-function ChangesView({ d }: { d: ChangesFile }) {
+/** Picks the one file to load: the state's, else the month's (the latest month by default). */
+function ChangesPart({ idx }: { idx: ChangesIndex }) {
   const app = useApp();
-  const showParam = app.q("show");
-  const show = new Set<EventCategory>(
-    showParam
-      ? (showParam.split(",").filter((c) => (CATEGORIES as string[]).includes(c)) as EventCategory[])
-      : DEFAULT_SHOW,
-  );
-  const lists = useMemo(
-    () => d.lists.filter((l) => l.status !== "applied" || l.events.some((e) => show.has(e.category))),
-    [d, showParam],
-  );
-  const pages = Math.max(1, Math.ceil(lists.length / PER_PAGE));
-  const page = Math.min(pages, Math.max(1, Number(app.q("page", "1")) || 1));
-  const slice = lists.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-  const toggle = (c: EventCategory) => {
-    const next = new Set(show);
-    if (next.has(c)) next.delete(c);
-    else next.add(c);
-    const val = CATEGORIES.filter((x) => next.has(x)).join(",");
-    app.setQuery({ show: val === DEFAULT_SHOW.join(",") ? null : val || "none", page: null }, { replace: true });
-  };
+  const state = STATE.test(app.q("state")) ? app.q("state") : "";
+  const asked = MONTH.test(app.q("month")) ? app.q("month") : "";
+  const month = state ? asked : asked || (idx.months[0]?.month ?? "");
+  const path = state ? `changes/state/${state}.json` : month ? `changes/month/${month}.json` : null;
+  const v = useData<ChangesMonthFile | ChangesStateFile>(path);
+  // A month or state with no changes has no file: shown as an empty selection, not an error.
+  const none = !path || (v.state === "error" && /HTTP 404/.test(v.error.message));
   return (
     <>
       <h1>{app.t("changes.title")}</h1>
       <p class="lead">{app.t("changes.intro")}</p>
-      <form class="controls" onSubmit={(e) => e.preventDefault()}>
-        <fieldset>
-          <legend>{app.t("changes.show")}</legend>
-          {CATEGORIES.map((c) => (
-            <label key={c}>
-              <input type="checkbox" checked={show.has(c)} onChange={() => toggle(c)} /> {app.tv("category", c)}
-            </label>
-          ))}
-        </fieldset>
-      </form>
-      <p class="muted">{app.t("changes.quiet", { n: app.num(d.quiet_lists) })}</p>
-      {slice.length ? (
-        slice.map((l) => <ListEntry key={`${l.date}|${l.file}`} l={l} show={show} />)
-      ) : (
+      <Filters idx={idx} state={state} month={month} />
+      {none ? (
         <p>{app.t("changes.none_shown")}</p>
+      ) : (
+        <Ready v={v} what={path}>
+          {(d) => <ChangesView lists={d.lists} month={month} idx={idx} state={state} />}
+        </Ready>
       )}
-      <nav class="pager" aria-label={app.t("changes.page", { from: 1, to: pages, total: lists.length })}>
-        {page > 1 ? (
-          <a href={app.link("/changes", { show: showParam || null, page: page - 1 === 1 ? null : page - 1 })}>
-            ← {app.t("changes.newer")}
-          </a>
-        ) : null}
-        <span>
-          {app.t("changes.page", {
-            from: app.num((page - 1) * PER_PAGE + 1),
-            to: app.num(Math.min(lists.length, page * PER_PAGE)),
-            total: app.num(lists.length),
-          })}
-        </span>
-        {page < pages ? (
-          <a href={app.link("/changes", { show: showParam || null, page: page + 1 })}>{app.t("changes.older")} →</a>
-        ) : null}
-      </nav>
       <Downloads
         files={[
           { label: "changes.json", path: "changes.json" },
@@ -90,7 +57,163 @@ function ChangesView({ d }: { d: ChangesFile }) {
   );
 }
 
-function ListEntry({ l, show }: { l: ListChanges; show: Set<EventCategory> }) {
+function Filters({ idx, state, month }: { idx: ChangesIndex; state: string; month: string }) {
+  const app = useApp();
+  const model = app.q("model");
+  const showParam = app.q("show");
+  const show = showOf(showParam);
+  const toggle = (c: EventCategory) => {
+    const next = new Set(show);
+    if (next.has(c)) next.delete(c);
+    else next.add(c);
+    const val = CATEGORIES.filter((x) => next.has(x)).join(",");
+    app.setQuery({ show: val === DEFAULT_SHOW.join(",") ? null : val || "none", page: null }, { replace: true });
+  };
+  const feed = new URLSearchParams();
+  if (state) feed.set("state", state);
+  if (model) feed.set("model", model);
+  const feedQs = feed.toString();
+  return (
+    <form class="controls" onSubmit={(e) => e.preventDefault()}>
+      <label class="field">
+        {app.t("common.state")}
+        <select
+          value={state}
+          onChange={(e) =>
+            app.setQuery({ state: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
+          }
+        >
+          <option value="">{app.t("common.all")}</option>
+          {idx.states.map((s) => (
+            <option key={s.state} value={s.state}>
+              {app.stateName(s.state)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        {app.t("common.month")}
+        <select
+          value={month}
+          onChange={(e) =>
+            app.setQuery({ month: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
+          }
+        >
+          {state ? <option value="">{app.t("changes.all_months")}</option> : null}
+          {idx.months.map((m) => (
+            <option key={m.month} value={m.month}>
+              {app.monthYear(new Date(`${m.month}-01T00:00:00Z`))}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        {app.t("common.model")}
+        <select
+          value={model}
+          onChange={(e) =>
+            app.setQuery({ model: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
+          }
+        >
+          <option value="">{app.t("common.all")}</option>
+          {MODELS.map((m) => (
+            <option key={m} value={m}>
+              {app.tv("model", m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>{app.t("changes.show")}</legend>
+        {CATEGORIES.map((c) => (
+          <label key={c}>
+            <input type="checkbox" checked={show.has(c)} onChange={() => toggle(c)} /> {app.tv("category", c)}
+          </label>
+        ))}
+      </fieldset>
+      <p class="feed-link">
+        <a href={`feeds/changes.atom${feedQs ? `?${feedQs}` : ""}`} type="application/atom+xml">
+          {app.t("changes.feed")}
+        </a>
+      </p>
+    </form>
+  );
+}
+
+const showOf = (showParam: string) =>
+  new Set<EventCategory>(
+    showParam
+      ? (showParam.split(",").filter((c) => (CATEGORIES as string[]).includes(c)) as EventCategory[])
+      : DEFAULT_SHOW,
+  );
+
+function ChangesView({
+  lists: all,
+  month,
+  idx,
+  state,
+}: {
+  lists: SplitList[];
+  month: string;
+  idx: ChangesIndex;
+  state: string;
+}) {
+  const app = useApp();
+  const showParam = app.q("show");
+  const model = MODELS.find((m) => m === app.q("model")) ?? "";
+  const show = showOf(showParam);
+  const lists = useMemo(
+    () =>
+      all
+        .filter((l) => !month || l.date.startsWith(month))
+        .map((l) => (model ? { ...l, events: l.events.filter((e) => e.model === model) } : l))
+        .filter((l) => l.status !== "applied" || l.events.some((e) => show.has(e.category))),
+    [all, month, model, showParam],
+  );
+  const pages = Math.max(1, Math.ceil(lists.length / PER_PAGE));
+  const page = Math.min(pages, Math.max(1, Number(app.q("page", "1")) || 1));
+  const slice = lists.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+  // Without a state, older and newer go month by month (one file each).
+  const at = idx.months.findIndex((m) => m.month === month);
+  const older = !state && at >= 0 ? idx.months[at + 1]?.month : undefined;
+  const newer = !state && at > 0 ? idx.months[at - 1]?.month : undefined;
+  const keep = { show: showParam || null, model: model || null, state: state || null };
+  return (
+    <>
+      <p class="muted">{app.t("changes.quiet", { n: app.num(idx.quiet_lists) })}</p>
+      {slice.length ? (
+        slice.map((l) => <ListEntry key={`${l.date}|${l.file}`} l={l} show={show} />)
+      ) : (
+        <p>{app.t("changes.none_shown")}</p>
+      )}
+      <nav class="pager" aria-label={app.t("changes.page", { from: 1, to: pages, total: lists.length })}>
+        {page > 1 ? (
+          <a href={app.link("/changes", { ...keep, month: month || null, page: page - 1 === 1 ? null : page - 1 })}>
+            ← {app.t("changes.newer")}
+          </a>
+        ) : newer ? (
+          <a href={app.link("/changes", { ...keep, month: newer })}>← {app.t("changes.newer")}</a>
+        ) : null}
+        <span>
+          {app.t("changes.page", {
+            from: app.num(lists.length ? (page - 1) * PER_PAGE + 1 : 0),
+            to: app.num(Math.min(lists.length, page * PER_PAGE)),
+            total: app.num(lists.length),
+          })}
+        </span>
+        {page < pages ? (
+          <a href={app.link("/changes", { ...keep, month: month || null, page: page + 1 })}>
+            {app.t("changes.older")} →
+          </a>
+        ) : older ? (
+          <a href={app.link("/changes", { ...keep, month: older })}>{app.t("changes.older")} →</a>
+        ) : null}
+      </nav>
+    </>
+  );
+}
+
+function ListEntry({ l, show }: { l: SplitList; show: Set<EventCategory> }) {
   const app = useApp();
   const real = l.events.filter((e) => show.has(e.category) && e.category !== "fix");
   const fixes = l.events.filter((e) => show.has(e.category) && e.category === "fix");
@@ -101,7 +224,7 @@ function ListEntry({ l, show }: { l: ListChanges; show: Set<EventCategory> }) {
         {l.status !== "applied" ? <span class="status status-quarantined"> {app.tv("status", l.status)}</span> : null}
       </h2>
       <p class="muted">
-        <code>{l.file}</code> ·{" "}
+        <code class="file-name">{l.file}</code> ·{" "}
         {app.t("changes.counts", {
           change: l.counts.change,
           pending: l.counts.pending,
