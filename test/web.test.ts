@@ -441,7 +441,7 @@ describe("the agreements table", () => {
     const data = await getJson<AgreementsFile>("data/agreements.json");
     const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     try {
-      const { page, w } = await open(ctx, `${base}#/agreements`);
+      const { page, w } = await open(ctx, `${base}#/agreements?listed=ever`);
       const count = async () => Number((await page.locator(".result-bar .count").textContent())?.replace(/\D/g, ""));
       expect(await count()).toBe(1670);
       await page.locator("#f-state").selectOption("TX");
@@ -471,7 +471,7 @@ describe("the agreements table", () => {
       expect(signed).toEqual([...signed].sort().reverse());
 
       // A permalink restores the filters; a search narrows them to matching agencies.
-      await page.goto(`${base}#/agreements?state=AL&q=Etowah`);
+      await page.goto(`${base}#/agreements?listed=ever&state=AL&q=Etowah`);
       await expect.poll(count).toBeLessThan(10);
       expect(await page.locator("#f-state").inputValue()).toBe("AL");
       expect(await page.getByRole("searchbox", { name: "Search agencies, counties, states" }).inputValue()).toBe(

@@ -1,9 +1,9 @@
 // What every page gets: the route, the language (with its strings and formats), embed mode, and
 // helpers that build links and update the query while keeping the language.
 import { createContext } from "preact";
-import { useContext } from "preact/hooks";
-import { type I18n, type Lang, makeI18n } from "./i18n.js";
-import { formatHash, navigate, type Route } from "./router.js";
+import { useContext, useEffect } from "preact/hooks";
+import { type I18n, type Key, type Lang, makeI18n } from "./i18n.js";
+import { formatHash, langOf, navigate, type Route } from "./router.js";
 
 export type Params = Record<string, string | number | null | undefined>;
 
@@ -31,7 +31,7 @@ export function useApp(): App {
 const i18nCache = new Map<Lang, I18n>();
 
 export function makeApp(route: Route): App {
-  const lang: Lang = route.query.get("lang") === "es" ? "es" : "en";
+  const lang: Lang = langOf(route);
   let i18n = i18nCache.get(lang);
   if (!i18n) {
     i18n = makeI18n(lang);
@@ -55,4 +55,43 @@ export function makeApp(route: Route): App {
     },
     q: (name, fallback = "") => route.query.get(name) ?? fallback,
   };
+}
+
+/** Names that pages know only once their data is in (an agency's name), by path. */
+const pageNames = new Map<string, string>();
+
+/** The tab's title: the page's own name where it has one, else its section, then the site. */
+export function pageTitle(app: App, section: string): string {
+  const named = pageNames.get(app.path);
+  let head: string;
+  if (named) head = named;
+  else if (section === "") head = app.t("home.title");
+  else if (section === "state" && app.route.parts[1])
+    head = app.t("state.title", { name: app.stateName(app.route.parts[1].toUpperCase()) });
+  else if (section in TITLE_KEYS) head = app.t(TITLE_KEYS[section] as Key);
+  else head = app.t("common.not_found");
+  return `${head} · ${app.t("site.name")}`;
+}
+
+const TITLE_KEYS: Record<string, Key> = {
+  map: "map.title",
+  agreements: "agreements.title_now",
+  agency: "nav.agreements",
+  changes: "changes.title",
+  claims: "claims.title",
+  methodology: "method.title",
+  states: "states.title",
+  models: "models.title",
+  funnel: "funnel.title",
+  coverage: "coverage.title",
+};
+
+/** A page that learns its name from its data sets the tab's title with it. */
+export function useTitle(name: string | null | undefined): void {
+  const app = useApp();
+  useEffect(() => {
+    if (!name) return;
+    pageNames.set(app.path, name);
+    document.title = pageTitle(app, app.route.parts[0] ?? "");
+  }, [name, app.path, app.lang]);
 }

@@ -4,7 +4,7 @@ import "./style.css";
 import type { ComponentType } from "preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { AppContext, makeApp, useApp } from "./app.js";
+import { AppContext, makeApp, pageTitle, useApp } from "./app.js";
 import { ErrorBox, Loading } from "./components/ui.js";
 import { useData } from "./data.js";
 import type { Summary } from "./data-types.js";
@@ -22,12 +22,17 @@ const PAGES: Record<string, () => Promise<PageModule>> = {
   changes: () => import("./pages/Changes.js"),
   claims: () => import("./pages/Claims.js"),
   methodology: () => import("./pages/Methodology.js"),
+  states: () => import("./pages/States.js"),
+  models: () => import("./pages/Models.js"),
+  funnel: () => import("./pages/Funnel.js"),
+  coverage: () => import("./pages/Coverage.js"),
 };
 
 const NAV: [string, Key][] = [
   ["/", "nav.home"],
   ["/map", "nav.map"],
   ["/agreements", "nav.agreements"],
+  ["/states", "nav.states"],
   ["/changes", "nav.changes"],
   ["/claims", "nav.claims"],
   ["/methodology", "nav.methodology"],
@@ -85,7 +90,8 @@ function Shell() {
 
   useEffect(() => {
     document.documentElement.lang = app.lang;
-  }, [app.lang]);
+    document.title = pageTitle(app, name);
+  }, [app.lang, name]);
 
   // A new page (not a filter change) moves focus to the main region, so screen readers and
   // keyboard users start at the new content instead of the link they used.
@@ -99,7 +105,8 @@ function Shell() {
   }, [pathKey]);
 
   const otherLang = new URLSearchParams(route.query);
-  if (app.lang === "es") otherLang.delete("lang");
+  // English is asked for explicitly: a remembered Spanish would otherwise win over a bare link.
+  if (app.lang === "es") otherLang.set("lang", "en");
   else otherLang.set("lang", "es");
   const qs = otherLang.toString();
   const switchHref = `#${app.path}${qs ? `?${qs}` : ""}`;
@@ -167,6 +174,11 @@ function Shell() {
       </main>
       <footer class="site-footer">
         <p>{app.t("site.footer")}</p>
+        <nav aria-label={app.t("nav.more")}>
+          <a href={app.link("/models")}>{app.t("models.title")}</a> ·{" "}
+          <a href={app.link("/funnel")}>{app.t("funnel.title")}</a> ·{" "}
+          <a href={app.link("/coverage")}>{app.t("coverage.title")}</a>
+        </nav>
         <p>
           <LatestList />
         </p>

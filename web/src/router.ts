@@ -38,6 +38,54 @@ export function formatHash(path: string, params: Record<string, string | number 
 
 const CHANGE = "g287:route";
 
+const LANG_KEY = "g287:lang";
+
+/**
+ * `?lang=es#/state/TX` (a link from outside, or a static entry page) is moved inside the hash, so
+ * the hash is the one place the app reads and changes; the search part is dropped from the address.
+ */
+export function liftLangIntoHash(): void {
+  const search = new URLSearchParams(location.search);
+  const lang = search.get("lang");
+  if (!lang) return;
+  search.delete("lang");
+  const r = parseHash(location.hash);
+  if (!r.query.has("lang")) r.query.set("lang", lang);
+  const qs = r.query.toString();
+  const hash = `#/${r.parts.map(encodeURIComponent).join("/")}${qs ? `?${qs}` : ""}`;
+  const rest = search.toString();
+  history.replaceState(null, "", `${location.pathname}${rest ? `?${rest}` : ""}${hash}`);
+}
+
+/** The language asked for in the address, else the one remembered from the last visit, else English. */
+export function langOf(route: Route): "en" | "es" {
+  const asked = route.query.get("lang");
+  if (asked === "es" || asked === "en") {
+    remember(asked);
+    return asked;
+  }
+  return recalled() ?? "en";
+}
+
+function remember(lang: string): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // Storage can be blocked (private windows, embeds): the address still carries the language.
+  }
+}
+
+function recalled(): "en" | "es" | null {
+  try {
+    const v = localStorage.getItem(LANG_KEY);
+    return v === "es" || v === "en" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+if (typeof location !== "undefined") liftLangIntoHash();
+
 /** Moves to a hash. `replace` is for filters and sliders: they update the address without piling up history. */
 export function navigate(hash: string, opts: { replace?: boolean } = {}): void {
   if (hash === location.hash) return;

@@ -1,6 +1,7 @@
 // Agency page: its agreements with MOA links and the list rows behind each one, when each was
 // listed (chart and table), its names as listed over time, and its full event history.
-import { useApp } from "../app.js";
+import { useApp, useTitle } from "../app.js";
+import { LawNearEnd } from "../components/LawNearEnd.js";
 import { PeriodsChart } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
@@ -41,6 +42,7 @@ function Source({ label, s }: { label: "agency.first_source" | "agency.latest_so
 function AgencyView({ d }: { d: AgencyFile }) {
   const app = useApp();
   const a = d.agency;
+  useTitle(a.name);
   const periods = d.agreements.flatMap((g) =>
     g.periods.map(([start, end]) => ({
       id: g.agreement_id,
@@ -131,6 +133,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
           <AgreementCard key={g.agreement_id} g={g} />
         ))}
       </section>
+      <LawNearEnd d={d} />
       {d.documents?.length ? <Documents docs={d.documents} /> : null}
       {figure}
       <section aria-labelledby="names">

@@ -8,7 +8,7 @@ import { toCsv, VIEW_COLUMNS } from "../csv.js";
 import { useData } from "../data.js";
 import { type AgreementItem, type AgreementsFile, MODELS } from "../data-types.js";
 import { downloadText } from "../download.js";
-import { cmp } from "../lib.js";
+import { activeOn, cmp } from "../lib.js";
 
 const PAGE = 100;
 const STATUSES = ["active", "pending_removal", "removed", "superseded"];
@@ -55,16 +55,19 @@ function Table({ data }: { data: AgreementsFile }) {
   const sort = (SORTS as readonly string[]).includes(app.q("sort")) ? app.q("sort") : "state";
   const dir = app.q("dir") === "desc" ? "desc" : "asc";
   const shown = Math.max(PAGE, Number(app.q("n", String(PAGE))) || PAGE);
+  // Opens on what Home counts (listed on the latest list); every agreement ever is one click away.
+  const ever = app.q("listed") === "ever";
+  const listedNow = useMemo(() => data.rows.filter((x) => activeOn(x.periods, data.latest_list)), [data]);
 
   const rows = useMemo(() => {
-    let r = data.rows;
+    let r = ever ? data.rows : listedNow;
     if (text.trim()) {
       const hits = new Set(index.search(text.trim()).map((h) => h.id as string));
       r = r.filter((x) => hits.has(x.agreement_id));
     }
     if (state) r = r.filter((x) => x.state === state);
     if (model) r = r.filter((x) => x.model === model);
-    if (status) r = r.filter((x) => x.status === status);
+    if (status && ever) r = r.filter((x) => x.status === status);
     if (type) r = r.filter((x) => x.agency_type === type);
     const key = sort as keyof AgreementItem;
     const sign = dir === "asc" ? 1 : -1;
@@ -75,7 +78,7 @@ function Table({ data }: { data: AgreementsFile }) {
         cmp(a.agency, b.agency) ||
         cmp(a.agreement_id, b.agreement_id),
     );
-  }, [data, index, text, state, model, status, type, sort, dir]);
+  }, [data, listedNow, ever, index, text, state, model, status, type, sort, dir]);
 
   const states = useMemo(() => [...new Set(data.rows.map((r) => r.state))].sort(), [data]);
   const set = (k: string, val: string) => app.setQuery({ [k]: val || null, n: null }, { replace: true });
@@ -97,7 +100,9 @@ function Table({ data }: { data: AgreementsFile }) {
     ended_on: app.t("agreements.ended"),
   };
   const download = () => {
-    const parts = ["g287-agreements", state, model, status, type, text.trim() ? "search" : ""].filter(Boolean);
+    const parts = ["g287-agreements", state, model, ever ? status : "", type, text.trim() ? "search" : ""].filter(
+      Boolean,
+    );
     downloadText(
       `${parts.join("-").toLowerCase()}-${data.latest_list}.csv`,
       toCsv(VIEW_COLUMNS, rows as unknown as Record<string, unknown>[]),
@@ -106,8 +111,19 @@ function Table({ data }: { data: AgreementsFile }) {
 
   return (
     <>
-      <h1>{app.t("agreements.title")}</h1>
-      <p class="lead">{app.t("agreements.intro")}</p>
+      <h1>{app.t(ever ? "agreements.title_ever" : "agreements.title_now")}</h1>
+      <p class="lead">
+        {app.t(ever ? "agreements.intro_ever" : "agreements.intro_now", { date: app.date(data.latest_list) })}
+      </p>
+      <p class="view-switch">
+        {ever ? (
+          <a href={app.link("/agreements")}>{app.t("agreements.show_now", { n: app.num(listedNow.length) })}</a>
+        ) : (
+          <a href={app.link("/agreements", { listed: "ever" })}>
+            {app.t("agreements.show_ever", { n: app.num(data.rows.length) })}
+          </a>
+        )}
+      </p>
       <search>
         <form class="controls filters" onSubmit={(e) => e.preventDefault()}>
           <div class="field grow">
@@ -143,7 +159,7 @@ function Table({ data }: { data: AgreementsFile }) {
               ))}
             </select>
           </div>
-          <div class="field">
+          <div class="field" hidden={!ever}>
             <label for="f-status">{app.t("common.status")}</label>
             <select id="f-status" name="status" value={status} onChange={(e) => set("status", e.currentTarget.value)}>
               <option value="">{app.t("common.all")}</option>

@@ -1,0 +1,168 @@
+// Funnel: applications seen on ICE's pending lists, how many signed and how fast, what the signed
+// agreements became, and which applications were dropped. Read from the API's funnel resource
+// (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
+import { useApp } from "../app.js";
+import { DataTable, Figure, Ready } from "../components/ui.js";
+import { useData } from "../data.js";
+import { cmp } from "../lib.js";
+
+interface Stage {
+  count: number;
+}
+interface Quartiles {
+  n: number;
+  min: number | null;
+  q1: number | null;
+  median: number | null;
+  q3: number | null;
+  max: number | null;
+  negative: number;
+}
+interface Application {
+  application_id: string;
+  agency_id: string;
+  agency: string;
+  state: string;
+  model: string;
+  first_listed: string;
+  last_listed: string;
+  ended_on: string | null;
+}
+export interface FunnelData {
+  pending_lists: { first: string | null; latest: string | null };
+  applications: { ever_pending: Stage; signed: Stage; dropped: Stage; still_pending: Stage };
+  time_to_sign_days: { to_signed_date: Quartiles; to_first_listing: Quartiles };
+  signed_agreements: { total: Stage; active: Stage; removed: Stage; superseded: Stage; pending_removal: Stage };
+  signed_without_pending_listing: Stage;
+  on_first_pending_list: number;
+  never_signed: Application[];
+}
+
+/** The API envelope, fetched beside data/ (`data/../api/…` is `api/…` on serve and on a static copy). */
+export const FUNNEL_PATH = "../api/v1/funnel.json";
+
+export default function Funnel() {
+  const v = useData<{ data: FunnelData; latest_list: string }>(FUNNEL_PATH);
+  return (
+    <Ready v={v} what="api/v1/funnel.json">
+      {(d) => <FunnelView f={d.data} />}
+    </Ready>
+  );
+}
+
+function Bars({ rows }: { rows: { label: string; n: number; tone: string }[] }) {
+  const max = Math.max(1, ...rows.map((r) => r.n));
+  const h = 30;
+  return (
+    <svg viewBox={`0 0 600 ${rows.length * h}`} class="bars" role="img" aria-hidden="true">
+      {rows.map((r, i) => (
+        <g key={r.label} transform={`translate(0 ${i * h})`}>
+          <rect x="0" y="4" width={Math.max(1, (r.n / max) * 380)} height={h - 10} fill={r.tone} />
+          <text x={Math.max(1, (r.n / max) * 380) + 6} y={h / 2 + 4} font-size="13">
+            {r.label}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function FunnelView({ f }: { f: FunnelData }) {
+  const app = useApp();
+  const a = f.applications;
+  const s = f.signed_agreements;
+  const stages = [
+    { key: "funnel.ever_pending", n: a.ever_pending.count, tone: "#0b4f8a" },
+    { key: "funnel.signed", n: a.signed.count, tone: "#2a7ab9" },
+    { key: "funnel.signed_active", n: s.active.count, tone: "#5a9bd0" },
+    { key: "funnel.signed_removed", n: s.removed.count + s.pending_removal.count, tone: "#b55d2a" },
+    { key: "funnel.dropped", n: a.dropped.count, tone: "#8a8a8a" },
+    { key: "funnel.still_pending", n: a.still_pending.count, tone: "#c7a23a" },
+  ] as const;
+  const q = f.time_to_sign_days;
+  const never = [...f.never_signed].sort((x, y) => cmp(x.state, y.state) || cmp(x.agency, y.agency));
+  return (
+    <>
+      <h1>{app.t("funnel.title")}</h1>
+      <p class="lead">
+        {app.t("funnel.intro", {
+          first: app.date(f.pending_lists.first),
+          latest: app.date(f.pending_lists.latest),
+        })}
+      </p>
+      <Figure
+        title={app.t("funnel.chart_title")}
+        desc={app.t("funnel.chart_desc")}
+        chart={<Bars rows={stages.map((x) => ({ label: `${app.t(x.key)}: ${app.num(x.n)}`, n: x.n, tone: x.tone }))} />}
+        table={
+          <DataTable
+            caption={app.t("funnel.chart_title")}
+            rows={[...stages]}
+            rowKey={(x) => x.key}
+            columns={[
+              { key: "stage", label: app.t("funnel.stage"), render: (x) => app.t(x.key) },
+              { key: "n", label: app.t("common.agreements"), numeric: true, render: (x) => app.num(x.n) },
+            ]}
+          />
+        }
+      />
+      <section aria-labelledby="f-time">
+        <h2 id="f-time">{app.t("funnel.time_title")}</h2>
+        <p>
+          {app.t("funnel.time_text", {
+            median: app.num(q.to_first_listing.median),
+            q1: app.num(q.to_first_listing.q1),
+            q3: app.num(q.to_first_listing.q3),
+          })}
+        </p>
+        <DataTable
+          caption={app.t("funnel.time_caption")}
+          rows={[
+            { k: "funnel.to_first_listing", v: q.to_first_listing },
+            { k: "funnel.to_signed_date", v: q.to_signed_date },
+          ]}
+          rowKey={(r) => r.k}
+          columns={[
+            { key: "k", label: app.t("funnel.measure"), render: (r) => app.t(r.k as "funnel.to_signed_date") },
+            { key: "n", label: app.t("funnel.n"), numeric: true, render: (r) => app.num(r.v.n) },
+            { key: "q1", label: app.t("funnel.q1"), numeric: true, render: (r) => app.num(r.v.q1) },
+            { key: "median", label: app.t("funnel.median"), numeric: true, render: (r) => app.num(r.v.median) },
+            { key: "q3", label: app.t("funnel.q3"), numeric: true, render: (r) => app.num(r.v.q3) },
+            { key: "max", label: app.t("funnel.max"), numeric: true, render: (r) => app.num(r.v.max) },
+          ]}
+        />
+        <p class="note">
+          {app.t("funnel.notes", {
+            first: app.num(f.on_first_pending_list),
+            negative: app.num(q.to_signed_date.negative),
+            without: app.num(f.signed_without_pending_listing.count),
+          })}
+        </p>
+      </section>
+      <section aria-labelledby="f-never">
+        <h2 id="f-never">{app.t("funnel.never_title")}</h2>
+        <DataTable
+          caption={app.t("funnel.never_caption", { n: app.num(never.length) })}
+          rows={never}
+          rowKey={(r) => r.application_id}
+          columns={[
+            {
+              key: "agency",
+              label: app.t("common.agency"),
+              render: (r) => <a href={app.link(`/agency/${r.agency_id}`)}>{r.agency}</a>,
+            },
+            { key: "state", label: app.t("common.state"), render: (r) => app.stateName(r.state) },
+            { key: "model", label: app.t("common.model"), render: (r) => app.tv("model", r.model) },
+            {
+              key: "first",
+              label: app.t("funnel.pending_from"),
+              date: true,
+              render: (r) => app.date(r.first_listed),
+            },
+            { key: "last", label: app.t("funnel.pending_to"), date: true, render: (r) => app.date(r.last_listed) },
+          ]}
+        />
+      </section>
+    </>
+  );
+}
