@@ -230,10 +230,8 @@ describe("addresses an outbound request may not reach", () => {
 describe("redirects and off-host links to a second loopback port (a stand-in metadata service)", () => {
   let ice: Server;
   let meta: Server;
-  let list: Uint8Array;
   beforeAll(async () => {
     meta = await server((_p, res) => res.end("ami-id\ninstance-id\niam/security-credentials/\n"));
-    list = new Uint8Array(fs.readFileSync(path.join(ROOT, "../shared/data/ice/participating_2021-01-13.csv")));
     ice = await server((p, res) => {
       if (p === "/to-meta") return res.writeHead(302, { location: meta.url("/latest/meta-data/") }).end();
       if (p === "/to-169") return res.writeHead(301, { location: "http://169.254.169.254/latest/meta-data/" }).end();
@@ -248,6 +246,12 @@ describe("redirects and off-host links to a second loopback port (a stand-in met
             `<html><head><title>287(g)</title></head><body><h2>Participating Agencies</h2><p><a href="${meta.url("/participatingAgencies.xlsx")}">Participating Agencies</a> (Excel)</p></body></html>`,
           );
       if (p === "/287g-moved") return res.writeHead(302, { location: meta.url("/287g") }).end();
+      if (p === "/287g-other-name")
+        return res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(
+            `<html><body><h2>Participating Agencies</h2><p><a href="http://localhost:${ice.port}/participatingAgencies.xlsx">Participating Agencies</a> (Excel)</p></body></html>`,
+          );
       res.writeHead(404).end();
     });
   });
@@ -290,27 +294,33 @@ describe("redirects and off-host links to a second loopback port (a stand-in met
   it("`g287 sync`: an off-host link on the page, and a page redirected, to the second port: exit 1, one line, nothing kept", () =>
     sec.check(
       "SSRF: sync",
-      "ICE's page links the workbook at a second loopback port; the page redirects there",
+      "ICE's page links the workbook at a second loopback port, or under a host name not ICE's; the page redirects there",
       "sync fetches only from the configured ICE host, its file hosts and the mirrors; a refused run keeps nothing",
       async () => {
         const dir = tmpDir("g287-outbound-sync-");
         const db = path.join(dir, "s.db");
         const archive = path.join(dir, "archive");
         const before = meta.hits.length;
-        for (const page of ["/287g", "/287g-moved"]) {
+        const run = async (page: string, allow: string) => {
           const r = await cliAsync(
             ["--db", db, "--quiet", "sync", "--archive", archive, "--url", ice.url(page), "--retries", "0"],
-            {
-              G287_ALLOW_LOOPBACK: ice.host,
-            },
+            { G287_ALLOW_LOOPBACK: allow },
           );
           expect(r.status, r.stderr).toBe(1);
-          const line = oneLine(r.stderr);
-          expect(line).toMatch(/refused/);
-          expect(line).toContain(`127.0.0.1 is loopback`);
           expect(fs.existsSync(db)).toBe(false);
           expect(fs.existsSync(path.join(archive, "MANIFEST.csv"))).toBe(false);
-        }
+          return oneLine(r.stderr);
+        };
+        for (const page of ["/287g", "/287g-moved"])
+          expect(await run(page, ice.host)).toMatch(
+            /^g287: http:\/\/127\.0\.0\.1:\d+\/\S+: refused.*: 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)$/,
+          );
+        // The same server under another name: loopback is allowed for it, but the name is not ICE's.
+        const hostsFirst = ice.hits.length;
+        expect(await run("/287g-other-name", `${ice.host},localhost:${ice.port}`)).toMatch(
+          /refused: host localhost:\d+ is not on the allow-list \(127\.0\.0\.1, www\.ice\.gov, ice\.gov\)$/,
+        );
+        expect(ice.hits.slice(hostsFirst)).toEqual(["/287g-other-name"]);
         expect(meta.hits.length).toBe(before);
       },
     ));
