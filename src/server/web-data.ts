@@ -49,6 +49,7 @@ import { DEFAULT_CONFIG } from "../ledger/types.js";
 import { isTerritory } from "../normalize/state.js";
 import type { Db } from "../store/db.js";
 import { etagOf, LedgerVersion, sendBody, VersionedCache } from "./cache.js";
+import { lookupFile, lookupPaths } from "./lookup-data.js";
 import { changesPart, changesPaths, modelsById, type SplitChanges, withModels } from "./web-changes.js";
 
 /** A finished file: its bytes, content type and ETag. */
@@ -821,6 +822,11 @@ async function render(db: Db, s: Served, v: string, path: string): Promise<DataF
     const f = changesPart(await splitChanges(db, s, v), path);
     return f ? json(f) : null;
   }
+  // "Am I covered?" and the header search (src/server/lookup-data.ts).
+  if (path === "search.json" || path.startsWith("lookup/")) {
+    const f = await lookupFile(db, v, path);
+    return f === null ? null : json(f);
+  }
   const m = /^(?:(agency|state)\/)?([A-Za-z0-9-]+)\.(json|csv)$/.exec(path);
   if (!m) return null;
   const [, dir, name, ext] = m as unknown as [string, string | undefined, string, "json" | "csv"];
@@ -972,6 +978,7 @@ export async function dataPaths(store: { db: Db }): Promise<string[]> {
     ...states.flatMap((st) => [`data/state/${st}.json`, `data/state/${st}.csv`]),
     ...agencies.flatMap((id) => [`data/agency/${id}.json`, `data/agency/${id}.csv`]),
     ...(await moaShas(store.db)).map(moaCopyPath),
+    ...(await lookupPaths(store.db, v)),
   ];
 }
 

@@ -7,6 +7,7 @@ import { ANSWER_RESOURCES } from "./answers.js";
 import { CONTEXT_RESOURCES } from "./context.js";
 import { eventsResource } from "./events.js";
 import { diffResource, reviewResource, statusResource } from "./ledger.js";
+import { lookupResource } from "./lookup.js";
 import { snapshotResource, snapshotsResource } from "./snapshots.js";
 
 export const RESOURCES: Resource[] = [
@@ -23,6 +24,7 @@ export const RESOURCES: Resource[] = [
   ...CONTEXT_RESOURCES,
   ...ANALYSIS_RESOURCES,
   ...ANSWER_RESOURCES,
+  lookupResource,
 ];
 
 /**
@@ -31,6 +33,10 @@ export const RESOURCES: Resource[] = [
  */
 export function staticResources(): Resource[] {
   return RESOURCES.filter(
-    (r) => !r.path.includes("{") && !Object.values(r.query).some((s) => !s.safeParse(undefined).success),
+    (r) =>
+      !r.path.includes("{") &&
+      // /lookup needs q or a point, though each alone is optional; the static site answers it from data/lookup/.
+      r !== lookupResource &&
+      !Object.values(r.query).some((s) => !s.safeParse(undefined).success),
   );
 }
