@@ -8,6 +8,7 @@ import { AppContext, makeApp, pageTitle, useApp } from "./app.js";
 import { ErrorBox, Loading } from "./components/ui.js";
 import { useData } from "./data.js";
 import type { Summary } from "./data-types.js";
+import { postHeights } from "./embed.js";
 import type { Key } from "./i18n.js";
 import { formatHash, useRoute } from "./router.js";
 
@@ -92,6 +93,9 @@ function Shell() {
     document.documentElement.lang = app.lang;
     document.title = pageTitle(app, name);
   }, [app.lang, name]);
+
+  // Embedded, the page tells the host page its height (embed.ts), so the iframe fits its content.
+  useEffect(() => (app.embed ? postHeights() : undefined), [app.embed]);
 
   // A new page (not a filter change) moves focus to the main region, so screen readers and
   // keyboard users start at the new content instead of the link they used.

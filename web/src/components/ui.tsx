@@ -1,9 +1,10 @@
 // Small shared pieces: loading and error states, headline figures, the generic table, a figure
 // with its table twin and embed code, and download links.
 import type { ComponentChildren } from "preact";
-import { useId } from "preact/hooks";
+import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import type { Loaded } from "../data.js";
+import { HEIGHT_MESSAGE, type HeightMessage, listenerScript } from "../embed.js";
 
 export function Loading() {
   const { t } = useApp();
@@ -134,9 +135,18 @@ export function Figure({
 }) {
   const app = useApp();
   const id = useId();
+  const cap = useRef<HTMLElement>(null);
+  // An embed's heading often is the figure's title: then the caption stays for screen readers
+  // (it names the figure) but is not shown, so the title appears once.
+  const [dup, setDup] = useState(false);
+  useEffect(() => {
+    if (!app.embed) return setDup(false);
+    const h1 = cap.current?.closest("main")?.querySelector("h1");
+    setDup(!!h1 && h1.textContent?.trim() === title.trim());
+  }, [app.embed, title]);
   return (
     <figure class="figure" aria-labelledby={`${id}-t`}>
-      <figcaption id={`${id}-t`} class="fig-title">
+      <figcaption id={`${id}-t`} ref={cap} class={dup ? "fig-title sr-only" : "fig-title"}>
         {title}
       </figcaption>
       {desc ? <p class="fig-desc">{desc}</p> : null}
@@ -150,24 +160,67 @@ export function Figure({
   );
 }
 
+/** Before the embed has been measured: about a chart's height at a phone's or column's width. */
+const DEFAULT_EMBED_HEIGHT = 560;
+
+/**
+ * The code to embed a view: an iframe sized to the content as measured (the view is loaded once,
+ * hidden, at this column's width, when the reader opens the box) and a one-line listener that
+ * keeps it sized to its content at whatever width the host page gives it.
+ */
 export function EmbedCode({ path, title }: { path: string; title: string }) {
   const app = useApp();
   const id = useId();
+  const box = useRef<HTMLDetailsElement>(null);
+  const [open, setOpen] = useState(false);
+  const [height, setHeight] = useState<number | null>(null);
   const base = `${location.origin}${location.pathname}`;
-  const code = `<iframe src="${base}${path}" title="${title.replace(/"/g, "&quot;")}" width="100%" height="520" style="border:0" loading="lazy"></iframe>`;
+  const src = `${base}${path}`;
+  useEffect(() => {
+    const el = box.current;
+    if (!open || !el) return;
+    setHeight(null);
+    const frame = document.createElement("iframe");
+    frame.src = src;
+    frame.title = title;
+    frame.setAttribute("aria-hidden", "true");
+    frame.tabIndex = -1;
+    frame.style.cssText = `position:absolute;left:-10000px;top:0;border:0;visibility:hidden;height:200px;width:${Math.max(280, el.parentElement?.clientWidth ?? 600)}px`;
+    const on = (e: MessageEvent) => {
+      const d = e.data as HeightMessage | null;
+      if (e.source !== frame.contentWindow || !d || d.type !== HEIGHT_MESSAGE || !d.ready) return;
+      setHeight(d.height);
+    };
+    addEventListener("message", on);
+    document.body.appendChild(frame);
+    return () => {
+      removeEventListener("message", on);
+      frame.remove();
+    };
+  }, [open, src]);
+  const frameId = `g287-embed-${Math.abs(hashOf(path)).toString(36)}`;
+  const code = `<iframe id="${frameId}" src="${src}" title="${title.replace(/"/g, "&quot;")}" width="100%" height="${height ?? DEFAULT_EMBED_HEIGHT}" style="border:0;width:100%" loading="lazy"></iframe>\n${listenerScript(frameId, location.origin)}`;
   return (
-    <details class="embed">
+    <details class="embed" ref={box} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>{app.t("common.embed")}</summary>
       <label for={id}>{app.t("common.embed_help")}</label>
       <textarea
         id={id}
         readOnly
-        rows={3}
+        rows={4}
         value={code}
+        data-height={height ?? ""}
         onFocus={(e) => (e.currentTarget as HTMLTextAreaElement).select()}
       />
     </details>
   );
+}
+
+/** A short stable id for an embed path (the iframe's id on the host page). */
+function hashOf(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
 }
 
 export function Downloads({ files }: { files: { label: string; path: string }[] }) {
