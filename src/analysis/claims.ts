@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
 import { computedFrom, type Facts, listAsOf } from "./facts.js";
+import { type Msg, type MsgKey, type MsgParam, msg } from "./messages.js";
 import { type AgreementFact, activeOn, daysBetween, monthEnd } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
@@ -80,6 +81,8 @@ export interface ReadingResult {
   value: number | null;
   verdict: Verdict;
   reason: string;
+  /** The reason as a message key, for other languages; null where it is composed of several. */
+  reason_msg?: Msg | null;
   evidence: Evidence | null;
   /**
    * Signed dates ICE corrected after the claim date that change this reading's figure: with the
@@ -109,44 +112,44 @@ export function claimDay(d: string): string {
   return d.length === 10 ? d : monthEnd(`${d}-01`);
 }
 
-export function compareValue(value: number, c: Compare, plain = false): { verdict: Verdict; reason: string } {
+export function compareValue(
+  value: number,
+  c: Compare,
+  plain = false,
+): { verdict: Verdict; reason: string; reason_msg: Msg } {
   const v = c.value ?? 0;
   const slack = Math.abs(v) * c.close;
-  // Years print as 2002, counts as 1,351.
-  const fmt = (x: number) => (plain ? String(x) : x.toLocaleString("en-US"));
+  // Years print as 2002 (a string parameter, never grouped), counts as 1,351.
+  const n = (x: number): MsgParam => (plain ? String(x) : x);
+  const pct = (x: number): string => String(x * 100);
+  const out = (verdict: Verdict, key: MsgKey, params: Record<string, MsgParam> = {}) => {
+    const m = msg(key, { value: n(value), claimed: n(v), ...params });
+    return { verdict, reason: m.text, reason_msg: m };
+  };
   switch (c.op) {
     case "none":
-      return value === 0
-        ? { verdict: "supported", reason: "none found, as claimed" }
-        : { verdict: "contradicted", reason: `claim says none; found ${fmt(value)}` };
+      return value === 0 ? out("supported", "claims.none_found") : out("contradicted", "claims.says_none");
     case "at_least":
-      if (value >= v) return { verdict: "supported", reason: `${fmt(value)} ≥ ${fmt(v)}` };
+      if (value >= v) return out("supported", "claims.ge");
       return value >= v - slack
-        ? {
-            verdict: "close",
-            reason: `${fmt(value)} is below ${fmt(v)} by ${fmt(v - value)} (within ${c.close * 100}%)`,
-          }
-        : { verdict: "contradicted", reason: `${fmt(value)} < ${fmt(v)}` };
+        ? out("close", "claims.below_within", { diff: n(v - value), pct: pct(c.close) })
+        : out("contradicted", "claims.lt");
     case "at_most":
-      if (value <= v) return { verdict: "supported", reason: `${fmt(value)} ≤ ${fmt(v)}` };
+      if (value <= v) return out("supported", "claims.le");
       return value <= v + slack
-        ? {
-            verdict: "close",
-            reason: `${fmt(value)} is above ${fmt(v)} by ${fmt(value - v)} (within ${c.close * 100}%)`,
-          }
-        : { verdict: "contradicted", reason: `${fmt(value)} > ${fmt(v)}` };
+        ? out("close", "claims.above_within", { diff: n(value - v), pct: pct(c.close) })
+        : out("contradicted", "claims.gt");
     case "equals":
-      if (value === v) return { verdict: "supported", reason: `${fmt(value)} = ${fmt(v)}` };
+      if (value === v) return out("supported", "claims.eq");
       return Math.abs(value - v) <= slack
-        ? { verdict: "close", reason: `${fmt(value)}, not ${fmt(v)} (off by ${fmt(Math.abs(value - v))})` }
-        : { verdict: "contradicted", reason: `${fmt(value)}, not ${fmt(v)}` };
+        ? out("close", "claims.off_by", { diff: n(Math.abs(value - v)) })
+        : out("contradicted", "claims.not");
     case "about": {
       const off = Math.abs(value - v);
-      if (off <= Math.abs(v) * c.tolerance)
-        return { verdict: "supported", reason: `${fmt(value)} is within ${c.tolerance * 100}% of ${fmt(v)}` };
+      if (off <= Math.abs(v) * c.tolerance) return out("supported", "claims.within", { pct: pct(c.tolerance) });
       return off <= slack
-        ? { verdict: "close", reason: `${fmt(value)} is within ${c.close * 100}% of ${fmt(v)}` }
-        : { verdict: "contradicted", reason: `${fmt(value)} is more than ${c.close * 100}% from ${fmt(v)}` };
+        ? out("close", "claims.within", { pct: pct(c.close) })
+        : out("contradicted", "claims.more_than", { pct: pct(c.close) });
     }
   }
 }
@@ -400,13 +403,18 @@ export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): Rea
       ...none,
       verdict: "cannot_check",
       reason: "the record has no figure for this date or source",
+      reason_msg: msg("claims.no_figure"),
     };
   }
   const plain = r.query?.count === "earliest_signed_year";
-  let c = compareValue(e.value, r.compare as Compare, plain);
+  let c: { verdict: Verdict; reason: string; reason_msg: Msg | null } = compareValue(
+    e.value,
+    r.compare as Compare,
+    plain,
+  );
   // A named agency that is missing makes the reading contradicted, whatever the count.
   if (e.evidence?.notes.some((n) => n.startsWith("expected ")) && c.verdict !== "contradicted") {
-    c = { verdict: "contradicted", reason: `${c.reason}; ${e.evidence.notes.join("; ")}` };
+    c = { verdict: "contradicted", reason: `${c.reason}; ${e.evidence.notes.join("; ")}`, reason_msg: null };
   }
   if (!printed) return { ...base, ...e, ...c, ...none };
   // The figure rests on a correction the claim's author could not have seen: say so in the verdict.
@@ -415,11 +423,12 @@ export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): Rea
     ...base,
     ...e,
     verdict: c.verdict,
+    reason_msg: null,
     reason:
       `${c.reason}; depends on a correction ICE published after the claim date (${madeOn}): ` +
       `${describeCorrections(printed.corrections)}. With the dates ICE printed on ${madeOn}: ${p.reason} → ${p.verdict}`,
     later_corrections: printed.corrections,
-    as_printed: { value: printed.value, ...p },
+    as_printed: { value: printed.value, verdict: p.verdict, reason: p.reason },
   };
 }
 

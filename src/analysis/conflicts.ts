@@ -1,8 +1,10 @@
 // State law against the record: agreements listed in a state while a ban there was in effect, and
 // how far each mandate state's counties hold an agreement. Pure over the facts and the policy
 // and county layers; `g287 conflicts` and the API load them.
+
 import type { PolicyFact } from "./claims.js";
 import type { Facts } from "./facts.js";
+import { type Msg, type MsgKey, msg } from "./messages.js";
 import { type AgreementFact, activeOn, addDays, daysBetween } from "./population.js";
 
 export interface BanConflict {
@@ -55,6 +57,9 @@ export interface MandateCompliance {
   caveat: string | null;
   source_url: string;
   summary: string;
+  /** `summary` and `limits` as message keys, for other languages. */
+  summary_msg: Msg;
+  limits_msg: Msg;
   as_of: string;
   counties: number;
   with_agreement: number;
@@ -142,10 +147,8 @@ export function banConflicts(facts: Facts, policiesOf: (state: string) => Policy
 /** County-level agencies that can satisfy a county mandate: the sheriff, or the county's jail. */
 const COUNTY_AGENCY_TYPES = new Set(["sheriff", "corrections", "jail_authority"]);
 
-const MANDATE_LIMITS: Record<string, string> = {
-  TX: "SB 8 binds sheriffs who operate or contract for a jail, and ICE's lists do not say which sheriffs run jails: a county without an agreement may be exempt. Compliance is due 2026-12-01.",
-  FL: "Florida's statute binds the sheriff or chief correctional officer who operates a county detention facility; a county whose jail is run by a county corrections department complies through that department.",
-};
+/** What the data cannot say about who a state's mandate binds (texts in messages.ts). */
+const MANDATE_LIMITS: Record<string, MsgKey> = { TX: "mandate.limits.TX", FL: "mandate.limits.FL" };
 
 export function mandateCompliance(
   facts: Facts,
@@ -176,6 +179,8 @@ export function mandateCompliance(
       agreements: (byCounty.get(c.geoid) ?? []).map((a) => a.agreement_id).sort(),
     }));
     const covered = rows.filter((r) => r.agreements.length);
+    const summaryMsg = msg("mandate.summary", { covered: covered.length, counties: counties.length, date: asOf });
+    const limitsMsg = msg(MANDATE_LIMITS[state] ?? "mandate.limits.default");
     out.push({
       state,
       kind: m.kind,
@@ -184,15 +189,15 @@ export function mandateCompliance(
       confidence: m.confidence,
       caveat: m.caveat,
       source_url: m.source_url,
-      summary: `${covered.length} of ${counties.length} counties have a county-level agency (sheriff or county jail) with an agreement listed on ${asOf}`,
+      summary: summaryMsg.text,
+      summary_msg: summaryMsg,
       as_of: asOf,
       counties: counties.length,
       with_agreement: covered.length,
       without_agreement: rows.filter((r) => !r.agreements.length),
       covered,
-      limits:
-        MANDATE_LIMITS[state] ??
-        "The mandate's exact scope (which agencies it binds) is in its summary; ICE's lists do not say which sheriffs run jails.",
+      limits: limitsMsg.text,
+      limits_msg: limitsMsg,
     });
   }
   return out;

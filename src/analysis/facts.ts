@@ -1,7 +1,9 @@
 // The facts that claim checks and conflict reports compute from: every agreement with its listed
 // periods and its agency's place and type (the rows the statistics count, see population.ts),
 // and the applied lists a figure is computed from. Everything downstream is a pure function of these.
+
 import type { Db } from "../store/db.js";
+import { type Msg, msg } from "./messages.js";
 import { type AgreementFact, loadFacts as loadAgreementFacts } from "./population.js";
 
 export interface FactList {
@@ -36,6 +38,11 @@ export async function loadFacts(db: Db): Promise<Facts> {
 
 /** "ICE participating list of 2026-02-27 (file)": what a figure as of `d` is computed from. */
 export function computedFrom(facts: Facts, d: string): string {
+  return computedFromMsg(facts, d).text;
+}
+
+/** The same sentence as a message key, for other languages. */
+export function computedFromMsg(facts: Facts, d: string): Msg {
   const l = listAsOf(facts.lists, d);
-  return l ? `ICE participating list of ${l.date} (${l.file})` : `no ICE list on or before ${d}`;
+  return l ? msg("computed_from.list", { date: l.date, file: l.file }) : msg("computed_from.none", { date: d });
 }

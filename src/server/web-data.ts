@@ -35,6 +35,7 @@ import { describeArticle, readClaimFile } from "../analysis/claim-file.js";
 import { checkClaims } from "../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../analysis/conflicts.js";
 import { computedFrom } from "../analysis/facts.js";
+import { ledgerReason } from "../analysis/messages.js";
 import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
 import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
 import { agencyDetail, status } from "../analysis/queries.js";
@@ -428,7 +429,17 @@ function changesFile(b: Base): ChangesFile {
     }
     const counts: Record<EventCategory, number> = { change: 0, pending: 0, fix: 0, moa: 0, list: 0 };
     for (const e of evs) counts[e.category]++;
-    lists.push({ date: o.date, file: o.file, kind: o.kind, status: o.status, reason: o.reason, counts, events: evs });
+    const reason_msg = o.reason ? ledgerReason(o.reason) : null;
+    lists.push({
+      date: o.date,
+      file: o.file,
+      kind: o.kind,
+      status: o.status,
+      reason: o.reason,
+      reason_msg,
+      counts,
+      events: evs,
+    });
   }
   return { latest_list: b.latest, lists: lists.reverse(), quiet_lists: quiet };
 }
@@ -528,6 +539,7 @@ async function loadConflicts(db: Db, b: Base): Promise<Conflicts> {
       uncovered: m.without_agreement.map((c) => c.county),
       summary: m.summary,
       limits: m.limits,
+      limits_msg: m.limits_msg,
     });
     mandates.set(m.state, l);
   }
@@ -694,6 +706,7 @@ async function claimsFile(db: Db, b: Base): Promise<ClaimsFile> {
             unit: r.query?.count === "earliest_signed_year" ? "year" : "count",
             verdict: r.verdict,
             reason: r.reason,
+            reason_msg: r.reason_msg ?? null,
             as_of: r.as_of,
             computed_from: r.evidence?.computed_from ?? null,
             notes: r.evidence?.notes ?? [],

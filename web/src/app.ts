@@ -2,6 +2,7 @@
 // helpers that build links and update the query while keeping the language.
 import { createContext } from "preact";
 import { useContext, useEffect } from "preact/hooks";
+import { keyedText, type MsgRef, renderMsg } from "../../src/analysis/messages.js";
 import { type I18n, type Key, type Lang, makeI18n } from "./i18n.js";
 import { formatHash, langOf, navigate, type Route } from "./router.js";
 
@@ -18,6 +19,11 @@ export interface App extends I18n {
   setQuery(params: Params, opts?: { replace?: boolean }): void;
   /** One query parameter, or the fallback. */
   q(name: string, fallback?: string): string;
+  /**
+   * An analysis sentence in the page's language: from its message key when the data carries one,
+   * else read back from its English text; a sentence no key knows stays as written.
+   */
+  msg(text: string | null | undefined, ref?: MsgRef | null): string;
 }
 
 export const AppContext = createContext<App | null>(null);
@@ -54,6 +60,11 @@ export function makeApp(route: Route): App {
       navigate(formatHash(path, merged), opts);
     },
     q: (name, fallback = "") => route.query.get(name) ?? fallback,
+    msg(text, ref) {
+      if (!text && !ref) return "";
+      const m = ref ?? keyedText(text ?? "");
+      return renderMsg(m, lang, { num: (n) => i18n.num(n), date: (d) => i18n.date(d) });
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // The shapes of the files under data/: written by src/server/web-data.ts, read by the web app.
 // Plain types only (no DOM, no Node), so both sides of the contract type-check against one file.
 
+import type { MsgRef } from "../../src/analysis/messages.js";
+
 export const MODELS = ["JEM", "TFM", "WSO"] as const;
 export type Model = (typeof MODELS)[number];
 
@@ -312,6 +314,7 @@ export interface MandateItem {
   uncovered: string[];
   summary: string;
   limits: string;
+  limits_msg?: MsgRef;
 }
 
 export interface StateFile extends FileBase {
@@ -332,6 +335,8 @@ export interface ListChanges {
   kind: string;
   status: string;
   reason: string | null;
+  /** `reason` as a message key (src/analysis/messages.ts). */
+  reason_msg?: MsgRef | null;
   counts: Record<EventCategory, number>;
   events: EventItem[];
 }
@@ -344,6 +349,8 @@ export interface ChangesFile extends FileBase {
 
 export interface ClaimReadingItem {
   name: string;
+  /** `reason` as a message key (src/analysis/messages.ts); null where the reason is composed. */
+  reason_msg?: MsgRef | null;
   value: number | null;
   /** The claim's comparison: at_least, at_most, about, equals or none, with its figure. */
   op: string | null;

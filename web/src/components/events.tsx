@@ -22,7 +22,7 @@ export function eventText(app: ReturnType<typeof useApp>, e: EventItem): string 
     parts.push(app.t("event.signed_on", { date: app.date(String(d.signed_on)) }));
   if (e.type === "pending_signed" && d.days_pending !== undefined)
     parts.push(app.t("event.days_pending", { n: Number(d.days_pending) }));
-  if (e.type === "list_quarantined" && d.reason) parts.push(String(d.reason));
+  if (e.type === "list_quarantined" && d.reason) parts.push(app.msg(String(d.reason)));
   if (e.type === "list_kind_mismatch") parts.push(`${String(d.file_name_says)} → ${String(d.content_is)}`);
   return parts.join("; ");
 }

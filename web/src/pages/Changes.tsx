@@ -232,7 +232,9 @@ function ListEntry({ l, show }: { l: SplitList; show: Set<EventCategory> }) {
           moa: l.counts.moa,
         })}
       </p>
-      {l.reason ? <p class="quarantine">{app.t("changes.quarantine_reason", { reason: l.reason })}</p> : null}
+      {l.reason ? (
+        <p class="quarantine">{app.t("changes.quarantine_reason", { reason: app.msg(l.reason, l.reason_msg) })}</p>
+      ) : null}
       {real.length ? (
         <>
           <h3>{app.t("changes.real")}</h3>

@@ -1,6 +1,7 @@
 // Claims: each published claim checked against the record, with its verdict, every reading of
 // it, and the evidence behind each computed figure.
 import { useApp } from "../app.js";
+import { English, Msg } from "../components/Msg.js";
 import { DataTable, Downloads, ExtLink, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
 import type { ClaimsFile } from "../data-types.js";
@@ -23,7 +24,10 @@ export default function Claims() {
           {d.claims.map((c) => (
             <article key={`${c.file}|${c.id}`} class={`card claim claim-${c.verdict}`} id={`claim-${c.id}`}>
               <h2>
-                <span class={`verdict verdict-${c.verdict}`}>{app.tv("verdict", c.verdict)}</span> <q>{c.text}</q>
+                <span class={`verdict verdict-${c.verdict}`}>{app.tv("verdict", c.verdict)}</span>{" "}
+                <q>
+                  <English>{c.text}</English>
+                </q>
               </h2>
               <p class="muted">
                 <ExtLink href={c.source_url}>{c.source}</ExtLink> ·{" "}
@@ -36,7 +40,7 @@ export default function Claims() {
                 rows={c.readings}
                 rowKey={(r) => r.name}
                 columns={[
-                  { key: "name", label: app.t("claims.reading"), render: (r) => r.name },
+                  { key: "name", label: app.t("claims.reading"), render: (r) => <English>{r.name}</English> },
                   { key: "value", label: app.t("claims.value"), numeric: true, render: (r) => figure(r.value, r.unit) },
                   {
                     key: "claimed",
@@ -50,7 +54,11 @@ export default function Claims() {
                     label: app.t("claims.verdict"),
                     render: (r) => <span class={`verdict verdict-${r.verdict}`}>{app.tv("verdict", r.verdict)}</span>,
                   },
-                  { key: "reason", label: app.t("claims.why"), render: (r) => r.reason },
+                  {
+                    key: "reason",
+                    label: app.t("claims.why"),
+                    render: (r) => <Msg text={r.reason} msgRef={r.reason_msg} />,
+                  },
                 ]}
               />
               {c.readings.some((r) => r.ids.length || r.notes.length || r.computed_from) ? (
@@ -58,12 +66,18 @@ export default function Claims() {
                   <summary>{app.t("claims.evidence")}</summary>
                   {c.readings.map((r) => (
                     <div key={r.name} class="evidence">
-                      <h3>{r.name}</h3>
-                      {r.computed_from ? <p>{app.t("claims.computed_from", { source: r.computed_from })}</p> : null}
+                      <h3>
+                        <English>{r.name}</English>
+                      </h3>
+                      {r.computed_from ? (
+                        <p>{app.t("claims.computed_from", { source: app.msg(r.computed_from) })}</p>
+                      ) : null}
                       {r.notes.length ? (
                         <ul>
                           {r.notes.map((n) => (
-                            <li key={n}>{n}</li>
+                            <li key={n}>
+                              <English>{n}</English>
+                            </li>
                           ))}
                         </ul>
                       ) : null}

@@ -1,6 +1,7 @@
 // Methodology: where the lists come from, the rules that turn them into a ledger (with the
 // thresholds actually in force), the corrections made, how agencies are placed, and known limits.
 import { useApp } from "../app.js";
+import { Msg } from "../components/Msg.js";
 import { DataTable, Downloads, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
 import type { MethodologyFile } from "../data-types.js";
@@ -96,7 +97,7 @@ export default function Methodology() {
               <ul>
                 {d.quarantined.map((q) => (
                   <li key={q.file}>
-                    {app.date(q.date)} · <code>{q.file}</code>: {q.reason}
+                    {app.date(q.date)} · <code>{q.file}</code>: <Msg text={q.reason} />
                   </li>
                 ))}
               </ul>

@@ -4,6 +4,7 @@
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
+import { English, Msg } from "../components/Msg.js";
 import { UsMap } from "../components/UsMap.js";
 import {
   DataTable,
@@ -49,7 +50,7 @@ function Caveat({ confidence, caveat }: { confidence: string | null; caveat: str
       {caveat ? (
         <>
           {confidence ? ". " : ""}
-          {app.t("common.caveat")}: {caveat}
+          {app.t("common.caveat")}: <English>{caveat}</English>
         </>
       ) : null}
     </span>
@@ -189,7 +190,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
                   </>
                 ),
               },
-              { key: "summary", label: app.t("state.summary"), render: (p) => p.summary ?? "" },
+              { key: "summary", label: app.t("state.summary"), render: (p) => <English>{p.summary}</English> },
               {
                 key: "confidence",
                 label: app.t("common.confidence"),
@@ -212,16 +213,20 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
               {
                 key: "title",
                 label: app.t("state.case"),
-                render: (l) => <ExtLink href={l.source_url}>{l.title}</ExtLink>,
+                render: (l) => (
+                  <ExtLink href={l.source_url}>
+                    <English>{l.title}</English>
+                  </ExtLink>
+                ),
               },
               {
                 key: "court",
                 label: app.t("state.court"),
-                render: (l) => [l.kind, l.court].filter(Boolean).join(" · "),
+                render: (l) => <English>{[l.kind, l.court].filter(Boolean).join(" · ")}</English>,
               },
               { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
-              { key: "status", label: app.t("common.status"), render: (l) => l.status ?? "" },
-              { key: "summary", label: app.t("state.summary"), render: (l) => l.summary ?? "" },
+              { key: "status", label: app.t("common.status"), render: (l) => <English>{l.status}</English> },
+              { key: "summary", label: app.t("state.summary"), render: (l) => <English>{l.summary}</English> },
               {
                 key: "confidence",
                 label: app.t("common.confidence"),
@@ -319,7 +324,9 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
               <p>
                 <Caveat confidence={m.confidence} caveat={m.caveat} />
               </p>
-              <p class="note">{m.limits}</p>
+              <p class="note">
+                <Msg text={m.limits} msgRef={m.limits_msg} />
+              </p>
               {m.uncovered.length ? (
                 <details>
                   <summary>
@@ -331,7 +338,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
             </div>
           ))}
           {d.conflicts.computed_from ? (
-            <p class="note">{app.t("state.computed_from", { source: d.conflicts.computed_from })}</p>
+            <p class="note">{app.t("state.computed_from", { source: app.msg(d.conflicts.computed_from) })}</p>
           ) : null}
         </section>
       ) : null}
