@@ -5,12 +5,14 @@ import type { ComponentType } from "preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { AppContext, makeApp, pageTitle, useApp } from "./app.js";
+import { SearchBox } from "./components/SearchBox.js";
 import { ErrorBox, Loading } from "./components/ui.js";
 import { useData } from "./data.js";
 import type { Summary } from "./data-types.js";
 import { postHeights } from "./embed.js";
 import type { Key } from "./i18n.js";
-import { formatHash, useRoute } from "./router.js";
+import { prefetch } from "./prefetch.js";
+import { formatHash, parseHash, useRoute } from "./router.js";
 
 type PageModule = { default: ComponentType };
 
@@ -163,6 +165,7 @@ function Shell() {
             })}
           </ul>
         </nav>
+        <SearchBox />
         <a
           class="lang-switch"
           href={switchHref}
@@ -191,4 +194,10 @@ function Shell() {
   );
 }
 
+// The first page's script and data are asked for at once, side by side, before the first render.
+{
+  const first = parseHash(location.hash);
+  PAGES[first.parts[0] ?? ""]?.().catch(() => {});
+  prefetch(first.parts, first.query);
+}
 render(<Shell />, document.getElementById("app") as HTMLElement);

@@ -1,14 +1,18 @@
 // A choropleth of U.S. states or counties drawn with d3-geo from us-atlas (2017 Census outlines).
 // The outline files are fetched only when a map is shown, never in the first bundle. States are
-// links (keyboard-reachable, named for screen readers); counties carry a tooltip title only, and
-// every map has a table twin beside it.
+// links; counties are buttons when the page can show a county (tap, click, Enter or Space opens its
+// panel, CountyPanel below). Either way every shape is keyboard-reachable and named for screen
+// readers, a "skip the map" button jumps past them, and every map has a table twin beside it.
 import { type GeoProjection, geoAlbersUsa, geoCentroid, geoMercator, geoPath } from "d3-geo";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import countiesUrl from "us-atlas/counties-10m.json?url";
 import statesUrl from "us-atlas/states-10m.json?url";
+import { useApp } from "../app.js";
+import type { AgreementItem } from "../data-types.js";
+import { ModelBadge } from "./ui.js";
 
 export interface Shape {
   id: string;
@@ -120,6 +124,10 @@ export interface UsMapProps {
   title: (id: string, name: string) => string;
   /** A link for a shape (states), or null. */
   href?: (id: string) => string | null;
+  /** Makes shapes without a link buttons that open something about them (a county's panel). */
+  onSelect?: (id: string, name: string) => void;
+  /** The shape now selected, drawn outlined. */
+  selected?: string | null;
   onError?: (e: Error) => void;
 }
 
@@ -147,28 +155,120 @@ export function UsMap(p: UsMapProps) {
         </path>
       );
       const href = p.href?.(s.id);
-      return href ? (
-        <a key={s.id} href={href} aria-label={p.title(s.id, s.name)} class="shape-link">
+      const selected = p.selected === s.id ? " selected" : "";
+      if (href)
+        return (
+          <a key={s.id} href={href} aria-label={p.title(s.id, s.name)} class={`shape-link${selected}`} data-id={s.id}>
+            {shape}
+          </a>
+        );
+      const select = p.onSelect;
+      if (!select) return <g key={s.id}>{shape}</g>;
+      return (
+        // biome-ignore lint/a11y/useSemanticElements: an SVG shape cannot be a <button>; role, tabindex and keys make it one
+        <g
+          key={s.id}
+          role="button"
+          tabIndex={0}
+          aria-label={p.title(s.id, s.name)}
+          aria-pressed={p.selected === s.id}
+          class={`shape-link${selected}`}
+          data-id={s.id}
+          onClick={() => select(s.id, s.name)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" || e.key === " ") {
+              e.preventDefault();
+              select(s.id, s.name);
+            }
+          }}
+        >
           {shape}
-        </a>
-      ) : (
-        <g key={s.id}>{shape}</g>
+        </g>
       );
     });
-  }, [drawn, p.fill, p.title, p.href]);
+  }, [drawn, p.fill, p.title, p.href, p.onSelect, p.selected]);
+  const after = useRef<HTMLSpanElement>(null);
+  const app = useApp();
   if (error) return <p class="error">{error}</p>;
   if (!drawn) return <div class="map-placeholder" style={{ aspectRatio: `${WIDTH} / ${HEIGHT}` }} />;
+  const interactive = !!(p.href || p.onSelect);
   return (
-    // biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a <fieldset>; "group" names the set of state links
-    <svg
-      class="map"
-      viewBox={`0 0 ${drawn.width} ${drawn.height}`}
-      role="group"
-      aria-label={p.label}
-      preserveAspectRatio="xMidYMid meet"
-    >
-      <g class={p.level === "state" ? "states" : "counties"}>{paths}</g>
-      {drawn.borders ? <path class="borders" d={drawn.borders} fill="none" /> : null}
-    </svg>
+    <div class="map-block">
+      {interactive ? (
+        // A button, not a link: with hash routes an in-page anchor would be read as a page.
+        <button type="button" class="skip skip-map" onClick={() => after.current?.focus()}>
+          {app.t("map.skip")}
+        </button>
+      ) : null}
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a <fieldset>; "group" names the set of shapes */}
+      <svg
+        class="map"
+        viewBox={`0 0 ${drawn.width} ${drawn.height}`}
+        role="group"
+        aria-label={p.label}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        <g class={p.level === "state" ? "states" : "counties"}>{paths}</g>
+        {drawn.borders ? <path class="borders" d={drawn.borders} fill="none" /> : null}
+      </svg>
+      <span class="map-end" ref={after} tabIndex={-1} />
+    </div>
+  );
+}
+
+export interface CountyPanelProps {
+  /** `Hillsborough County, FL`. */
+  name: string;
+  state: string;
+  /** What "Am I covered?" is asked for this county. */
+  lookupQ: string;
+  /** The county's agreements listed on `date`. */
+  agreements: AgreementItem[];
+  date: string;
+  onClose: () => void;
+}
+
+/** What a county holds on a date: its agencies and their models, with links to each and to the lookup. */
+export function CountyPanel(p: CountyPanelProps) {
+  const app = useApp();
+  const byAgency = new Map<string, { name: string; models: string[] }>();
+  for (const a of p.agreements) {
+    const e = byAgency.get(a.agency_id) ?? { name: a.agency, models: [] };
+    if (!e.models.includes(a.model)) e.models.push(a.model);
+    byAgency.set(a.agency_id, e);
+  }
+  const agencies = [...byAgency.entries()].sort((x, y) => x[1].name.localeCompare(y[1].name));
+  return (
+    <section class="map-panel" aria-labelledby="map-panel-title" data-county={p.name}>
+      <div class="map-panel-head">
+        <h2 id="map-panel-title">{app.t("map.panel_title", { name: p.name })}</h2>
+        <button type="button" class="map-panel-close" onClick={p.onClose}>
+          {app.t("map.panel_close")}
+        </button>
+      </div>
+      {agencies.length ? (
+        <>
+          <p>{app.t("map.panel_listed", { date: app.date(p.date) })}</p>
+          <ul>
+            {agencies.map(([id, a]) => (
+              <li key={id} data-agency={id}>
+                <a href={app.link(`/agency/${id}`)}>{a.name}</a>{" "}
+                {a.models.sort().map((m) => (
+                  <span key={m}>
+                    <ModelBadge model={m} />{" "}
+                  </span>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>{app.t("map.panel_none", { date: app.date(p.date) })}</p>
+      )}
+      <p>
+        <a href={app.link("/", { q: p.lookupQ })}>{app.t("map.panel_lookup", { name: p.name })}</a> ·{" "}
+        <a href={app.link(`/state/${p.state}`)}>{app.t("map.panel_state", { state: app.stateName(p.state) })}</a>
+      </p>
+    </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
+import { LookupBox } from "../components/LookupBox.js";
 import { Downloads, ModelBadge, Ready, Stat } from "../components/ui.js";
 import { useAll } from "../data.js";
 import { MODELS, type Summary, type TimelineFile } from "../data-types.js";
@@ -32,6 +33,7 @@ export default function Home() {
           <>
             <h1>{app.t("home.title")}</h1>
             <p class="lead">{app.t("home.intro")}</p>
+            <LookupBox />
             <dl class="stats">
               <Stat label={app.t("home.active")} value={app.num(s.active.agreements)} />
               <Stat label={app.t("home.agencies")} value={app.num(s.active.agencies)} />

@@ -1,9 +1,9 @@
 // Map: agreements by state or county, as counts, per 100,000 residents or the most common model,
 // on any date ICE published a list. The time slider replays the map from the agreements' listed
 // periods; every choice is kept in the address.
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
-import { UsMap } from "../components/UsMap.js";
+import { CountyPanel, UsMap } from "../components/UsMap.js";
 import { DataTable, Downloads, EmbedCode, Legend, Ready } from "../components/ui.js";
 import { useAll } from "../data.js";
 import {
@@ -113,6 +113,8 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
   const idx = snapDate(dates, app.q("date", tl.latest_list));
   const date = dates[idx] ?? tl.latest_list;
   const [playing, setPlaying] = useState(false);
+  // The county whose panel is open (its shape id as drawn: Connecticut's old counties).
+  const [picked, setPicked] = useState<string | null>(null);
   const idxRef = useRef(idx);
   idxRef.current = idx;
 
@@ -180,6 +182,25 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
   };
   const href =
     level === "state" ? (id: string) => (STATE_FIPS[id] ? app.link(`/state/${STATE_FIPS[id]}`) : null) : undefined;
+
+  const selectCounty = useCallback((id: string) => setPicked((p) => (p === id ? null : id)), []);
+  const countyNames = useMemo(() => new Map(co.rows.map((c) => [c.county_fips, c])), [co]);
+  /** The panel of a county as drawn: Connecticut's old county stands for its planning region. */
+  const countyPanel = (id: string) => {
+    const fips = id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id;
+    const st = STATE_FIPS[fips.slice(0, 2)] ?? "";
+    const name = `${countyNames.get(fips)?.name ?? regions.get(fips)?.name ?? fips}, ${st}`;
+    return {
+      name,
+      state: st,
+      lookupQ: name,
+      date,
+      agreements: ag.rows.filter(
+        (a) =>
+          a.county_fips === fips && !a.statewide && (model === "all" || a.model === model) && activeOn(a.periods, date),
+      ),
+    };
+  };
 
   // Every agreement listed that day, also those of statewide or unplaced agencies the county map leaves out.
   const total = useMemo(
@@ -304,8 +325,18 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
         {app.t("map.date_label", { date: app.date(date) })}: <strong>{app.num(total)}</strong>
       </p>
       <div class="map-wrap">
-        <UsMap level={level} label={mapLabel} fill={fill} title={title} href={href} />
+        <UsMap
+          level={level}
+          label={mapLabel}
+          fill={fill}
+          title={title}
+          href={href}
+          onSelect={level === "county" ? selectCounty : undefined}
+          selected={level === "county" ? picked : null}
+        />
       </div>
+      {level === "county" ? <p class="help">{app.t("map.county_help")}</p> : null}
+      {level === "county" && picked ? <CountyPanel {...countyPanel(picked)} onClose={() => setPicked(null)} /> : null}
       <Legend label={measureLabel} items={legend} />
       {level === "county" ? (
         <>

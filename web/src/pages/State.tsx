@@ -1,11 +1,11 @@
 // State page: counts, agreements over time, the county map, the state's law and litigation with
 // their confidence and caveats, political control by year, and the law set against the record
 // (agreements listed under a ban, counties meeting a mandate).
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { English, Msg } from "../components/Msg.js";
-import { UsMap } from "../components/UsMap.js";
+import { CountyPanel, UsMap } from "../components/UsMap.js";
 import {
   DataTable,
   Downloads,
@@ -19,7 +19,7 @@ import {
 } from "../components/ui.js";
 import { useAll } from "../data.js";
 import { type CountiesFile, MODELS, type StateFile } from "../data-types.js";
-import { cmp } from "../lib.js";
+import { activeOn, cmp } from "../lib.js";
 import { breaks, classColour, classLabels, colourOf, NO_DATA_COLOUR, ZERO_COLOUR } from "../palette.js";
 
 export default function State() {
@@ -72,6 +72,22 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
     [d],
   );
   const countyOf = (id: string) => counties.get(s.state === "CT" ? (ctRegion.get(id) ?? id) : id);
+  // The county whose panel is open, by its shape id (Connecticut: an old county, shown as its region).
+  const [picked, setPicked] = useState<string | null>(null);
+  const panel = (id: string) => {
+    const c = countyOf(id);
+    const fips = c?.county_fips ?? id;
+    const cname = `${c?.name ?? id}, ${s.state}`;
+    return {
+      name: cname,
+      state: s.state,
+      lookupQ: cname,
+      date: d.latest_list,
+      agreements: d.agreements.filter(
+        (a) => a.county_fips === fips && !a.statewide && activeOn(a.periods, d.latest_list),
+      ),
+    };
+  };
   const fill = (id: string) =>
     s.state === "CT" && !ctRegion.size ? NO_DATA_COLOUR : colourOf(countyOf(id)?.active ?? 0, br);
   const title = (id: string, n: string) => app.t("map.tooltip", { name: n, value: app.num(countyOf(id)?.active ?? 0) });
@@ -85,7 +101,16 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
       title={mapTitle}
       chart={
         <>
-          <UsMap level="county" stateFips={s.fips || null} label={mapTitle} fill={fill} title={title} />
+          <UsMap
+            level="county"
+            stateFips={s.fips || null}
+            label={mapTitle}
+            fill={fill}
+            title={title}
+            onSelect={app.embed ? undefined : (id) => setPicked((p) => (p === id ? null : id))}
+            selected={picked}
+          />
+          {picked ? <CountyPanel {...panel(picked)} onClose={() => setPicked(null)} /> : null}
           <Legend
             label={app.t("state.active")}
             items={[
