@@ -166,6 +166,102 @@ describe("the static site's CSP", () => {
     ));
 });
 
+describe("the served API and site under hostile requests", () => {
+  it("SQL in filters and search text is data: a bad filter is a 400, search text matches nothing, no table is touched", () =>
+    sec.check(
+      "Injection: SQL",
+      "state=TX' OR 1=1--, agency=x' OR '1'='1, q='; DROP TABLE agency;--, and the same through `g287 agency`",
+      "every filter is validated and every query parameterised: input never becomes SQL",
+      async () => {
+        const app = createApp({ store, webDist: null });
+        const agencies = async () =>
+          Number(
+            (
+              await store.db
+                .selectFrom("agency")
+                .select(store.db.fn.countAll<number>().as("n"))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        const n = await agencies();
+        expect((await app.request("/api/v1/agreements?state=TX'%20OR%201=1--")).status).toBe(400);
+        expect((await app.request("/api/v1/agreements?agency=x'%20OR%20'1'='1")).status).toBe(400);
+        const q = (await (await app.request("/api/v1/agencies?q='%3B%20DROP%20TABLE%20agency%3B--")).json()) as Listed;
+        expect(q.total).toBe(0);
+        expect(await findAgencies(store.db, "'; DROP TABLE agency; --")).toEqual([]);
+        expect(await agencies()).toBe(n);
+      },
+    ));
+
+  it("path traversal in URLs never leaves the web app's folder", () =>
+    sec.check(
+      "Path traversal: HTTP",
+      "/../../etc/passwd, /%2e%2e/%2e%2e/etc/passwd, /assets/..%2f..%2fpackage.json, /data/..%2f..%2fg287.db",
+      "the server answers only files under the web app's folder and its own data routes",
+      async () => {
+        const web = tmpDir("g287-sec-trav-");
+        fs.writeFileSync(path.join(web, "index.html"), "<!doctype html><html><head></head><body>app</body></html>");
+        const app = createApp({ store, webDist: web });
+        for (const p of [
+          "/../../etc/passwd",
+          "/%2e%2e/%2e%2e/etc/passwd",
+          "/assets/..%2f..%2f..%2fpackage.json",
+          "/data/..%2f..%2fg287.db",
+          "/..%5c..%5cpackage.json",
+        ]) {
+          const res = await app.request(p);
+          const text = await res.text();
+          expect(text, p).not.toMatch(/root:x:0:0|"name": "g287"|SQLite format/);
+        }
+      },
+    ));
+
+  it("writes need the admin token; data is readable cross-origin without credentials", () =>
+    sec.check(
+      "Access control",
+      "POST /api/v1/subscriptions with no token, a wrong token, a token prefix; CORS on data routes",
+      "only the admin token writes (compared in constant time); cross-origin reads never carry credentials",
+      async () => {
+        const token = "admin-token-0123456789abcdef";
+        const app = createApp({ store, webDist: null, adminToken: token });
+        const body = JSON.stringify({ channel: { type: "email", to: "a@example.org" } });
+        for (const auth of [undefined, "Bearer wrong", `Bearer ${token.slice(0, -1)}`, `Basic ${token}`]) {
+          const res = await app.request("/api/v1/subscriptions", {
+            method: "POST",
+            headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+            body,
+          });
+          expect(res.status, String(auth)).toBe(401);
+        }
+        const res = await app.request("/api/v1/agencies?limit=1", { headers: { origin: "https://evil.example" } });
+        expect(res.headers.get("access-control-allow-origin")).toBe("*");
+        expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+      },
+    ));
+
+  it("answers with data never run as a page: JSON, CSV and Atom carry the sandbox CSP and nosniff", () =>
+    sec.check(
+      "XSS: API and feeds",
+      "?q=<script>alert(1)</script> on JSON and CSV routes, and the Atom feed",
+      "data answers are sandboxed (default-src 'none'; sandbox) and never sniffed as HTML",
+      async () => {
+        const app = createApp({ store, webDist: null });
+        for (const p of [
+          "/api/v1/agencies?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+          "/api/v1/agencies.csv?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+          "/feeds/changes.atom?state=TX",
+        ]) {
+          const res = await app.request(p);
+          expect(res.status, p).toBeLessThan(500);
+          expect(res.headers.get("content-security-policy"), p).toBe(DATA_CSP);
+          expect(res.headers.get("x-content-type-options"), p).toBe("nosniff");
+          expect(res.headers.get("content-type"), p).not.toMatch(/html/);
+          if (p.includes("atom")) expect(await res.text(), p).not.toMatch(/<script/i);
+        }
+      },
+    ));
+});
+
 describe("SECURITY.md", () => {
   it("every row file is well formed, and the table is what the rows give", () => {
     const groups = allRows();
