@@ -78,7 +78,8 @@ export function renderInto(md: string, table: string): string {
 /**
  * For tests: `check` runs one case and records whether it held (a failure is recorded, then
  * rethrown so the test fails too); `flush` merges the rows into docs/security/<name>.json,
- * replacing rows of the same class and case, so a filtered run keeps the others.
+ * replacing rows of the same class and case, so a filtered run keeps the others (a case renamed
+ * leaves its old row behind: delete that by hand).
  */
 export function securityLog(name: string, test: string) {
   const rows: SecurityRow[] = [];
