@@ -178,6 +178,8 @@ console.log(
 
 report.api = await (await import("./api.js")).benchApi(path.join(tmp, "full.db")); // 4. API latency on loopback
 report.web = (await import("./web-size.js")).benchWebSize(); // 5. home page JS, gzipped
+// 6. every page on an emulated phone on Fast 3G: bytes on the wire and time to content (skipped without Chromium)
+report.web_phone = await (await import("./web-phone.js")).benchWebPhone(path.join(tmp, "full.db"));
 report.peak_rss_bench_process_mb = process.resourceUsage().maxRSS / 1024;
 fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
 fs.writeFileSync(path.join(ROOT, "bench/out/latest.json"), `${JSON.stringify(report, null, 2)}\n`);

@@ -314,6 +314,7 @@ const en = {
   "changes.page": "Lists {from}–{to} of {total}",
   "changes.counts": "{change} changes, {pending} pending, {fix} fixes, {moa} MOA documents",
   "changes.all_months": "All months",
+  "common.show_county_map": "Show the county map",
   "changes.feed": "Atom feed of these changes",
 
   "claims.title": "Claims checked against the record",
@@ -926,6 +927,7 @@ const es: Dict = {
   "changes.page": "Listas {from}–{to} de {total}",
   "changes.counts": "{change} cambios, {pending} pendientes, {fix} correcciones, {moa} documentos MOA",
   "changes.all_months": "Todos los meses",
+  "common.show_county_map": "Mostrar el mapa de condados",
   "changes.feed": "Canal Atom de estos cambios",
 
   "claims.title": "Afirmaciones comprobadas con el registro",
