@@ -136,6 +136,14 @@ describe("release bundle", () => {
     const s = JSON.parse(cli(["--json", "ingest", f], env).stdout);
     expect(s).toMatchObject({ mode: "incremental", applied: 1, quarantined: [] });
     expect(JSON.parse(cli(["--json", "status"], env).stdout).latest_list).toBe(`${y}-${mo}-${d}`);
+
+    // The one thing the bundle cannot do: replay, since the lists' bytes are not in it.
+    const rebuild = cli(["rebuild"], env);
+    expect(rebuild.status).toBe(1);
+    expect(rebuild.stderr).toMatch(
+      /^g287: .*loaded from the release bundle without their bytes; ingest the archive folder/,
+    );
+    expect(rebuild.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("`g287 start` then serves the web app and the API, and prints the URL", async () => {

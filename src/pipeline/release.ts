@@ -202,7 +202,7 @@ async function listingFiles(db: Db): Promise<{ values: string; listings: string;
   // store must keep it to give the same answers.
   const rows = await db
     .selectFrom("listing as l")
-    .innerJoin(firstSeen(db).as("o"), "o.snapshot_id", "l.snapshot_id")
+    .leftJoin(firstSeen(db).as("o"), "o.snapshot_id", "l.snapshot_id")
     .selectAll("l")
     .orderBy("o.first")
     .orderBy("l.snapshot_id")
@@ -246,7 +246,7 @@ async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Prom
   put(LISTINGS_FILE, gzip(l.listings), l.nRows);
   const corrections = await db
     .selectFrom("correction as c")
-    .innerJoin(firstSeen(db).as("o"), "o.snapshot_id", "c.snapshot_id")
+    .leftJoin(firstSeen(db).as("o"), "o.snapshot_id", "c.snapshot_id")
     .select(CORRECTION_COLUMNS.map((c) => `c.${c}` as const))
     .orderBy("o.first")
     .orderBy("c.snapshot_id")
@@ -342,6 +342,7 @@ are \`listings.csv.gz\` joined to \`listing-values.csv.gz\` on \`value_id\` (mos
 one list to the next, so each distinct reading is written once); \`snapshot_id\` is the sha256 of
 the list file, as in \`snapshots.csv\`. The lists' own bytes are not in the bundle: a ledger loaded
 from it answers every question but cannot be replayed (\`g287 rebuild\`); replay the archive for that.
+MOA documents (\`g287 moa fetch\`) are a separate download and are not part of the bundle either.
 `;
 }
 
@@ -357,7 +358,7 @@ const DESCRIPTIONS: Record<string, string> = {
     "each distinct list row as read and resolved: the cells after corrections, the agency, agreement or pending entry it was matched to, and the identity rule (tier) that matched it",
   [LISTINGS_FILE]: "every row of every list read: the list (snapshot_id), the row number and its value_id",
   [CORRECTIONS_FILE]: "every cell a correction rule changed: list, row, field, rule, before, after, evidence",
-  [REVIEW_FILE]: "the review queue: near misses the identity rules refused to merge",
+  [REVIEW_FILE]: "the review queue: near misses the identity rules flagged, with what was decided",
   [SHEETS_FILE]: "each list file's sheet names and the reader's notes on it",
   [STATE_FILE]: "the replay's state, so new lists can be applied on top",
 };
