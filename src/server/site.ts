@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Store } from "../store/db.js";
 import { staticResources } from "./api/index.js";
 import { createApp, DEFAULT_WEB_DIST } from "./app.js";
+import { entryDir, entryHtml, GO_JS, META_LANGS, sitemapXml, sitePages, withHomeMeta } from "./meta.js";
 import { APP_CSP, DATA_CSP } from "./security.js";
 import { listFiles } from "./static.js";
 import { dataPaths } from "./web-data.js";
@@ -144,8 +145,44 @@ export async function renderSite(store: Store, out: string, o: SiteOptions = {})
     // A static host sends no CSP of its own: the page states it, and _headers asks for it.
     const index = path.join(tmp, "index.html");
     const page = fs.readFileSync(index);
-    const withMeta = Buffer.from(withCspMeta(page.toString("utf8")));
+    // Pages worth sharing (meta.ts): tags on every page, an entry file per page and language, cards, sitemap.
+    const read = <T>(f: string): T => JSON.parse(fs.readFileSync(path.join(tmp, "data", f), "utf8")) as T;
+    const cards = new Map<string, Buffer>();
+    const pages = sitePages(
+      {
+        summary: read("summary.json"),
+        states: read("states.json"),
+        agencies: read("agencies.json"),
+        agreements: read("agreements.json"),
+      },
+      cards,
+    );
+    const home = pages.find((p) => p.route === "") as (typeof pages)[number];
+    const withMeta = Buffer.from(withCspMeta(withHomeMeta(page.toString("utf8"), home, o.baseUrl)));
     fs.writeFileSync(index, withMeta);
+    const extra: [string, string | Buffer][] = [
+      ["go.js", GO_JS],
+      ["sitemap.xml", sitemapXml(pages, o.baseUrl, read<{ latest_list: string }>("summary.json").latest_list)],
+      [
+        "robots.txt",
+        `User-agent: *\nAllow: /\n${o.baseUrl ? `Sitemap: ${new URL("sitemap.xml", o.baseUrl.replace(/\/?$/, "/"))}\n` : ""}`,
+      ],
+      ...cards,
+    ];
+    for (const p of pages)
+      for (const l of META_LANGS) {
+        if (p.route === "" && l === "en") continue; // the app's own index.html
+        extra.push([`${entryDir(p.route, l)}index.html`, entryHtml(p, l, o.baseUrl, APP_CSP)]);
+      }
+    for (const [f, body] of extra) {
+      const dest = path.join(tmp, f);
+      if (!dest.startsWith(tmp + path.sep)) throw new SiteError(`${f}: outside the site folder`);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, body);
+      bytes += Buffer.byteLength(body);
+      files.web++;
+      files.total++;
+    }
     const headers = Buffer.from(HEADERS_FILE);
     fs.writeFileSync(path.join(tmp, "_headers"), headers);
     bytes += withMeta.length - page.length + headers.length;
