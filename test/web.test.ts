@@ -308,6 +308,12 @@ describe("states and territories", () => {
           const { page, w } = await open(ctx, base + withLang(`#/state/${code}`, lang));
           await page.screenshot({ path: `${SHOTS}/state-${code}-${lang}.png`, fullPage: true });
           expect(w.problems, `${code} (${lang})`).toEqual([]);
+          // The county map is drawn when asked for (a phone fetches the outlines only then).
+          const show = page.locator(".on-demand button");
+          if (await show.count()) {
+            await show.click();
+            await page.waitForSelector("svg.map path.shape", { timeout: 60_000 });
+          }
           const counties = await page.locator("svg.map path.shape").count();
           const gazetteer = countiesOf(code).length;
           if (gazetteer === 0) {

@@ -5,6 +5,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { English, Msg } from "../components/Msg.js";
+import { OnDemand } from "../components/OnDemand.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
 import {
   DataTable,
@@ -101,23 +102,26 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
       title={mapTitle}
       chart={
         <>
-          <UsMap
-            level="county"
-            stateFips={s.fips || null}
-            label={mapTitle}
-            fill={fill}
-            title={title}
-            onSelect={app.embed ? undefined : (id) => setPicked((p) => (p === id ? null : id))}
-            selected={picked}
-          />
-          {picked ? <CountyPanel {...panel(picked)} onClose={() => setPicked(null)} /> : null}
-          <Legend
-            label={app.t("state.active")}
-            items={[
-              { colour: ZERO_COLOUR, label: app.t("map.legend_none") },
-              ...classLabels(br, true, (x) => app.num(x)).map((label, i) => ({ colour: classColour(i, br), label })),
-            ]}
-          />
+          {/* The county outlines (about 240 kB) load only when asked for; an embed draws them at once. */}
+          <OnDemand label={app.t("common.show_county_map")}>
+            <UsMap
+              level="county"
+              stateFips={s.fips || null}
+              label={mapTitle}
+              fill={fill}
+              title={title}
+              onSelect={app.embed ? undefined : (id) => setPicked((p) => (p === id ? null : id))}
+              selected={picked}
+            />
+            {picked ? <CountyPanel {...panel(picked)} onClose={() => setPicked(null)} /> : null}
+            <Legend
+              label={app.t("state.active")}
+              items={[
+                { colour: ZERO_COLOUR, label: app.t("map.legend_none") },
+                ...classLabels(br, true, (x) => app.num(x)).map((label, i) => ({ colour: classColour(i, br), label })),
+              ]}
+            />
+          </OnDemand>
           {s.state === "CT" ? (
             <p class="note">{app.t(co.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
           ) : null}
