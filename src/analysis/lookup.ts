@@ -313,15 +313,20 @@ export function parseQuery(q: string, states: LookupDirectory["states"]): Parsed
   if (zip) return { kind: "zip", zip: zip[1] as string };
   let text = s;
   let state: string | null = null;
-  const comma = /^(.+?)[,\s]+([A-Za-z .]+)$/.exec(s);
-  if (comma) {
-    const tail = nameKey(comma[2] as string);
-    const st = states.find((x) => x.usps.toLowerCase() === tail.replace(/ /g, "") || nameKey(x.name) === tail);
-    // "Tampa FL" and "Tampa, Florida"; a two-letter tail only after a comma or in capitals, so
-    // "Lake Oswego" is never "Lake" in Oregon... unless written "Lake, OR".
-    if (st && (s.includes(",") || (comma[2] as string).length > 2 || comma[2] === st.usps)) {
+  // The state, if any, is the last one to three words (`Tampa FL`, `Tampa, Florida`, `Salem, New
+  // Hampshire`), as a code or a name, and only when words remain before it.
+  const comma = s.lastIndexOf(",");
+  const head = comma >= 0 ? s.slice(0, comma) : null;
+  const words = (comma >= 0 ? s.slice(comma + 1) : s).trim().split(/\s+/);
+  for (let n = Math.min(3, words.length); n >= 1; n--) {
+    const tail = nameKey(words.slice(words.length - n).join(" "));
+    const rest = [head ?? "", words.slice(0, words.length - n).join(" ")].join(" ").trim();
+    if (!rest) continue;
+    const st = states.find((x) => x.usps.toLowerCase() === tail || nameKey(x.name) === tail);
+    if (st) {
       state = st.usps;
-      text = comma[1] as string;
+      text = rest.replace(/[,\s]+$/, "");
+      break;
     }
   }
   const county = COUNTY_WORDS.test(` ${nameKey(text)}`);

@@ -31,7 +31,7 @@ function searchIndex(stateName: (usps: string) => string): Promise<MiniSearch<Do
   index ??= Promise.all([import("minisearch"), load<Entry[]>("search.json")]).then(([{ default: MS }, rows]) => {
     const ms = new MS<Doc>({
       fields: ["name", "where"],
-      storeFields: ["kind", "name", "state", "ref", "weight"],
+      storeFields: ["kind", "name", "state", "ref", "weight", "where"],
       searchOptions: {
         prefix: true,
         fuzzy: (term) => (term.length > 4 ? 0.2 : false),
@@ -70,6 +70,32 @@ interface Hit {
 
 const MAX = 8;
 
+const wordsOf = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/**
+ * Matches where every word typed starts a word of the name or its state come first, largest
+ * first; fuzzy matches (a typo) follow, by the index's own score.
+ */
+function rank(ms: MiniSearch<Doc>, text: string): Hit[] {
+  const typed = wordsOf(text);
+  const found = ms.search(text).slice(0, 200) as unknown as Doc[];
+  const direct = (d: Doc) => {
+    const ws = wordsOf(`${d.name} ${d.where}`);
+    return typed.every((t) => ws.some((w) => w.startsWith(t)));
+  };
+  return found
+    .map((d, i) => ({ d, i, direct: direct(d) }))
+    .sort((a, b) => Number(b.direct) - Number(a.direct) || (a.direct ? b.d.weight - a.d.weight : a.i - b.i))
+    .slice(0, MAX)
+    .map(({ d }) => ({ kind: d.kind, name: d.name, state: d.state, ref: d.ref }));
+}
+
 export function SearchBox() {
   const app = useApp();
   const [q, setQ] = useState("");
@@ -103,8 +129,7 @@ export function SearchBox() {
     searchIndex(app.stateName).then(
       (ms) => {
         if (n !== seq.current) return;
-        const found = ms.search(text).slice(0, MAX) as unknown as Hit[];
-        setHits(found.map(({ kind, name, state, ref }) => ({ kind, name, state, ref })));
+        setHits(rank(ms, text));
         setActive(-1);
         setOpen(true);
       },
