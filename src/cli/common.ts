@@ -2,12 +2,30 @@
 // the store so that a failure on a fresh ledger leaves no file behind.
 import fs from "node:fs";
 import type { Command } from "commander";
+import { keyedText, type MsgLang, type MsgRef, renderMsg } from "../analysis/messages.js";
+import { UsageError } from "../errors.js";
 import { defaultDbPath, openStore, type Store } from "../store/db.js";
 
 export interface Globals {
   db?: string;
   json?: boolean;
   quiet?: boolean;
+  lang?: string;
+}
+
+let sayLang: MsgLang = "en";
+
+/** `--lang`: the language analysis sentences print in (JSON keeps English text beside the keys). */
+export function setLang(lang: string | undefined): void {
+  if (lang !== undefined && lang !== "en" && lang !== "es")
+    throw new UsageError(`--lang ${JSON.stringify(lang)}: expected en or es`);
+  sayLang = (lang as MsgLang | undefined) ?? "en";
+}
+
+/** An analysis sentence in the chosen language: from its key, or read back from its English text. */
+export function say(text: string, ref?: MsgRef | null): string {
+  if (sayLang === "en") return text;
+  return renderMsg(ref ?? keyedText(text), sayLang);
 }
 
 export function out(s: string): void {

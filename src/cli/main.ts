@@ -22,12 +22,12 @@ import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
 import { EVENT_TYPES } from "../ledger/types.js";
 import { type IngestSummary, ingest, rebuild } from "../pipeline/ingest.js";
-import { DEFAULT_RELEASE_DIR, loadRelease, writeRelease } from "../pipeline/release.js";
+import { DEFAULT_RELEASE_DIR, loadedFromOldRelease, loadRelease, writeRelease } from "../pipeline/release.js";
 import { type Store, StoreError } from "../store/db.js";
 import { agreementStatus, check, isoDate, model, optional, stateCode } from "./args.js";
 import { COMMAND_MODULES } from "./commands/index.js";
 import { serveOptions, serveUntilStopped } from "./commands/serve.js";
-import { type Globals, out, today, withStore } from "./common.js";
+import { type Globals, out, say, setLang, today, withStore } from "./common.js";
 import { progress, table } from "./format.js";
 
 function printIngest(s: IngestSummary, g: Globals): void {
@@ -46,7 +46,7 @@ function printIngest(s: IngestSummary, g: Globals): void {
     );
     if (s.rebuildReason) lines.push(`full replay: ${s.rebuildReason}`);
   }
-  for (const q of s.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${q.reason}`);
+  for (const q of s.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${say(q.reason)}`);
   for (const k of s.skipped) lines.push(`skipped ${k}`);
   process.stderr.write(`${lines.join("\n")}\n`);
 }
@@ -82,7 +82,8 @@ async function printStatus(store: Store, g: Globals): Promise<void> {
   ];
   if (s.quarantined.length) {
     lines.push("quarantined lists (recorded, not applied):");
-    for (const q of s.quarantined) lines.push(`  ${q.published_at}  ${q.file}  ${q.reason}`);
+    for (const q of s.quarantined)
+      lines.push(`  ${q.published_at}  ${q.file}  ${q.reason === null ? "" : say(q.reason)}`);
   }
   for (const k of s.kind_mismatches) {
     lines.push(
@@ -107,6 +108,8 @@ export function buildProgram(): Command {
     .option("--db <file>", "ledger file (default ./g287.db, or $G287_DB)")
     .option("--json", "machine-readable output on stdout")
     .option("--quiet", "no progress or summary on stderr")
+    .option("--lang <lang>", "language of analysis sentences (reasons, summaries): en (default) or es")
+    .hook("preAction", () => setLang(program.opts<Globals>().lang))
     .showHelpAfterError("(run g287 --help for usage)")
     .exitOverride();
   const globals = () => program.opts<Globals>();
@@ -132,12 +135,13 @@ export function buildProgram(): Command {
           printIngest(s, { ...g, json: false });
         } else {
           const has = await store.db.selectFrom("ledger_state").select("id").executeTakeFirst();
-          if (!has) {
+          const stale = has && (await loadedFromOldRelease(store));
+          if (!has || stale) {
             const dir = fileURLToPath(DEFAULT_RELEASE_DIR);
             const m = await loadRelease(store, dir);
             if (!g.quiet && !g.json) {
               process.stderr.write(
-                `loaded the bundled release (${m.inputs.length} lists, latest ${m.latest_list}); set G287_ARCHIVE to replay an archive of lists instead\n`,
+                `${stale ? "reloaded" : "loaded"} the bundled release (${m.inputs.length} lists, latest ${m.latest_list}); set G287_ARCHIVE to replay an archive of lists instead\n`,
               );
             }
           } else if (!g.quiet && !g.json) {

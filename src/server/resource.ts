@@ -18,6 +18,7 @@ import {
   renderJson,
   type Source,
 } from "./http.js";
+import { localise } from "./localise.js";
 import { byKey, page } from "./paging.js";
 import { DEFAULT_LIMIT, limitOf, paging } from "./params.js";
 
@@ -50,6 +51,11 @@ export interface ItemData {
 }
 
 type Shape = Record<string, z.ZodType>;
+
+const langParam = z.enum(["en", "es"], { message: "expected en or es" }).optional().openapi({
+  description:
+    "language of the keyed messages (`*_msg`: key, params, text) beside the English sentences: en (default) or es; with a language given, every recognised reason also gets its `reason_msg`",
+});
 type Parsed<S extends Shape> = z.infer<z.ZodObject<S>>;
 
 interface Common<Q extends Shape, P extends Shape> {
@@ -187,7 +193,10 @@ async function build(
   const source = await sourceOf(deps, version);
   const ctx = ctxFor(deps, version, source);
   const fmt = formatOf(c);
-  const { limit, cursor, ...filters } = q as { limit?: string; cursor?: string } & Record<string, unknown>;
+  const { limit, cursor, lang, ...filters } = q as { limit?: string; cursor?: string; lang?: "en" | "es" } & Record<
+    string,
+    unknown
+  >;
   const dataKey = `${r.name} ${JSON.stringify(params)} ${JSON.stringify(filters)}`;
   const loaded = await deps.data.get(version, dataKey, async () => {
     const d = await r.load(ctx, filters as never, params as never);
@@ -204,15 +213,17 @@ async function build(
     throw new ApiError(404, "not_found", `${API_PREFIX}${what}: not found`);
   }
   const env: Envelope = {
-    query: defined({ ...params, ...filters }),
+    query: defined({ ...params, ...filters, lang }),
     latest_list: source.latest_list?.date ?? null,
     source,
   };
+  // `?lang=es`: the English fields stay; keyed messages beside them are rendered in Spanish.
+  const out = lang ? localise(loaded, lang) : loaded;
   if (r.kind === "item") {
-    const d = loaded as ItemData;
+    const d = out as ItemData;
     return fmt === "csv" ? renderCsv(r.name, d.csv.columns, d.csv.rows) : renderJson(itemBody(env, d.data));
   }
-  const d = loaded as ListData & { keys: string[] };
+  const d = out as ListData & { keys: string[] };
   // A CSV is a download: every row unless a page size was asked for.
   const lim = fmt === "csv" && limit === undefined ? Number.POSITIVE_INFINITY : limitOf(limit);
   const pg = page(d.rows, d.keys, lim, cursor);
@@ -274,7 +285,7 @@ function envelopeSchema(r: Resource) {
 
 /** Adds one resource to the app: its route (with the OpenAPI description) and its twins. */
 export function register(app: OpenAPIHono, deps: ApiDeps, r: Resource): void {
-  const shape: Shape = { ...r.query, ...(r.kind === "list" ? paging : {}) };
+  const shape: Shape = { ...r.query, ...(r.kind === "list" ? paging : {}), lang: langParam };
   const accepted = Object.keys(shape);
   const query = z.strictObject(shape);
   const params = r.params ? z.object(r.params) : undefined;

@@ -7,7 +7,7 @@ import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
 import { toCsv } from "../../export/csv.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { isoDate, optional, stateCode } from "../args.js";
-import { out, type RegisterCommands, withStore } from "../common.js";
+import { out, type RegisterCommands, say, withStore } from "../common.js";
 import { table } from "../format.js";
 
 const LABEL: Record<Verdict, string> = {
@@ -34,9 +34,9 @@ function printClaims(results: ClaimResult[], showIds: boolean): string {
     for (const r of c.readings) {
       lines.push(`    - ${r.name}`);
       if (r.query) lines.push(`        query: ${describeQuery(r.query)}${r.as_of ? `  as of ${r.as_of}` : ""}`);
-      lines.push(`        result: ${r.value ?? "n/a"} → ${LABEL[r.verdict]}: ${r.reason}`);
+      lines.push(`        result: ${r.value ?? "n/a"} → ${LABEL[r.verdict]}: ${say(r.reason, r.reason_msg)}`);
       if (r.evidence) {
-        lines.push(`        computed from: ${r.evidence.computed_from}`);
+        lines.push(`        computed from: ${say(r.evidence.computed_from)}`);
         for (const n of r.evidence.notes) lines.push(`        · ${n}`);
         if (r.evidence.ids.length) {
           const ids = showIds ? r.evidence.ids : r.evidence.ids.slice(0, 5);
@@ -140,8 +140,8 @@ export const register: RegisterCommands = (program, globals) => {
               "",
               `${m.state} mandate: ${m.citation} (effective ${m.effective ?? "?"}; ${m.confidence} confidence${m.caveat ? `: ${m.caveat}` : ""})`,
             );
-            lines.push(`  ${m.summary}`);
-            lines.push(`  caveat: ${m.limits}`);
+            lines.push(`  ${say(m.summary, m.summary_msg)}`);
+            lines.push(`  caveat: ${say(m.limits, m.limits_msg)}`);
             if (m.without_agreement.length)
               lines.push(
                 `  without one (${m.without_agreement.length}): ${m.without_agreement.map((c) => c.county).join(", ")}`,

@@ -16,7 +16,7 @@ import {
 import { watch } from "../../pipeline/watch.js";
 import type { Store } from "../../store/db.js";
 import { check } from "../args.js";
-import { type Globals, type RegisterCommands, withStore } from "../common.js";
+import { type Globals, type RegisterCommands, say, withStore } from "../common.js";
 
 interface SyncFlags {
   url?: string;
@@ -128,7 +128,7 @@ function report(s: SyncSummary, g: Globals): void {
       `ledger: ${s.ingest.newObservations} new observation(s), ${s.ingest.applied} applied, ${s.ingest.quarantined.length} quarantined, ${s.ingest.events} event(s)` +
         (s.events ? ` (seq ${s.events.from}-${s.events.to}${s.events.renumbered ? ", after a full replay" : ""})` : ""),
     );
-    for (const q of s.ingest.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${q.reason}`);
+    for (const q of s.ingest.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${say(q.reason)}`);
   }
   if (s.outcome !== "failed") lines.push(s.outcome === "new" ? "new list ingested" : "nothing new");
   if (lines.length) process.stderr.write(`${lines.join("\n")}\n`);
