@@ -83,6 +83,7 @@ export interface LedgerState {
 }
 
 const OPEN = new Set(["active", "pending_removal"]);
+const MODELS = ["JEM", "TFM", "WSO"] as const;
 
 export class OutOfOrderError extends Error {
   constructor(obs: ListObservation, last: string) {
@@ -123,6 +124,8 @@ export class Ledger {
   private obs: ListObservation | null = null;
   /** Rows of the current list that moved an agreement to a new holder (row number → evidence). */
   private holderRows = new Map<number, string>();
+  /** Indexes built at most once per list, on first use. */
+  private memo = new Map<string, unknown>();
 
   constructor(config: Partial<LedgerConfig> = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
@@ -174,6 +177,7 @@ export class Ledger {
     this.events = [];
     this.reviews = [];
     this.holderRows = new Map();
+    this.memo = new Map();
     const stream = this.streams[obs.kind];
     const outcome = (status: ObservationOutcome["status"], reason: string | null, listings: Listing[] = []) => {
       const o: ObservationOutcome = {
@@ -406,8 +410,10 @@ export class Ledger {
         }
       }
     }
+    // The rows left (a few per list) in row order, rows that repeat another row last.
+    const left = usable.filter((i) => !rowAgreement.has(i));
     const isDup = (i: number) => (agencyOf.get(i)?.tier === "duplicate" ? 1 : 0);
-    for (const i of [...usable].sort((a, b) => isDup(a) - isDup(b) || a - b)) {
+    for (const i of left.sort((a, b) => isDup(a) - isDup(b) || a - b)) {
       if (rowAgreement.has(i)) continue;
       const r = rows[i] as NormalizedRow;
       const ag = agencyOf.get(i) as Resolution;
@@ -562,7 +568,10 @@ export class Ledger {
         }
       }
     }
-    const carriers = new Set(usable.map((j) => `${agencyOf.get(j)?.agencyId}|${rows[j]?.model}`));
+    const carriers = this.once(
+      "carriers",
+      () => new Set(usable.map((j) => `${agencyOf.get(j)?.agencyId}|${rows[j]?.model}`)),
+    );
     const moved = this.holderChange(r, agencyId, matched, carriers);
     if (moved) return moved.agreementId;
     // A later agreement of the same agency and model that is still listed is its predecessor.
@@ -591,7 +600,7 @@ export class Ledger {
     const obs = this.obs as ListObservation;
     const mine = moaFile(r.moaUrl);
     const found: { a: Agreement; why: string }[] = [];
-    for (const a of this.agreements.values()) {
+    for (const a of this.activeByTerms().get(`${r.state}|${r.model}|${r.signedOn}`) ?? []) {
       if (a.status !== "active" || matched.has(a.agreementId) || a.agencyId === agencyId) continue;
       if (a.model !== r.model || a.signedOn !== r.signedOn) continue;
       // The old holder must have let go: no row of this list gives it this model.
@@ -714,7 +723,7 @@ export class Ledger {
       const r = rows[i] as NormalizedRow;
       const k = `${r.state}|${r.agencyKey}`;
       const id = this.agencyByKey.get(k);
-      if (id && kind === "participating" && !this.hasAgreements(id)) {
+      if (id && kind === "participating" && !this.withAgreements().has(id)) {
         // Known only from the pending list: another agency's agreement with the same terms that
         // vanished from this list may be this row under its signed name (`Arkansas State Police`
         // for `Arkansas State Police Department`, 2025-08-08). Failing that, the pending agency.
@@ -777,19 +786,23 @@ export class Ledger {
     vanished.sort((a, b) => cmp(a.agencyId, b.agencyId));
     // Dormant agencies (nothing open) are typo candidates too: `Alachua Police Departent`
     // (2025-07-03) is the `Alachua Police Department` of an earlier, dropped pending entry.
-    const states = new Set([...groups.values()].map((g) => g.state));
-    const dormant: VanishedAgency[] = [];
-    for (const ag of this.agencies.values()) {
-      if (!states.has(ag.state) || byAgency.has(ag.agencyId) || seenAgencies.has(ag.agencyId)) continue;
-      const models = new Set<string>();
-      for (const m of ["JEM", "TFM", "WSO"]) {
-        const k = `${ag.agencyId}|${m}`;
-        if (this.agreementsByAM.get(k)?.length || this.applicationsByAM.get(k)?.length) models.add(m);
-      }
-      if (models.size)
-        dormant.push({ agencyId: ag.agencyId, state: ag.state, keys: ag.keys, terms: new Set(), models });
-    }
-    dormant.sort((a, b) => cmp(a.agencyId, b.agencyId));
+    const dormantIn = (state: string, keyLength: number): VanishedAgency[] =>
+      this.once(`dormant|${state}|${keyLength}`, () => {
+        const found: VanishedAgency[] = [];
+        for (const ag of this.agenciesIn(state)) {
+          if (byAgency.has(ag.agencyId) || seenAgencies.has(ag.agencyId)) continue;
+          // Only a one-letter slip reaches a dormant agency, so its key is within one letter's length.
+          if (!ag.keys.some((k) => Math.abs(k.length - keyLength) <= 1)) continue;
+          const models = new Set<string>();
+          for (const m of ["JEM", "TFM", "WSO"]) {
+            const k = `${ag.agencyId}|${m}`;
+            if (this.agreementsByAM.get(k)?.length || this.applicationsByAM.get(k)?.length) models.add(m);
+          }
+          if (models.size)
+            found.push({ agencyId: ag.agencyId, state: ag.state, keys: ag.keys, terms: new Set(), models });
+        }
+        return found.sort((a, b) => cmp(a.agencyId, b.agencyId));
+      });
 
     const rest: RowGroup[] = [];
     const claimed = new Set<string>();
@@ -810,7 +823,7 @@ export class Ledger {
         const asleep = matchTypo(
           g,
           models,
-          dormant.filter((v) => !claimed.has(v.agencyId)),
+          dormantIn(g.state, g.key.length).filter((v) => !claimed.has(v.agencyId)),
           strict,
           refuse,
         );
@@ -891,7 +904,7 @@ export class Ledger {
       const mine = moaFile(r.moaUrl);
       const type = classifyAgency(r.agency, r.jurisdiction, r.state as string);
       const place = distinctive(r.agencyKey);
-      const partner = usable.find((j) => {
+      const partner = (this.rowsByTerms(rows, usable).get(`${r.state}|${r.model}|${r.signedOn}`) ?? []).find((j) => {
         const o = rows[j] as NormalizedRow;
         const res = out.get(j);
         if (!res || res.tier === "duplicate" || g.rows.includes(j)) return false;
@@ -911,6 +924,56 @@ export class Ledger {
     return found ? { agencyId: found.agencyId, tier: "duplicate", note: `same agreement as row ${found.row}` } : null;
   }
 
+  private once<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  /** Active agreements by `state|model|signed date`, as they stood when first asked on this list. */
+  private activeByTerms(): Map<string, Agreement[]> {
+    return this.once("activeByTerms", () => {
+      const m = new Map<string, Agreement[]>();
+      for (const a of this.agreements.values()) {
+        if (a.status !== "active" || !a.signedOn) continue;
+        const st = this.agencies.get(a.agencyId)?.state;
+        addTo(m, `${st}|${a.model}|${a.signedOn}`, a);
+      }
+      return m;
+    });
+  }
+
+  /** Agencies that hold any agreement, as they stood when first asked on this list. */
+  private withAgreements(): Set<string> {
+    return this.once("withAgreements", () => {
+      const s = new Set<string>();
+      for (const a of this.agreements.values()) s.add(a.agencyId);
+      return s;
+    });
+  }
+
+  /** This list's usable rows by `state|model|signed date`, grouped once per list. */
+  private rowsByTerms(rows: NormalizedRow[], usable: number[]): Map<string, number[]> {
+    return this.once("rowsByTerms", () => {
+      const m = new Map<string, number[]>();
+      for (const j of usable) {
+        const o = rows[j] as NormalizedRow;
+        if (o.signedOn) addTo(m, `${o.state}|${o.model}|${o.signedOn}`, j);
+      }
+      return m;
+    });
+  }
+
+  /** The agencies of a state, grouped once per list. */
+  private agenciesIn(state: string): Agency[] {
+    return (
+      this.once("agenciesByState", () => {
+        const m = new Map<string, Agency[]>();
+        for (const ag of this.agencies.values()) addTo(m, ag.state, ag);
+        return m;
+      }).get(state) ?? []
+    );
+  }
+
   private hasOpen(agencyId: string, model: Model): boolean {
     return (this.agreementsByAM.get(`${agencyId}|${model}`) ?? []).some((id) => this.isOpen(id));
   }
@@ -926,7 +989,7 @@ export class Ledger {
     const mine = moaFile(r.moaUrl);
     const type = classifyAgency(r.agency, r.jurisdiction, r.state as string);
     const place = distinctive(r.agencyKey);
-    for (const j of usable) {
+    for (const j of this.rowsByTerms(rows, usable).get(`${r.state}|${r.model}|${r.signedOn}`) ?? []) {
       const id = rowAgreement.get(j);
       const o = rows[j] as NormalizedRow;
       if (!id || j === i || o.state !== r.state || o.model !== r.model || o.signedOn !== r.signedOn) continue;
@@ -949,11 +1012,14 @@ export class Ledger {
    * the same loose key, a typo, or the same place words for the same kind of body.
    */
   private renamedAgreement(g: RowGroup, rows: NormalizedRow[], out: Map<number, Resolution>): Resolution | null {
-    const carried = new Set<string>();
-    for (const [i, res] of out) {
-      const r = rows[i] as NormalizedRow;
-      carried.add(`${res.agencyId}|${r.model}|${r.signedOn}`);
-    }
+    const carried = this.once("carried", () => {
+      const c = new Set<string>();
+      for (const [i, res] of out) {
+        const r = rows[i] as NormalizedRow;
+        c.add(`${res.agencyId}|${r.model}|${r.signedOn}`);
+      }
+      return c;
+    });
     const first = rows[g.rows[0] as number] as NormalizedRow;
     const type = classifyAgency(first.agency, first.jurisdiction, g.state);
     const limit = typoLimit(g.key.length, this.config);
@@ -969,7 +1035,7 @@ export class Ledger {
       const r = rows[i] as NormalizedRow;
       if (!r.signedOn || !r.model) return null;
       const cands = new Set<string>();
-      for (const a of this.agreements.values()) {
+      for (const a of this.activeByTerms().get(`${g.state}|${r.model}|${r.signedOn}`) ?? []) {
         if (a.status !== "active" || a.model !== r.model || a.signedOn !== r.signedOn) continue;
         if (carried.has(`${a.agencyId}|${a.model}|${a.signedOn}`)) continue;
         const ag = this.agencies.get(a.agencyId) as Agency;
@@ -1072,7 +1138,7 @@ export class Ledger {
   }
 
   private hasAgreements(agencyId: string): boolean {
-    for (const m of ["JEM", "TFM", "WSO"]) if (this.agreementsByAM.get(`${agencyId}|${m}`)?.length) return true;
+    for (const m of MODELS) if (this.agreementsByAM.get(`${agencyId}|${m}`)?.length) return true;
     return false;
   }
 
