@@ -146,6 +146,27 @@ describe("release bundle", () => {
     expect(rebuild.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("`g287 start` reloads a store loaded from a first-format bundle, which had no list rows", async () => {
+    const m = bundleManifest();
+    const db = path.join(tmpDir(), "old-bundle.db");
+    const env = { G287_ARCHIVE: "", G287_DB: db };
+    expect(cli(["start", "--no-serve"], env).status).toBe(0);
+    // What a first-format load left: the ledger without the list rows, corrections and review queue.
+    const store = await openStore(db);
+    await store.transaction(async (trx) => {
+      for (const t of ["listing", "correction", "review"] as const) await trx.deleteFrom(t).execute();
+    });
+    await store.close();
+    const r = cli(["start", "--no-serve"], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`reloaded the bundled release (${m.inputs.length} lists`);
+    const again = await openStore(db);
+    expect(await count(again, "listing")).toBe(m.files.find((f) => f.name === "listings.csv.gz")?.rows);
+    await again.close();
+    // Loaded and whole: left alone.
+    expect(cli(["start", "--no-serve"], env).stderr).toMatch(/^ledger already built/);
+  });
+
   it("`g287 start` then serves the web app and the API, and prints the URL", async () => {
     const db = path.join(tmpDir(), "serve.db");
     const child = spawn(BIN, ["start", "--port", "0"], {

@@ -319,7 +319,7 @@ async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Prom
   return manifest;
 }
 
-export function releaseReadme(m: ReleaseManifest): string {
+function releaseReadme(m: ReleaseManifest): string {
   return `# g287 release bundle
 
 The whole ledger of ICE 287(g) agreements as rebuilt by g287 from ${m.inputs.length} published lists
@@ -441,7 +441,21 @@ function listingRows(dir: string): Database["listing"][] {
   });
 }
 
-/** Loads a bundle into an empty store, in one transaction. */
+/**
+ * True for a store loaded from a bundle of the first format, which carried no list rows (so every
+ * agency page said "read on 0 lists"), with nothing ingested on top since (an ingest writes list
+ * rows): `g287 start` loads the current bundle over it.
+ */
+export async function loadedFromOldRelease(store: Store): Promise<boolean> {
+  const db = store.db;
+  const source = await db.selectFrom("meta").select("value").where("key", "=", "source").executeTakeFirst();
+  if (source?.value !== "release") return false;
+  const listing = await db.selectFrom("listing").select("snapshot_id").limit(1).executeTakeFirst();
+  const state = await db.selectFrom("ledger_state").select("id").executeTakeFirst();
+  return !listing && !!state;
+}
+
+/** Loads a bundle into an empty store (or one loadedFromOldRelease), in one transaction. */
 export async function loadRelease(store: Store, dir: string): Promise<ReleaseManifest> {
   const m = readManifest(dir);
   const stateText = gunzipSync(fs.readFileSync(path.join(dir, STATE_FILE))).toString("utf8");
