@@ -165,7 +165,7 @@ const DEFAULT_EMBED_HEIGHT = 560;
 
 /**
  * The code to embed a view: an iframe sized to the content as measured (the view is loaded once,
- * hidden, at this column's width, when the reader opens the box) and a one-line listener that
+ * hidden, at the width of this box, when the reader opens it) and a one-line listener that
  * keeps it sized to its content at whatever width the host page gives it.
  */
 export function EmbedCode({ path, title }: { path: string; title: string }) {
@@ -185,7 +185,7 @@ export function EmbedCode({ path, title }: { path: string; title: string }) {
     frame.title = title;
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
-    frame.style.cssText = `position:absolute;left:-10000px;top:0;border:0;visibility:hidden;height:200px;width:${Math.max(280, el.parentElement?.clientWidth ?? 600)}px`;
+    frame.style.cssText = `position:absolute;left:-10000px;top:0;border:0;visibility:hidden;height:200px;width:${Math.max(280, Math.round(el.getBoundingClientRect().width))}px`;
     const on = (e: MessageEvent) => {
       const d = e.data as HeightMessage | null;
       if (e.source !== frame.contentWindow || !d || d.type !== HEIGHT_MESSAGE || !d.ready) return;
