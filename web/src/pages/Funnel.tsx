@@ -52,16 +52,16 @@ export default function Funnel() {
 
 function Bars({ rows }: { rows: { label: string; n: number; tone: string }[] }) {
   const max = Math.max(1, ...rows.map((r) => r.n));
-  const h = 42;
+  const h = 44;
   // The label sits above its bar, so a long Spanish label never runs off the chart.
   return (
-    <svg viewBox={`0 0 600 ${rows.length * h}`} class="bars" role="img" aria-hidden="true">
+    <svg viewBox={`0 0 420 ${rows.length * h}`} class="bars" role="img" aria-hidden="true">
       {rows.map((r, i) => (
         <g key={r.label} transform={`translate(0 ${i * h})`}>
-          <text x="0" y="14" font-size="14">
+          <text x="0" y="15" font-size="15">
             {r.label}
           </text>
-          <rect x="0" y="20" width={Math.max(1, (r.n / max) * 600)} height="16" fill={r.tone} />
+          <rect x="0" y="21" width={Math.max(1, (r.n / max) * 420)} height="16" fill={r.tone} />
         </g>
       ))}
     </svg>

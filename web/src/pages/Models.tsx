@@ -18,7 +18,7 @@ export default function Models() {
       {MODELS.map((m) => (
         <section key={m} aria-labelledby={`model-${m}`} class="model-card">
           <h2 id={`model-${m}`}>
-            {app.tv("model", m)} ({m})
+            {app.tv("model", m)}
           </h2>
           <p>{app.t(`models.${m}.plain` as Key)}</p>
           <ul>
