@@ -96,7 +96,7 @@ describe("g287 site", () => {
     expect(summary.files.data).toBe(paths.length);
     expect(summary.files.api).toBe(staticResources().length * 2 + 1);
     expect(summary.files.feeds).toBe(1);
-    expect(summary.files.total).toBe(4 + paths.length + summary.files.api + 1);
+    expect(summary.files.total).toBe(4 + paths.length + summary.files.api + 1 + summary.files.share);
     expect(fs.existsSync(path.join(out, "stale.txt"))).toBe(false);
     let bytes = 0;
     const walk = (d: string): number =>

@@ -25,14 +25,15 @@ export interface SiteOptions {
 
 export interface SiteSummary {
   out: string;
-  files: { web: number; data: number; api: number; feeds: number; total: number };
+  /** `share`: the entry pages, share cards, sitemap, robots.txt and go.js of meta.ts. */
+  files: { web: number; data: number; api: number; feeds: number; share: number; total: number };
   bytes: number;
 }
 
 interface Job {
   url: string;
   file: string;
-  group: keyof Omit<SiteSummary["files"], "total">;
+  group: keyof Omit<SiteSummary["files"], "total" | "share">;
 }
 
 export class SiteError extends Error {
@@ -103,7 +104,7 @@ export async function renderSite(store: Store, out: string, o: SiteOptions = {})
   });
   const jobs = await plan(store, webDist);
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.tmp-`));
-  const files = { web: 0, data: 0, api: 0, feeds: 0, total: 0 };
+  const files = { web: 0, data: 0, api: 0, feeds: 0, share: 0, total: 0 };
   let bytes = 0;
   let done = 0;
   try {
@@ -180,7 +181,7 @@ export async function renderSite(store: Store, out: string, o: SiteOptions = {})
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, body);
       bytes += Buffer.byteLength(body);
-      files.web++;
+      files.share++;
       files.total++;
     }
     const headers = Buffer.from(HEADERS_FILE);

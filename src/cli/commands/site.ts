@@ -44,7 +44,7 @@ export const register: RegisterCommands = (program, globals) => {
           if (g.quiet) return;
           const f = s.files;
           out(
-            `wrote ${f.total} files (${mb(s.bytes)}) to ${s.out}: ${f.web} web app, ${f.data} data, ${f.api} API, ${f.feeds} feed`,
+            `wrote ${f.total} files (${mb(s.bytes)}) to ${s.out}: ${f.web} web app, ${f.data} data, ${f.api} API, ${f.feeds} feed, ${f.share} for sharing (entry pages, cards, sitemap)`,
           );
         },
         { readonly: true },
