@@ -24,6 +24,7 @@ import {
   phonePages,
 } from "../bench/web-phone.js";
 import { createApp } from "../src/server/app.js";
+import { dataPaths } from "../src/server/web-data.js";
 import type { Store } from "../src/store/db.js";
 import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../web/src/changes-types.js";
 import type { ChangesFile } from "../web/src/data-types.js";
@@ -323,6 +324,11 @@ describe("the changes page, one month or one state at a time", () => {
       expect(idx.months[0]?.month).toBe(latestMonth);
       expect(idx.states.map((s) => s.state)).toContain("TX");
       expect(idx.months.reduce((a, m) => a + m.lists, 0)).toBe(whole.lists.length);
+      // `g287 site` writes every path dataPaths names (test/site.test.ts): the split files are among them.
+      const paths = await dataPaths(store);
+      expect(paths).toContain("data/changes/index.json");
+      for (const m of idx.months) expect(paths).toContain(`data/changes/month/${m.month}.json`);
+      for (const st of idx.states) expect(paths).toContain(`data/changes/state/${st.state}.json`);
     } finally {
       await ctx.close();
     }
