@@ -88,7 +88,9 @@ const en = {
   "map.panel_lookup": "Am I covered? in {name}",
   "map.panel_state": "{state} page",
   "map.panel_close": "Close",
-  "map.county_help": "Select a county (tap, click, or Tab then Enter) to see its agencies.",
+  "map.county_help":
+    "Tap or click a county to see its agencies. With a keyboard: Tab to the map, move with the arrow keys, then press Enter.",
+  "map.keys_help": "Arrow keys move between counties; Enter opens one.",
   "common.loading": "Loading…",
   "common.error": "Could not load {what}: {message}",
   "common.not_found": "Page not found",
@@ -700,7 +702,9 @@ const es: Dict = {
   "map.panel_lookup": "¿Me afecta? en {name}",
   "map.panel_state": "Página de {state}",
   "map.panel_close": "Cerrar",
-  "map.county_help": "Elija un condado (tóquelo, haga clic, o Tab y luego Intro) para ver sus agencias.",
+  "map.county_help":
+    "Toque o haga clic en un condado para ver sus agencias. Con el teclado: Tab hasta el mapa, muévase con las flechas y pulse Intro.",
+  "map.keys_help": "Las flechas pasan de un condado a otro; Intro abre uno.",
   "common.loading": "Cargando…",
   "common.error": "No se pudo cargar {what}: {message}",
   "common.not_found": "Página no encontrada",

@@ -18,6 +18,9 @@ export interface Shape {
   id: string;
   name: string;
   d: string;
+  /** Projected centroid, for moving between shapes with the arrow keys. */
+  cx: number;
+  cy: number;
 }
 
 interface Drawn {
@@ -99,7 +102,9 @@ function draw(topo: Topology, level: "state" | "county", stateFips: string | nul
   const shapes: Shape[] = [];
   for (const f of features) {
     const d = path(f);
-    if (d) shapes.push({ id: String(f.id), name: f.properties?.name ?? String(f.id), d });
+    if (!d) continue;
+    const [cx, cy] = path.centroid(f);
+    shapes.push({ id: String(f.id), name: f.properties?.name ?? String(f.id), d, cx, cy });
   }
   let borders: string | null = null;
   if (level === "county") {
@@ -131,8 +136,41 @@ export interface UsMapProps {
   onError?: (e: Error) => void;
 }
 
+/** Arrow keys as screen directions (y grows downwards). */
+const DIRECTIONS: Record<string, [number, number]> = {
+  ArrowRight: [1, 0],
+  ArrowLeft: [-1, 0],
+  ArrowDown: [0, 1],
+  ArrowUp: [0, -1],
+};
+
+/** The shape an arrow key moves to: the nearest centroid within 60° of that direction. */
+function neighbour(shapes: Shape[], from: Shape, [ux, uy]: [number, number]): Shape | null {
+  let best: Shape | null = null;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const t of shapes) {
+    if (t === from) continue;
+    const dx = t.cx - from.cx;
+    const dy = t.cy - from.cy;
+    const dist = Math.hypot(dx, dy);
+    if (!dist) continue;
+    const cos = (dx * ux + dy * uy) / dist;
+    if (cos < 0.5) continue;
+    // Straight ahead beats off to the side at the same distance.
+    const score = dist * (1 + 2 * (1 - cos));
+    if (score < bestScore) {
+      bestScore = score;
+      best = t;
+    }
+  }
+  return best;
+}
+
 export function UsMap(p: UsMapProps) {
+  const app = useApp();
   const [drawn, setDrawn] = useState<Drawn | null>(null);
+  const [current, setCurrent] = useState<string | null>(null);
+  const moved = useRef(false);
   const [error, setError] = useState<string | null>(null);
   const url = p.level === "county" ? countiesUrl : statesUrl;
   const stateFips = p.stateFips ?? null;
@@ -146,6 +184,15 @@ export function UsMap(p: UsMapProps) {
       live = false;
     };
   }, [url, p.level, stateFips]);
+  // The roving tab stop: the selected shape, else the last one moved to, else the first drawn.
+  const focusId =
+    drawn && p.onSelect
+      ? ([p.selected, current].find((id) => id && drawn.shapes.some((s) => s.id === id)) ?? drawn.shapes[0]?.id ?? null)
+      : null;
+  const pick = (id: string, clicked: boolean) => {
+    setCurrent(id);
+    if (clicked) p.onSelect?.(id, drawn?.shapes.find((s) => s.id === id)?.name ?? id);
+  };
   const paths = useMemo(() => {
     if (!drawn) return null;
     return drawn.shapes.map((s) => {
@@ -164,21 +211,37 @@ export function UsMap(p: UsMapProps) {
         );
       const select = p.onSelect;
       if (!select) return <g key={s.id}>{shape}</g>;
+      // A roving tab stop: only the current shape is a button in the tab order (one Tab reaches
+      // the map, arrow keys move, Enter or Space opens); every shape answers a tap or click.
+      if (s.id !== focusId)
+        return (
+          <g key={s.id} class={`shape-link${selected}`} data-id={s.id}>
+            {shape}
+          </g>
+        );
       return (
         // biome-ignore lint/a11y/useSemanticElements: an SVG shape cannot be a <button>; role, tabindex and keys make it one
         <g
           key={s.id}
           role="button"
-          tabIndex={0}
+          // Lower case: on an SVG element the attribute is taken as written, and only `tabindex` counts.
+          tabindex={0}
           aria-label={p.title(s.id, s.name)}
           aria-pressed={p.selected === s.id}
+          aria-describedby="map-keys-help"
           class={`shape-link${selected}`}
           data-id={s.id}
-          onClick={() => select(s.id, s.name)}
           onKeyDown={(e) => {
             if (e.key === "Enter" || e.key === " ") {
               e.preventDefault();
               select(s.id, s.name);
+            } else if (e.key in DIRECTIONS) {
+              e.preventDefault();
+              const next = neighbour(drawn.shapes, s, DIRECTIONS[e.key] as [number, number]);
+              if (next) {
+                moved.current = true;
+                setCurrent(next.id);
+              }
             }
           }}
         >
@@ -186,9 +249,15 @@ export function UsMap(p: UsMapProps) {
         </g>
       );
     });
-  }, [drawn, p.fill, p.title, p.href, p.onSelect, p.selected]);
+  }, [drawn, p.fill, p.title, p.href, p.onSelect, p.selected, focusId]);
   const after = useRef<HTMLSpanElement>(null);
-  const app = useApp();
+  const svg = useRef<SVGSVGElement>(null);
+  // After an arrow key, focus follows the new current shape.
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    (svg.current?.querySelector('[role="button"][tabindex="0"]') as SVGGElement | null)?.focus();
+  }, [focusId]);
   if (error) return <p class="error">{error}</p>;
   if (!drawn) return <div class="map-placeholder" style={{ aspectRatio: `${WIDTH} / ${HEIGHT}` }} />;
   const interactive = !!(p.href || p.onSelect);
@@ -202,15 +271,30 @@ export function UsMap(p: UsMapProps) {
       ) : null}
       {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a <fieldset>; "group" names the set of shapes */}
       <svg
+        ref={svg}
         class="map"
         viewBox={`0 0 ${drawn.width} ${drawn.height}`}
         role="group"
         aria-label={p.label}
         preserveAspectRatio="xMidYMid meet"
       >
-        <g class={p.level === "state" ? "states" : "counties"}>{paths}</g>
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: one listener for every shape's tap or click; keys go through the roving button */}
+        <g
+          class={p.level === "state" ? "states" : "counties"}
+          onClick={(e) => {
+            const id = (e.target as Element).closest("[data-id]")?.getAttribute("data-id");
+            if (id && p.onSelect) pick(id, true);
+          }}
+        >
+          {paths}
+        </g>
         {drawn.borders ? <path class="borders" d={drawn.borders} fill="none" /> : null}
       </svg>
+      {p.onSelect ? (
+        <span id="map-keys-help" class="sr-only">
+          {app.t("map.keys_help")}
+        </span>
+      ) : null}
       <span class="map-end" ref={after} tabIndex={-1} />
     </div>
   );
