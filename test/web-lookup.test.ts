@@ -237,7 +237,9 @@ describe("Am I covered?", () => {
           compare(typed, await api("q=33602"), `typed 33602 (${size.name}, ${lang})`);
           expect(await page.evaluate(() => location.hash)).toContain("q=33602");
           if (size.name === "phone") {
-            await page.locator(".lookup-answer").scrollIntoViewIfNeeded();
+            await page
+              .locator(".lookup-answer h3")
+              .evaluate((h) => (h as unknown as { scrollIntoView(): void }).scrollIntoView());
             await page.screenshot({ path: `${SHOTS}/home-lookup-${lang}.png` });
           }
           expect(problems).toEqual([]);

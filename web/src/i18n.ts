@@ -55,6 +55,7 @@ const en = {
   "lookup.other_group": "Other agencies in {county} ({n})",
   "lookup.other_help": "They work in only part of the county (another town, a precinct, a campus or a task force).",
   "lookup.since": "since {date}",
+  "lookup.group_count": "{n} agencies, {listed} on the latest list",
   "lookup.standing.listed": "on the latest list",
   "lookup.standing.unconfirmed": "missing from the latest list, removal not yet confirmed",
   "lookup.standing.ended": "ended",
@@ -667,6 +668,7 @@ const es: Dict = {
   "lookup.other_help":
     "Trabajan solo en parte del condado (otro pueblo, un distrito, un campus o un grupo de trabajo).",
   "lookup.since": "desde el {date}",
+  "lookup.group_count": "{n} agencias, {listed} en la última lista",
   "lookup.standing.listed": "en la última lista",
   "lookup.standing.unconfirmed": "falta en la última lista, baja aún no confirmada",
   "lookup.standing.ended": "terminado",

@@ -231,11 +231,27 @@ function Group({
   list: AnswerAgency[];
   none: string;
 }) {
+  const app = useApp();
   return (
     <section class={`lookup-group lookup-${id}`} data-group={id}>
       <h4>{title}</h4>
       {help ? <p class="help">{help}</p> : null}
-      {list.length ? <AgencyList list={list} group={id} /> : <p class="muted">{none}</p>}
+      {!list.length ? (
+        <p class="muted">{none}</p>
+      ) : list.length > 4 ? (
+        // A long list (Florida has 14 statewide agencies) stays one line on a phone until opened.
+        <details>
+          <summary>
+            {app.t("lookup.group_count", {
+              n: app.num(list.length),
+              listed: app.num(list.filter((a) => a.listed).length),
+            })}
+          </summary>
+          <AgencyList list={list} group={id} />
+        </details>
+      ) : (
+        <AgencyList list={list} group={id} />
+      )}
     </section>
   );
 }
