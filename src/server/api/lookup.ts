@@ -68,15 +68,10 @@ export const lookupResource = itemResource({
     "Give `q` (a ZIP code, a town or city, or a county, optionally followed by a state: `33602`, `Tampa, FL`, `Harris County, TX`) or both `lat` and `lon`. The answer names the county (Census GEOID; Connecticut's planning regions), the town, and every agency whose agreements cover it: county-wide agencies (sheriff, jail, corrections), the town's own police (matched by name, conservatively: same town and county), statewide agencies, and, apart, other agencies placed in the county that cover only part of it. Each agreement has its model, dates and standing on the list in force (`listed`, `unconfirmed`, `ended`). `covered` is true when a county, town or statewide agency has an agreement on that list. `laws` are the state's 287(g) laws in effect. Points come from an offline ZIP table (data/context/zips.csv); no geocoding service is asked. A query that matches nothing is a 404; other places it may mean are in `alternatives`.",
   schema: anyObject,
   query: {
-    q: z
-      .string()
-      .min(1, "give a ZIP code, a town or a county")
-      .max(100, "at most 100 characters")
-      .optional()
-      .openapi({
-        description: "a ZIP code, a town or city, or a county (with an optional state)",
-        example: "Tampa, FL",
-      }),
+    q: z.string().min(1, "give a ZIP code, a town or a county").max(100, "at most 100 characters").optional().openapi({
+      description: "a ZIP code, a town or city, or a county (with an optional state)",
+      example: "Tampa, FL",
+    }),
     lat: coordinate("lat", -90, 90, "27.95"),
     lon: coordinate("lon", -180, 180, "-82.46"),
   },
