@@ -411,6 +411,7 @@ describe("every resource", () => {
     conflicts: "/api/v1/conflicts?state=MD",
     claims: "/api/v1/claims?file=2026-02-news-article",
     moa_search: "/api/v1/moa/search?q=detain",
+    lookup: "/api/v1/lookup?q=33602",
   };
   // MOA text exists only after `g287 moa` has fetched the documents; the archive ledger has none.
   const mayBeEmpty = new Set(["moa_search"]);
