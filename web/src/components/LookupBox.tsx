@@ -152,8 +152,9 @@ function Answer({ a, alternatives }: { a: LookupAnswer; alternatives: string[] }
           <strong>
             {app.t("lookup.law")}: {app.tv("policy", l.kind)}
           </strong>{" "}
-          ({l.instrument}
-          {l.citation ? `, ${l.citation}` : ""}
+          (<span lang="en">{l.instrument}</span>
+          {l.citation ? ", " : ""}
+          {l.citation ? <span lang="en">{l.citation}</span> : null}
           {l.in_effect_from ? `; ${app.t("lookup.law_since", { date: app.date(l.in_effect_from) })}` : ""})
           {app.lang === "en" ? `: ${l.summary}` : ""} <a href={app.link(`/state/${a.state}`)}>{stateName}</a>
         </p>
