@@ -90,11 +90,29 @@ describe("a store loaded from the release bundle", () => {
     expect(checked).toBe(RESOURCES.filter((r) => r.kind === "list" && !r.path.includes("{")).length);
   });
 
-  it("answers the item resources the same: status, funnel, conflicts, diffs, every state", async () => {
+  it("answers the same on past dates (as_of) wherever a resource takes one", async () => {
+    const dates = ["2021-06-30", "2024-12-01", "2025-04-21", "2025-09-22"];
+    let checked = 0;
     for (const r of RESOURCES) {
-      if (r.kind !== "item" || r.path.includes("{") || r.path === "/diff") continue;
-      await same(`/api/v1${r.path}.json`);
-      await same(`/api/v1${r.path}.csv`);
+      if (r.path.includes("{") || !("as_of" in r.query)) continue;
+      for (const d of dates) await same(`/api/v1${r.path}.json?as_of=${d}${r.kind === "list" ? "&limit=all" : ""}`);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
+  it("answers the item resources the same: status, funnel, conflicts, lookups, diffs, every state", async () => {
+    // Items that need a question are asked real ones (diff is asked below, between real list dates).
+    const asked: Record<string, string[]> = {
+      "/diff": [],
+      "/lookup": ["q=Tampa%2C%20FL", "q=33602", "q=Harris%20County%2C%20TX", "lat=27.95&lon=-82.46"],
+    };
+    for (const r of RESOURCES) {
+      if (r.kind !== "item" || r.path.includes("{")) continue;
+      for (const q of asked[r.path] ?? [""]) {
+        await same(`/api/v1${r.path}.json?${q}`);
+        await same(`/api/v1${r.path}.csv?${q}`);
+      }
     }
     const lists = (
       await json<{ rows: { published_at: string; kind: string; status: string }[] }>(
