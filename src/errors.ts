@@ -18,6 +18,18 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A complete, well-formed download whose content is not a readable 287(g) list (over a reading
+ * limit, unreadable sheet, no model column). Unlike a block page or a cut-off download, fetching
+ * it again gives the same bytes, so `sync` reports it once and goes on.
+ */
+export class UnreadableListError extends InputError {
+  constructor(file: string, reason: string) {
+    super(file, reason);
+    this.name = "UnreadableListError";
+  }
+}
+
 /** A usage error (bad flag or argument): exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {

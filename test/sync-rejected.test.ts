@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SyncOptions, sync } from "../src/pipeline/sync.js";
 import { resolveSettings } from "../src/pipeline/sync-config.js";
 import { openStore } from "../src/store/db.js";
-import { FakeIce, icePage } from "./fake-ice.js";
-import { ARCHIVE, copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
+import { FakeIce, icePage, workbook } from "./fake-ice.js";
+import { ARCHIVE, copyArchiveDb, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
 
 const ice = new FakeIce();
 const PAGE = "/identify-and-arrest/287g";
@@ -41,13 +41,17 @@ async function run(db: string, archiveDir: string) {
   }
 }
 
-/** A zip whose only entry claims to be the workbook but is not one: it passes the download checks. */
+/**
+ * A well-formed workbook that no reader will take: one cell past the limit on characters per cell
+ * (src/sheets/limits.ts). Fetching it again gives the same bytes.
+ */
 function brokenWorkbook(): Uint8Array {
-  const real = fs.readFileSync(path.join(ARCHIVE, "participating_2026-05-01.xlsx"));
-  const bytes = new Uint8Array(real);
-  // Keep the zip signature and size, scramble the middle: the sheet cannot be read.
-  for (let i = 2048; i < bytes.length - 2048; i += 7) bytes[i] = (bytes[i] as number) ^ 0x5a;
-  return bytes;
+  const file = path.join(tmpDir("g287-bad-"), "bad.xlsx");
+  writeXlsx(file, [
+    ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED"],
+    ["TEXAS", `Harris County Sheriff's Office ${"x".repeat(20_000)}`, "County", "Task Force Model", 46145],
+  ]);
+  return new Uint8Array(fs.readFileSync(file));
 }
 
 describe("a list that cannot be read", () => {
@@ -88,5 +92,37 @@ describe("a list that cannot be read", () => {
     expect(third.rejected).toEqual([]);
     expect(third.error).toBeNull();
     expect([0, 3]).toContain(third.exitCode);
+  });
+
+  it("a workbook that is not a 287(g) list is rejected the same way, and the other list still comes in", async () => {
+    const db = copyArchiveDb();
+    const archive = path.join(tmpDir("g287-rejected-"), "lists");
+    const before = await storeFingerprint(db);
+    const stats = writeXlsx(path.join(tmpDir("g287-stats-"), "stats.xlsx"), [
+      ["FISCAL YEAR", "REMOVALS"],
+      [2025, 1],
+    ]);
+    ice.clear();
+    ice.set(PAGE, {
+      body: icePage({
+        participating: `${DOC}/participatingAgencies05042026am.xlsx`,
+        pending: `${DOC}/pendingAgencies02272026am.xlsx`,
+      }),
+    });
+    ice.set(`${DOC}/participatingAgencies05042026am.xlsx`, workbook(new Uint8Array(fs.readFileSync(stats))));
+    ice.set(
+      `${DOC}/pendingAgencies02272026am.xlsx`,
+      workbook(new Uint8Array(fs.readFileSync(path.join(ARCHIVE, "pending_2026-02-27.xlsx")))),
+    );
+    const s = await run(db, archive);
+    expect(s.exitCode).toBe(1);
+    expect(s.error).toMatch(/not a readable 287\(g\) list: no header row naming STATE and LAW ENFORCEMENT AGENCY/);
+    expect(s.files.map((f) => [f.originalFilename, f.status])).toEqual([
+      ["participatingAgencies05042026am.xlsx", "rejected"],
+      ["pendingAgencies02272026am.xlsx", "new"],
+    ]);
+    // The pending list is one the ledger has already: kept in the archive, nothing new in the store.
+    expect(fs.readdirSync(path.join(archive, "lists"))).toHaveLength(1);
+    expect(await storeFingerprint(db)).toBe(before);
   });
 });

@@ -160,7 +160,7 @@ describe("sync into a copy of the archive ledger", () => {
     ]);
     const fetches = fs.readFileSync(path.join(archive, "FETCHES.csv"), "utf8").trim().split("\n");
     expect(fetches[0]).toBe(
-      "retrieved_at,url,original_filename,http_status,etag,last_modified,content_type,sha256,bytes,kind,link_kind,rows,published_at,published_basis,stated_date,file,via,new_file",
+      "retrieved_at,url,original_filename,http_status,etag,last_modified,content_type,sha256,bytes,kind,link_kind,rows,published_at,published_basis,stated_date,file,via,new_file,rejected",
     );
     expect(fetches[1]).toContain(
       `,${ice.url(`${OLD}/participatingAgencies03272026am.xlsx`)},participatingAgencies03272026am.xlsx,200,`,
@@ -316,24 +316,6 @@ describe("sync into a copy of the archive ledger", () => {
           ice.set(P, { ...g, body: (g.body as Uint8Array).subarray(0, 90_000) });
         },
         /truncated or damaged xlsx \(90000 bytes of 90000 declared\): no end-of-central-directory record \(the download was cut short\); nothing was kept$/,
-      ],
-      [
-        "a workbook that is not a 287(g) list",
-        () =>
-          ice.set(
-            P,
-            workbook(
-              new Uint8Array(
-                fs.readFileSync(
-                  writeXlsx(path.join(work, "stats.xlsx"), [
-                    ["FISCAL YEAR", "REMOVALS"],
-                    [2025, 1],
-                  ]),
-                ),
-              ),
-            ),
-          ),
-        /not a readable 287\(g\) list: no header row naming STATE and LAW ENFORCEMENT AGENCY/,
       ],
       [
         "a body over the size limit, cut off while it streams",

@@ -4,7 +4,7 @@
 // (`/file-download/download/public/<id>`); the name then comes from Content-Disposition, the link's
 // text or its heading, and the kind always from the content. The summary names the ledger events
 // the run added, for alerts to follow.
-import { InputError } from "../errors.js";
+import { InputError, UnreadableListError } from "../errors.js";
 import { loadCorrections } from "../normalize/corrections.js";
 import { normalizeRows } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
@@ -404,7 +404,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
       } catch (e) {
         // A list that cannot be read (broken, hostile, over a limit) is reported and remembered by
         // its ETag and sha256, so the next run does not fail on it again; the other list goes on.
-        if (!(e instanceof InputError)) throw e;
+        if (!(e instanceof UnreadableListError)) throw e;
         const sha = sha256(res.bytes);
         const seen = writer.rejectedBefore(link.url, sha);
         const file: SyncFile = {

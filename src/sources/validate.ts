@@ -1,7 +1,7 @@
 // Checks downloaded bytes before anything is kept: an HTML block page served with status 200, a
 // truncated zip, an oversized body, or a workbook that is not a 287(g) list is rejected with a
 // message that says which, and what came back instead.
-import { InputError } from "../errors.js";
+import { InputError, UnreadableListError } from "../errors.js";
 import { readSheet } from "../sheets/read-sheet.js";
 import type { ListKind, Sheet } from "../sheets/types.js";
 import { htmlText, pageTitle } from "./ice-page.js";
@@ -118,15 +118,17 @@ export function validateList(input: ValidateInput): ValidList {
   try {
     sheet = readSheet(bytes, url);
   } catch (e) {
-    if (e instanceof InputError) throw reject(`not a readable 287(g) list: ${e.message}`);
+    if (e instanceof InputError)
+      throw new UnreadableListError(url, `not a readable 287(g) list: ${e.message}; nothing was kept`);
     throw e;
   }
   const fields = new Set(sheet.columns.map((c) => c.field));
   if (!fields.has("model")) {
-    throw reject(
+    throw new UnreadableListError(
+      url,
       `not a 287(g) list: it names STATE and the agency but has no SUPPORT TYPE (model) column (columns: ${sheet.columns
         .map((c) => c.key)
-        .join(", ")})`,
+        .join(", ")}); nothing was kept`,
     );
   }
   const kindMismatch =
