@@ -56,7 +56,8 @@ export const p = {
     z
       .enum(["true", "false", "1", "0"], { message: "expected true or false" })
       .optional()
-      .transform((v) => v === "true" || v === "1")
+      // Absent stays absent, so the echoed query names only what was asked.
+      .transform((v) => (v === undefined ? undefined : v === "true" || v === "1"))
       .openapi({ description }),
   limit: () =>
     z
