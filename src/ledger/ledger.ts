@@ -116,6 +116,8 @@ export class Ledger {
   /** `state|looseKey` → agency: spellings of one body that the exact key keeps apart. */
   private agencyByLoose = new Map<string, string>();
   private agreementsByAM = new Map<string, string[]>();
+  /** Agreements by signed date: the same-agreement rules look for one state, model and date. */
+  private agreementsBySigned = new Map<string, Agreement[]>();
   private applicationsByAM = new Map<string, string[]>();
 
   // Per-observation scratch.
@@ -600,7 +602,7 @@ export class Ledger {
     const obs = this.obs as ListObservation;
     const mine = moaFile(r.moaUrl);
     const found: { a: Agreement; why: string }[] = [];
-    for (const a of this.activeByTerms().get(`${r.state}|${r.model}|${r.signedOn}`) ?? []) {
+    for (const a of this.activeWithTerms(r.state, r.model, r.signedOn)) {
       if (a.status !== "active" || matched.has(a.agreementId) || a.agencyId === agencyId) continue;
       if (a.model !== r.model || a.signedOn !== r.signedOn) continue;
       // The old holder must have let go: no row of this list gives it this model.
@@ -929,17 +931,12 @@ export class Ledger {
     return this.memo.get(key) as T;
   }
 
-  /** Active agreements by `state|model|signed date`, as they stood when first asked on this list. */
-  private activeByTerms(): Map<string, Agreement[]> {
-    return this.once("activeByTerms", () => {
-      const m = new Map<string, Agreement[]>();
-      for (const a of this.agreements.values()) {
-        if (a.status !== "active" || !a.signedOn) continue;
-        const st = this.agencies.get(a.agencyId)?.state;
-        addTo(m, `${st}|${a.model}|${a.signedOn}`, a);
-      }
-      return m;
-    });
+  /** Active agreements of a state with this model and signed date. */
+  private activeWithTerms(state: string | null, model: string | null, signedOn: string | null): Agreement[] {
+    if (!signedOn) return [];
+    return (this.agreementsBySigned.get(signedOn) ?? []).filter(
+      (a) => a.status === "active" && a.model === model && this.agencies.get(a.agencyId)?.state === state,
+    );
   }
 
   /** Agencies that hold any agreement, as they stood when first asked on this list. */
@@ -1035,7 +1032,7 @@ export class Ledger {
       const r = rows[i] as NormalizedRow;
       if (!r.signedOn || !r.model) return null;
       const cands = new Set<string>();
-      for (const a of this.activeByTerms().get(`${g.state}|${r.model}|${r.signedOn}`) ?? []) {
+      for (const a of this.activeWithTerms(g.state, r.model, r.signedOn)) {
         if (a.status !== "active" || a.model !== r.model || a.signedOn !== r.signedOn) continue;
         if (carried.has(`${a.agencyId}|${a.model}|${a.signedOn}`)) continue;
         const ag = this.agencies.get(a.agencyId) as Agency;
@@ -1189,6 +1186,7 @@ export class Ledger {
     this.agreements.set(a.agreementId, a);
     const k = `${a.agencyId}|${a.model}`;
     addTo(this.agreementsByAM, k, a.agreementId);
+    if (a.signedOn) addTo(this.agreementsBySigned, a.signedOn, a);
   }
 
   private newAgreement(agencyId: string, model: Model, r: NormalizedRow, link: { predecessor?: Agreement }): Agreement {
@@ -1283,7 +1281,10 @@ export class Ledger {
         moa_changed: (r.moaUrl ?? null) !== (a.moaUrl ?? null),
       },
     );
+    const was = a.signedOn ? this.agreementsBySigned.get(a.signedOn) : undefined;
+    if (was) was.splice(was.indexOf(a), 1);
     a.signedOn = to;
+    addTo(this.agreementsBySigned, to, a);
     a.signedHistory.push({ date: to, seen: obs.date, obsId: obs.obsId });
   }
 
