@@ -41,14 +41,45 @@ describe("known counts", () => {
   });
 
   it("matches the counts the archive's README gives for later lists", async () => {
+    // The README counts rows; the roster counts each agreement once (issue 9). The two differ only
+    // on 2025-06-27, whose 737 rows carry Zephyrhills PD's TFM agreement twice (below).
     for (const [d, n] of [
       ["2025-02-21", 151],
-      ["2025-06-27", 737],
+      ["2025-06-27", 737 - 1],
       ["2025-12-30", 1274],
       ["2026-03-27", 1560],
+      ["2026-04-01", 1604],
+      ["2026-05-01", 1779],
     ] as const) {
       expect((await roster(store.db, { asOf: d })).length, d).toBe(n);
     }
+  });
+
+  it("counts once the agreement the 2025-06-27 list carries twice under two spellings", async () => {
+    const rows = await store.db
+      .selectFrom("listing")
+      .innerJoin("observation", "observation.snapshot_id", "listing.snapshot_id")
+      .select(["listing.row", "listing.agency", "listing.tier"])
+      .distinct()
+      .where("observation.date", "=", "2025-06-27")
+      .where("observation.kind", "=", "participating")
+      .where("listing.agreement_id", "=", "fl-zephyrhills-police-department/tfm/2025-04-14")
+      .orderBy("listing.row")
+      .execute();
+    expect(rows).toEqual([
+      { row: 67, agency: "City of Zephyrhills Police Department", tier: "exact" },
+      { row: 325, agency: "Zephyrhills Police Department", tier: "duplicate" },
+    ]);
+    const dup = await store.db
+      .selectFrom("listing")
+      .innerJoin("observation", "observation.snapshot_id", "listing.snapshot_id")
+      .select("listing.agreement_id")
+      .distinct()
+      .where("observation.date", "=", "2025-06-27")
+      .where("observation.kind", "=", "participating")
+      .where("listing.tier", "=", "duplicate")
+      .execute();
+    expect(dup.map((r) => r.agreement_id)).toEqual(["fl-zephyrhills-police-department/tfm/2025-04-14"]);
   });
 });
 
@@ -198,7 +229,9 @@ describe("identity", () => {
     const names = tiers.map((t) => t.tier).sort();
     expect(names).toEqual(expect.arrayContaining(["exact", "new", "typo", "relabel", "alias"]));
     for (const t of names)
-      expect(["alias", "exact", "typo", "relabel", "new", "duplicate", "unresolved", "quarantined"]).toContain(t);
+      expect(["alias", "exact", "typo", "relabel", "holder_change", "new", "duplicate", "unresolved", "quarantined"]).toContain(
+        t,
+      );
     const unresolvedApplied = await store.db
       .selectFrom("listing")
       .select(store.db.fn.countAll<number>().as("n"))

@@ -105,9 +105,10 @@ export async function resolveAllowed(raw: string, policy: OutboundPolicy = {}): 
       throw new PolicyError(
         raw,
         `cannot resolve ${host}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        "unresolved",
       );
     }
-    if (!addrs.length) throw new PolicyError(raw, `cannot resolve ${host}: no addresses`);
+    if (!addrs.length) throw new PolicyError(raw, `cannot resolve ${host}: no addresses`, "unresolved");
   }
   for (const a of addrs) {
     const why = addressProblem(a.address);
