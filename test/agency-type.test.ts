@@ -77,14 +77,14 @@ describe("the real ledger", () => {
       const counts: Record<string, number> = {};
       for (const r of rows) counts[r.type] = (counts[r.type] ?? 0) + 1;
       expect(counts).toEqual({
-        sheriff: 743,
-        police: 490,
-        state_agency: 76,
-        corrections: 18,
+        sheriff: 798,
+        police: 595,
+        state_agency: 75,
+        corrections: 17,
         jail_authority: 4,
         campus: 19,
-        constable: 54,
-        other: 13,
+        constable: 58,
+        other: 16,
       });
       // An article (February 2026) counts "two jail authorities" signing in Virginia in 2025.
       const va = rows.filter((r) => r.state === "VA" && r.type === "jail_authority").map((r) => r.agency_id);
@@ -108,11 +108,11 @@ describe("the real ledger", () => {
     const all = cli(["--db", db, "--json", "types"]);
     expect(all.status, all.stderr).toBe(0);
     const j = JSON.parse(all.stdout);
-    expect(j.total).toBe(1417);
-    expect(j.rows.find((r: { type: string }) => r.type === "other")).toMatchObject({ agencies: 13, curated: 2 });
+    expect(j.total).toBe(1582);
+    expect(j.rows.find((r: { type: string }) => r.type === "other")).toMatchObject({ agencies: 16, curated: 2 });
     const other = cli(["--db", db, "--json", "types", "--type", "other"]);
     const list = JSON.parse(other.stdout).rows as { agency_id: string; override: string | null }[];
-    expect(list).toHaveLength(13);
+    expect(list).toHaveLength(16);
     expect(list.map((r) => r.agency_id)).toContain("mo-comet-drug-task-force");
     expect(list.find((r) => r.agency_id === "ar-16th-judicial-distric-drug-task-force")?.override).toContain("16th");
     const bad = cli(["--db", db, "types", "--type", "prison"]);

@@ -111,13 +111,13 @@ function parseCsv(text: string): string[][] {
 describe("the envelope and the roster", () => {
   it("status: what the real ledger holds, with its source", async () => {
     const b = await getJson("/api/v1/status");
-    expect(b.data.agreements.total).toBe(1670);
-    expect(b.data.agreements.active).toBe(1560);
-    expect(b.data.agencies).toBe(1417);
-    expect(b.data.latest_list).toBe("2026-03-27");
-    expect(b.latest_list).toBe("2026-03-27");
-    expect(b.source.latest_list).toEqual({ date: "2026-03-27", file: "participatingAgencies03272026am.xlsx" });
-    expect(b.source.lists_applied).toBe(1385);
+    expect(b.data.agreements.total).toBe(1880);
+    expect(b.data.agreements.active).toBe(1779);
+    expect(b.data.agencies).toBe(1582);
+    expect(b.data.latest_list).toBe("2026-05-01");
+    expect(b.latest_list).toBe("2026-05-01");
+    expect(b.source.latest_list).toEqual({ date: "2026-05-01", file: "participatingAgencies05012026am.xlsx" });
+    expect(b.source.lists_applied).toBe(1392);
     expect(b.data.quarantined.map((q: Json) => q.published_at)).toEqual(["2025-04-21"]);
   });
 
@@ -141,8 +141,8 @@ describe("the envelope and the roster", () => {
   });
 
   it("filters as the CLI has them: status, state, model, agency, signed dates, words of a name", async () => {
-    expect((await getJson("/api/v1/agreements")).total).toBe(1670);
-    expect((await getJson("/api/v1/agreements?status=active")).total).toBe(1560);
+    expect((await getJson("/api/v1/agreements")).total).toBe(1880);
+    expect((await getJson("/api/v1/agreements?status=active")).total).toBe(1779);
     const tx = await getJson("/api/v1/agreements?state=tx&limit=all");
     expect(tx.query.state).toBe("TX");
     expect(tx.rows.every((r: Json) => r.state === "TX")).toBe(true);
@@ -172,9 +172,9 @@ describe("the envelope and the roster", () => {
 describe("keyset pagination", () => {
   it("walks every agreement: no duplicates, the total equals the rows, stable order by id", async () => {
     const { rows, totals, pages } = await walk("/api/v1/agreements?limit=97", "agreement_id");
-    expect(rows.length).toBe(1670);
-    expect(new Set(totals)).toEqual(new Set([1670]));
-    expect(pages).toBe(Math.ceil(1670 / 97));
+    expect(rows.length).toBe(1880);
+    expect(new Set(totals)).toEqual(new Set([1880]));
+    expect(pages).toBe(Math.ceil(1880 / 97));
     const ids = rows.map((r) => r.agreement_id as string);
     expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
@@ -188,7 +188,7 @@ describe("keyset pagination", () => {
     expect(e.rows.length).toBe(all.total);
     expect(e.rows.map((x) => x.seq)).toEqual(all.rows.map((x: Json) => x.seq));
     const s = await walk("/api/v1/snapshots?limit=250", "obs_id");
-    expect(s.rows.length).toBe(1386);
+    expect(s.rows.length).toBe(1393);
   });
 
   it("a cursor is opaque and checked", async () => {
@@ -214,7 +214,7 @@ describe("CSV twins", () => {
     expect(rows.slice(1).map((x) => x[0])).toEqual(json.rows.map((x: Json) => x.agreement_id));
     const agencies = parseCsv(await (await app.request("/api/v1/agencies.csv")).text());
     expect(agencies[0]).toEqual([...AGENCY_COLUMNS]);
-    expect(agencies.length - 1).toBe(1417);
+    expect(agencies.length - 1).toBe(1582);
   });
 
   it("a CSV with a limit pages, and names the next page in a Link header", async () => {
@@ -262,7 +262,7 @@ describe("CSV twins", () => {
     expect(d.length - 1).toBe(dj.data.added.length + dj.data.removed.length + dj.data.changed.length);
     const st = parseCsv(await (await app.request("/api/v1/status.csv")).text());
     expect(st[0]).toEqual(["key", "value"]);
-    expect(st).toContainEqual(["agreements.total", "1670"]);
+    expect(st).toContainEqual(["agreements.total", "1880"]);
   });
 });
 
@@ -424,8 +424,8 @@ describe("every resource", () => {
     const r = RESOURCES.find((x) => x.name === name);
     expect(r).toBeDefined();
     const b = await getJson(url);
-    expect(b.latest_list).toBe("2026-03-27");
-    expect(b.source.latest_list.file).toBe("participatingAgencies03272026am.xlsx");
+    expect(b.latest_list).toBe("2026-05-01");
+    expect(b.source.latest_list.file).toBe("participatingAgencies05012026am.xlsx");
     expect(typeof b.query).toBe("object");
     if (r?.kind === "list") {
       expect(b.count).toBe(b.rows.length);
@@ -459,6 +459,7 @@ describe("every resource", () => {
     const params = doc.paths["/api/v1/agreements"].get.parameters.map((x: Json) => x.name);
     expect(params).toEqual([
       "as_of",
+      "include_unconfirmed",
       "state",
       "model",
       "status",
@@ -468,6 +469,7 @@ describe("every resource", () => {
       "q",
       "limit",
       "cursor",
+      "lang",
     ]);
   });
 });
@@ -478,7 +480,7 @@ describe("what the resources say, against the ledger", () => {
     const d = b.data;
     expect(d.agency.name).toBe("Etowah County Sheriff's Office");
     expect(d.agency.names).toEqual([
-      { name: "Etowah County Sheriff's Office", firstSeen: "2021-01-13", lastSeen: "2026-03-27" },
+      { name: "Etowah County Sheriff's Office", firstSeen: "2021-01-13", lastSeen: "2026-05-01" },
     ]);
     expect(d.agreements.map((a: Json) => a.agreement_id)).toEqual([
       "al-etowah-county-sheriffs-office/jem/2016-06-08",
@@ -503,16 +505,17 @@ describe("what the resources say, against the ledger", () => {
     const ofAgreements = d.provenance
       .filter((r: Json) => r.agreement_id)
       .reduce((a: number, r: Json) => a + r.lists, 0);
-    expect(ofAgreements).toBe(285);
+    // Both Etowah agreements are on every list since they first appear: 285 rows up to 2026-03-27, 2 × 7 lists since.
+    expect(ofAgreements).toBe(299);
     expect(ofAgreements).toBe(d.agreements.reduce((a: number, g: Json) => a + g.listings, 0));
     const pending = all.rows.filter((r) => r.application_id);
-    expect(pending.length).toBe(listed - 285);
+    expect(pending.length).toBe(listed - 299);
     expect(pending.every((r) => r.kind === "pending")).toBe(true);
   });
 
   it("agencies: as_of keeps those with an agreement listed that day; q finds any spelling", async () => {
     expect((await getJson("/api/v1/agencies?as_of=2021-01-13")).total).toBe(147);
-    expect((await getJson("/api/v1/agencies")).total).toBe(1417);
+    expect((await getJson("/api/v1/agencies")).total).toBe(1582);
     const ak = await getJson("/api/v1/agencies?q=alaska%20corrections");
     expect(ak.rows.map((r: Json) => r.agency_id)).toContain("ak-department-of-corrections");
     // The id keeps the first spelling (Mantiowoc); the corrected name finds it too.
@@ -548,7 +551,7 @@ describe("what the resources say, against the ledger", () => {
   it("events: filters by type, state, agency, model and date", async () => {
     const sql = new Sqlite(store.file, { readonly: true });
     const n = (q: string) => (sql.prepare(q).get() as { n: number }).n;
-    expect((await getJson("/api/v1/events?type=appeared")).total).toBe(1670);
+    expect((await getJson("/api/v1/events?type=appeared")).total).toBe(1880);
     expect((await getJson("/api/v1/events?type=appeared&model=tfm")).total).toBe(
       n("select count(*) n from agreement where model='TFM'"),
     );
@@ -566,7 +569,7 @@ describe("what the resources say, against the ledger", () => {
     const d = await getJson("/api/v1/diff?from=2021-01-13&to=2024-12-01");
     expect(d.data.counts.from).toBe(150);
     expect(d.data.counts.to).toBe(135);
-    expect((await getJson("/api/v1/review")).total).toBe(18);
+    expect((await getJson("/api/v1/review")).total).toBe(4);
     const st = await getJson("/api/v1/states?as_of=2021-01-13&limit=all");
     expect(st.rows.reduce((a: number, r: Json) => a + r.agreements, 0)).toBe(150);
     const md = await getJson("/api/v1/states/MD");
@@ -575,13 +578,13 @@ describe("what the resources say, against the ledger", () => {
     expect(Object.fromEntries(stats.rows.map((g: Json) => [g.key, g.agreements]))).toMatchObject({ JEM: 74, WSO: 76 });
     expect(stats.total).toBe(stats.rows.length);
     const f = await getJson("/api/v1/funnel");
-    expect(f.data.applications.signed.count).toBe(900);
-    expect(f.data.applications.dropped.count).toBe(62);
+    expect(f.data.applications.signed.count).toBe(907);
+    expect(f.data.applications.dropped.count).toBe(52);
   });
 
   it("conflicts and claims: Maryland's nine agreements under its 2026-02-17 ban; every claim has a verdict", async () => {
     const c = await getJson("/api/v1/conflicts?state=MD");
-    expect(c.data.as_of).toBe("2026-03-27");
+    expect(c.data.as_of).toBe("2026-05-01");
     expect(c.data.ban_conflicts.length).toBe(9);
     expect(new Set(c.data.ban_conflicts.map((b: Json) => b.ban_effective))).toEqual(new Set(["2026-02-17"]));
     const claims = await getJson("/api/v1/claims?limit=all");
@@ -706,7 +709,7 @@ describe("the web app and its data", () => {
   it("mounts the web app's data files at /data", async () => {
     const r = await app.request("/data/summary.json");
     expect(r.status).toBe(200);
-    expect(((await r.json()) as Json).latest_list).toBe("2026-03-27");
+    expect(((await r.json()) as Json).latest_list).toBe("2026-05-01");
   });
 });
 
@@ -791,20 +794,21 @@ describe("a new list changes the answers", () => {
       const tag = before.headers.get("etag") as string;
       const b = (await before.json()) as Json;
       // The latest list again, a week later, with one Texas agency added.
-      const rows = readList("participating_2026-03-27.xlsx");
+      expect(b.latest_list).toBe("2026-05-01");
+      const rows = readList("participating_2026-05-01.xlsx");
       const header = rows[0] as string[];
       const extra: unknown[] = header.map(() => null);
       extra[header.indexOf("STATE")] = "TEXAS";
       extra[header.indexOf("LAW ENFORCEMENT AGENCY")] = "Cache Test County Sheriff's Office";
       extra[header.indexOf("SUPPORT TYPE")] = "Task Force Model";
       extra[header.indexOf("SIGNED")] = 46100;
-      const list = writeXlsx(path.join(path.dirname(file), "participatingAgencies04032026am.xlsx"), [...rows, extra]);
+      const list = writeXlsx(path.join(path.dirname(file), "participatingAgencies05082026am.xlsx"), [...rows, extra]);
       const sum = await ingest(s, [list]);
       expect(sum.applied).toBe(1);
       const after = await a.request("/api/v1/agreements?state=TX&limit=all");
       const x = (await after.json()) as Json;
       expect(x.total).toBe(b.total + 1);
-      expect(x.latest_list).toBe("2026-04-03");
+      expect(x.latest_list).toBe("2026-05-08");
       expect(after.headers.get("etag")).not.toBe(tag);
       const stale = await a.request("/api/v1/agreements?state=TX&limit=all", { headers: { "If-None-Match": tag } });
       expect(stale.status).toBe(200);

@@ -161,7 +161,7 @@ describe("coverage on the real ledger", () => {
 
   it("on the latest list: every share is between 0 and 1, statewide states are fully covered", async () => {
     const r = await coverage(store.db, {});
-    expect(r.as_of).toBe("2026-03-27");
+    expect(r.as_of).toBe("2026-05-01");
     for (const x of r.rows) {
       if (x.population === null) continue;
       expect(x.share).toBeGreaterThanOrEqual(0);
@@ -173,7 +173,7 @@ describe("coverage on the real ledger", () => {
     expect(r.rows.find((x) => x.key === "TX")?.share).toBe(1);
     expect(r.rows.find((x) => x.key === "FL")?.share).toBe(1);
     const all = r.national.ids.length + r.national.local_ids.length + r.national.unplaced_ids.length;
-    expect(all).toBe(1560);
+    expect(all).toBe(1779);
   });
 
   it("g287 coverage --csv gives one row per state and a national row", () => {

@@ -131,8 +131,8 @@ describe("/feeds/changes.atom", () => {
     expect(entries.length).toBe(100);
     const times = entries.map((e) => one(e, "updated").text);
     expect(times).toEqual([...times].sort().reverse());
-    expect(one(root, "updated").text).toBe("2026-03-27T16:00:00Z");
-    expect(times[0]).toBe("2026-03-27T16:00:00Z");
+    expect(one(root, "updated").text).toBe("2026-05-01T16:00:00Z");
+    expect(times[0]).toBe("2026-05-01T16:00:00Z");
     const ids = entries.map((e) => one(e, "id").text);
     expect(new Set(ids).size).toBe(ids.length);
     const types = new Set(entries.flatMap((e) => kids(e, "category").map((c) => c.attrs.term)));

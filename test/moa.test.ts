@@ -297,10 +297,10 @@ describe("the real agreements of the samples agree with their MOAs", () => {
         "ks-bureau-of-investigation/tfm/2025-02-18": "signature",
         "ks-finney-county-sheriffs-office/wso/2020-03-17": "file_name",
       });
-      // The archive links 1,595 distinct MOA URLs; these three are now stored, the rest still to fetch.
+      // The archive links 1,645 distinct MOA URLs; these three are now stored, the rest still to fetch.
       const todo = await moaTargets(store);
       expect(todo.some((t) => t.url === ICE + TFM)).toBe(false);
-      expect(todo.filter((t) => t.kind === "moa").length).toBe(1595 - 3);
+      expect(todo.filter((t) => t.kind === "moa").length).toBe(1645 - 3);
       const kbi = await moaTargets(store, { agency: "ks-bureau-of-investigation" });
       expect(kbi.map((t) => t.url)).toEqual([`${ICE}KansasBureauOfInv_WSO_MOA_02182025.pdf`]);
     } finally {

@@ -135,7 +135,7 @@ describe("g287 site", () => {
     }
     expect(bad).toEqual([]);
     const s = JSON.parse((await get("/data/summary.json")).text);
-    expect(s.latest_list).toBe("2026-03-27");
+    expect(s.latest_list).toBe("2026-05-01");
   });
 
   it("the files are byte for byte what the live app serves", async () => {
@@ -153,13 +153,13 @@ describe("g287 site", () => {
 
   it("the API lists are whole: every row, no next page", async () => {
     const a = JSON.parse((await get("/api/v1/agreements.json")).text);
-    expect(a.total).toBe(1670);
-    expect(a.count).toBe(1670);
+    expect(a.total).toBe(1880);
+    expect(a.count).toBe(1880);
     expect(a.next_cursor).toBeNull();
     expect(a.query.limit).toBe("all");
-    expect((await get("/api/v1/agreements.csv")).text.trimEnd().split("\n").length).toBe(1671);
+    expect((await get("/api/v1/agreements.csv")).text.trimEnd().split("\n").length).toBe(1881);
     const st = JSON.parse((await get("/api/v1/status.json")).text);
-    expect(st.data.agreements.active).toBe(1560);
+    expect(st.data.agreements.active).toBe(1779);
     const doc = JSON.parse((await get("/api/openapi.json")).text);
     expect(doc.paths["/api/v1/agreements"]).toBeDefined();
   });

@@ -203,12 +203,12 @@ describe("stats on the real ledger", () => {
     });
   }
 
-  it("defaults to the latest list, 2026-03-27: 1560 agreements; --ever gives all 1670", async () => {
+  it("defaults to the latest list, 2026-05-01: 1779 agreements; --ever gives all 1880", async () => {
     const now = await statsBy(store.db, { by: "model" });
-    expect(now.as_of).toBe("2026-03-27");
-    expect(now.total.agreements).toBe(1560);
+    expect(now.as_of).toBe("2026-05-01");
+    expect(now.total.agreements).toBe(1779);
     const ever = await statsBy(store.db, { by: "model", ever: true });
-    expect(ever.total.agreements).toBe(1670);
+    expect(ever.total.agreements).toBe(1880);
   });
 
   it("2024-12-01 has no TFM; by administration the listed agreements were all signed before Biden", async () => {

@@ -106,10 +106,10 @@ describe("timeline on the real ledger", () => {
     expect(b.points[0]).toMatchObject({ agreements: 135, TFM: 0 });
   });
 
-  it("matches the roster on every list date of a sample, and reaches 1560 on the latest list", async () => {
+  it("matches the roster on every list date of a sample, and reaches 1779 on the latest list", async () => {
     const r = await timeline(store.db, { by: "day" });
     expect(r.from).toBe("2021-01-13");
-    expect(r.to).toBe("2026-03-27");
+    expect(r.to).toBe("2026-05-01");
     const at = new Map(r.points.map((p) => [p.date, p]));
     for (const d of [
       "2021-01-13",
@@ -119,12 +119,14 @@ describe("timeline on the real ledger", () => {
       "2025-09-22",
       "2026-01-01",
       "2026-03-27",
+      "2026-05-01",
     ]) {
       const rows = await roster(store.db, { asOf: d });
       const p = at.get(d);
       expect([d, p?.agreements, p?.agencies]).toEqual([d, rows.length, new Set(rows.map((x) => x.agency_id)).size]);
     }
     expect(at.get("2026-03-27")?.agreements).toBe(1560);
+    expect(at.get("2026-05-01")?.agreements).toBe(1779);
     // The first TFM agreement appears on 2025-02-19.
     expect(at.get("2025-02-18")?.TFM).toBe(0);
     expect(at.get("2025-02-19")?.TFM).toBeGreaterThan(0);

@@ -224,18 +224,18 @@ describe("every page, in English and Spanish", () => {
 
   it("shows the real headline figures on the home page, formatted per language", async () => {
     const s = await getJson<Summary>("data/summary.json");
-    expect(s.latest_list).toBe("2026-03-27");
-    expect(s.active.agreements).toBe(1560);
-    expect(s.ever.agreements).toBe(1670);
+    expect(s.latest_list).toBe("2026-05-01");
+    expect(s.active.agreements).toBe(1779);
+    expect(s.ever.agreements).toBe(1880);
     const ctx = await browser.newContext();
     try {
       const { page: en } = await open(ctx, `${base}#/`);
       const stats = await en.locator(".stat-value").allTextContents();
-      expect(stats).toContain("1,560");
-      expect(stats.join(" ")).toContain("Mar 27, 2026");
+      expect(stats).toContain("1,779");
+      expect(stats.join(" ")).toContain("May 1, 2026");
       const { page: es } = await open(ctx, `${base}#/?lang=es`);
       const esStats = (await es.locator(".stat-value").allTextContents()).join(" ");
-      expect(esStats).toMatch(/27 mar\.? 2026/);
+      expect(esStats).toMatch(/\b1 may\.? 2026/);
       expect(await es.locator("h1").textContent()).toBe("Acuerdos 287(g), lista por lista");
       // The timeline's table twin holds one row per month since January 2021.
       const tl = await getJson<TimelineFile>("data/timeline.json");
@@ -368,7 +368,7 @@ describe("the map", () => {
       // Same-document navigations and slider moves: wait for the figure to change, then read it.
       const totalIs = (t: string) =>
         page.waitForFunction((want) => document.querySelector(".map-total strong")?.textContent === want, t);
-      expect(await total()).toBe("1,560");
+      expect(await total()).toBe("1,779");
       expect(await page.locator("svg.map a.shape-link").count()).toBeGreaterThanOrEqual(50);
       // Keyboard: Home on the slider goes to the first list, 2021-01-13: 150 agreements.
       await page.locator("#map-date").focus();
@@ -390,7 +390,7 @@ describe("the map", () => {
       await page.waitForFunction(() => !location.hash.includes("date=2021-01-13"));
       await page.keyboard.press("End");
       await page.waitForFunction(() => !location.hash.includes("date="));
-      await totalIs("1,560");
+      await totalIs("1,779");
 
       // A permalink restores the date and the filters: 2024-12-01 had 135 agreements and no TFM.
       await page.goto(`${base}#/map?date=2024-12-01`);
@@ -449,7 +449,7 @@ describe("the agreements table", () => {
     try {
       const { page, w } = await open(ctx, `${base}#/agreements?listed=ever`);
       const count = async () => Number((await page.locator(".result-bar .count").textContent())?.replace(/\D/g, ""));
-      expect(await count()).toBe(1670);
+      expect(await count()).toBe(1880);
       await page.locator("#f-state").selectOption("TX");
       await page.locator("#f-model").selectOption("TFM");
       await page.waitForFunction(() => location.hash.includes("model=TFM") && location.hash.includes("state=TX"));
@@ -466,7 +466,7 @@ describe("the agreements table", () => {
         page.waitForEvent("download"),
         page.getByRole("button", { name: "Download this view (CSV)" }).click(),
       ]);
-      expect(download.suggestedFilename()).toBe("g287-agreements-tx-tfm-2026-03-27.csv");
+      expect(download.suggestedFilename()).toBe("g287-agreements-tx-tfm-2026-05-01.csv");
       const file = await download.path();
       const rows = parse(fs.readFileSync(file, "utf8"), { columns: true }) as Record<string, string>[];
       expect(rows.length).toBe(expected.length);
@@ -490,7 +490,7 @@ describe("the agreements table", () => {
       expect(found.length).toBeGreaterThan(1);
       for (const a of found) expect(a).toMatch(/Etowah/);
       await page.getByRole("button", { name: "Clear filters" }).click();
-      await expect.poll(count).toBe(1670);
+      await expect.poll(count).toBe(1880);
       expect(w.problems).toEqual([]);
     } finally {
       await ctx.close();
@@ -561,8 +561,11 @@ describe("an agency page", () => {
           await page.locator("#names ~ .table-wrap tbody tr, section[aria-labelledby=names] tbody tr").count(),
         ).toBe(file.agency.names.length);
         expect(await page.locator("section[aria-labelledby=history] li.event").count()).toBe(file.events.length);
-        // The periods chart (Observable Plot) and its table twin.
-        expect(await page.locator("figure .plot svg").count()).toBe(1);
+        // The periods chart (plain SVG, no Observable Plot: one bar per listed period) and its table twin.
+        expect(await page.locator("figure .periods svg").count()).toBe(1);
+        expect(await page.locator("figure .periods svg rect").count()).toBe(
+          file.agreements.reduce((a, g) => a + g.periods.length, 0),
+        );
         expect(await page.locator("figure details.twin tbody tr").count()).toBe(
           file.agreements.reduce((a, g) => a + g.periods.length, 0),
         );
@@ -650,7 +653,7 @@ describe("the static site", () => {
           const { page, w } = await open(ctx, site + withLang(p.hash, lang));
           if (w.problems.length) failures.push(`${p.name} (${lang}): ${w.problems.join("; ")}`);
           if (p.name === "home" && lang === "en") {
-            expect(await page.locator(".stat-value").first().textContent()).toBe("1,560");
+            expect(await page.locator(".stat-value").first().textContent()).toBe("1,779");
             await page.screenshot({ path: `${SHOTS}/static-home-en.png` });
           }
           await page.close();
