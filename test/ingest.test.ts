@@ -13,6 +13,11 @@ const latest = readList("participating_2026-03-27.xlsx");
 const header = latest[0] as unknown[];
 const body = latest.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
 const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
+// The newest real list (the archive gained 2026-04-01 .. 2026-05-01): tests that add a list to a copy
+// of the archive ledger start from it, so their lists come after it (not a back-fill).
+const NEWEST = "participating_2026-05-01.xlsx";
+const newest = readList(NEWEST);
+const newBody = newest.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
 
 describe("bad input: one line naming the file, exit 1, store unchanged", () => {
   let db: string;
@@ -143,18 +148,21 @@ describe("suspicious lists are quarantined, not applied", () => {
   });
 
   it("a real list with a third of its rows cut out", async () => {
-    const cut = body.filter((_, i) => i % 3 !== 0);
-    const f = writeXlsx(path.join(dir, "participatingAgencies03302026am.xlsx"), [header, ...cut]);
+    const cut = newBody.filter((_, i) => i % 3 !== 0);
+    const f = writeXlsx(path.join(dir, "participatingAgencies05042026am.xlsx"), [header, ...cut]);
+    // The archive's own pending removals (2 on 2026-05-01), which the quarantined list must not move.
+    const pendingBefore = JSON.parse(cli(["--db", db, "--json", "status"]).stdout).agreements.pending_removal;
+    expect(pendingBefore).toBe(2);
     const r = cli(["--db", db, "--json", "ingest", f]);
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.quarantined).toHaveLength(1);
     expect(s.quarantined[0].reason).toMatch(
-      /^mass drop: \d+ usable rows against 1560 on the last applied list \(66\.\d%, threshold 70%\)$/,
+      /^mass drop: \d+ usable rows against 1779 on the last applied list \(66\.\d%, threshold 70%\)$/,
     );
     const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
-    expect(st.agreements.pending_removal).toBe(0);
-    expect(st.quarantined.map((q: { file: string }) => q.file)).toContain("participatingAgencies03302026am.xlsx");
+    expect(st.agreements.pending_removal).toBe(pendingBefore);
+    expect(st.quarantined.map((q: { file: string }) => q.file)).toContain("participatingAgencies05042026am.xlsx");
   });
 
   it("the same broken file seen twice, then a good list, replays in one go and again on rebuild", () => {
@@ -175,14 +183,48 @@ describe("suspicious lists are quarantined, not applied", () => {
     });
   });
 
-  it("a list missing every row of a state with five or more agreements", () => {
+  it("a list missing every row of a state with five or more agreements: that state is held, the list applies", async () => {
     const state = col("STATE");
-    const noWisconsin = body.filter((r) => String(r[state]).trim() !== "WISCONSIN");
-    expect(body.length - noWisconsin.length).toBeGreaterThanOrEqual(5);
-    const f = writeXlsx(path.join(dir, "participatingAgencies03312026am.xlsx"), [header, ...noWisconsin]);
+    const noWisconsin = newBody.filter((r) => String(r[state]).trim() !== "WISCONSIN");
+    expect(newBody.length - noWisconsin.length).toBeGreaterThanOrEqual(5);
+    const f = writeXlsx(path.join(dir, "participatingAgencies05052026am.xlsx"), [header, ...noWisconsin]);
     const s = JSON.parse(cli(["--db", db, "--json", "ingest", f]).stdout);
-    expect(s.quarantined[0]?.reason).toMatch(/^every row of WI \(\d+\) is missing$/);
-    expect(JSON.parse(cli(["--db", db, "--json", "status"]).stdout).agreements.pending_removal).toBe(0);
+    // No longer a whole-list quarantine (issue 9): the list applies, Wisconsin's agreements are held.
+    expect(s.quarantined).toEqual([]);
+    const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
+    expect(st.latest_list).toBe("2026-05-05");
+    const store = await openStore(db);
+    const held = await store.db
+      .selectFrom("event")
+      .select(["date", "detail"])
+      .where("type", "=", "state_held")
+      .where("date", "=", "2026-05-05")
+      .execute();
+    expect(held).toHaveLength(1);
+    const detail = JSON.parse((held[0] as { detail: string }).detail);
+    expect(detail.state).toBe("WI");
+    expect(detail.reason).toMatch(
+      /^every row of WI \(\d+\) is missing: its missing agreements are held as unconfirmed; the rest of the list applies$/,
+    );
+    const wiBefore = (await roster(store.db, { asOf: "2026-05-01", state: "WI" })).length;
+    expect(wiBefore).toBeGreaterThanOrEqual(5);
+    // Not listed on the new list, but held as unconfirmed rather than removed.
+    expect(await roster(store.db, { asOf: "2026-05-05", state: "WI" })).toHaveLength(0);
+    const unconfirmed = await roster(store.db, { asOf: "2026-05-05", state: "WI", includeUnconfirmed: true });
+    expect(unconfirmed).toHaveLength(wiBefore);
+    expect(unconfirmed.every((r) => r.listing_state === "unconfirmed")).toBe(true);
+    // The rest of the list applied: every other state is listed as on 2026-05-01.
+    expect((await roster(store.db, { asOf: "2026-05-05" })).length).toBe(
+      (await roster(store.db, { asOf: "2026-05-01" })).length - wiBefore,
+    );
+    const removed = await store.db
+      .selectFrom("event")
+      .select("seq")
+      .where("type", "=", "removed")
+      .where("date", ">=", "2026-05-05")
+      .execute();
+    expect(removed).toHaveLength(0);
+    await store.close();
   });
 });
 
@@ -206,20 +248,21 @@ describe("incremental ingest", () => {
     extra[col("LAW ENFORCEMENT AGENCY")] = "Example County Sheriff's Office";
     extra[col("TYPE")] = "County";
     extra[col("SUPPORT TYPE")] = "Task Force Model";
-    extra[col("SIGNED")] = 46111; // 2026-03-30
-    const f = writeXlsx(path.join(dir, "participatingAgencies04012026am.xlsx"), [header, ...body, extra]);
+    extra[col("SIGNED")] = 46146; // 2026-05-04
+    const f = writeXlsx(path.join(dir, "participatingAgencies05062026am.xlsx"), [header, ...newBody, extra]);
     const r = cli(["--db", db, "--json", "ingest", f]);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ mode: "incremental", newObservations: 1, newSnapshots: 1, applied: 1 });
     const store = await openStore(db);
-    expect((await roster(store.db, { asOf: "2026-04-01" })).length).toBe(1561);
+    // The 1,779 agreements of 2026-05-01, plus the new one.
+    expect((await roster(store.db, { asOf: "2026-05-06" })).length).toBe(1780);
     const appeared = await store.db
       .selectFrom("event")
       .selectAll()
       .where("type", "=", "appeared")
-      .where("date", "=", "2026-04-01")
+      .where("date", "=", "2026-05-06")
       .execute();
-    expect(appeared.map((e) => e.agreement_id)).toEqual(["tx-example-county-sheriffs-office/tfm/2026-03-30"]);
+    expect(appeared.map((e) => e.agreement_id)).toEqual(["tx-example-county-sheriffs-office/tfm/2026-05-04"]);
     await store.close();
 
     const incremental = cli(["--db", db, "export", "agreements"]).stdout;
@@ -256,7 +299,7 @@ describe("small stores", () => {
     expect(JSON.parse(cli(["--db", db, "--json", "status"]).stdout).latest_list).toBe("2026-03-28");
   });
 
-  it("without the curated state fix, the PENNSLYVANIA list would be quarantined as a vanished state", async () => {
+  it("without the curated state fix, the PENNSLYVANIA list is still read: the general state-typo rule folds it to PA", async () => {
     const fixes = tmpDir();
     for (const f of ["counties", "agencies", "signed-dates"])
       fs.copyFileSync(path.join("data/corrections", `${f}.csv`), path.join(fixes, `${f}.csv`));
@@ -265,11 +308,22 @@ describe("small stores", () => {
     const s = await ingest(store, lists(["participating_2026-02-17.xlsx", "participating_2026-02-27.xlsx"]), {
       correctionsDir: fixes,
     });
+    // Once this list was quarantined as a vanished state, then (issue 9) it would hold PA; now the 68
+    // PENNSLYVANIA rows fold to PA by the general rule (normalize/state.ts), so nothing is held.
+    expect(s.quarantined).toEqual([]);
+    const held = await store.db.selectFrom("event").select("seq").where("type", "=", "state_held").execute();
+    const unread = await store.db
+      .selectFrom("listing")
+      .select(store.db.fn.countAll<number>().as("n"))
+      .where("tier", "=", "unresolved")
+      .executeTakeFirstOrThrow();
+    const pa17 = (await roster(store.db, { asOf: "2026-02-17", state: "PA" })).length;
+    const pa27 = (await roster(store.db, { asOf: "2026-02-27", state: "PA" })).length;
     await store.close();
-    // One PA row is spelled right; the other 68 vanish with the typo.
-    expect(s.quarantined.map((q) => q.reason)).toEqual([
-      expect.stringMatching(/^nearly every row of PA \(\d+ → 1\) is missing; 68 row\(s\) could not be read$/),
-    ]);
+    expect(held).toHaveLength(0);
+    expect(Number(unread.n)).toBe(0);
+    expect(pa27).toBeGreaterThanOrEqual(69);
+    expect(pa27).toBeGreaterThanOrEqual(pa17);
   });
 });
 
