@@ -1,7 +1,11 @@
 // Claim checks on hand-made facts where the right answer is known: every query kind, every
 // comparison, and the rule that a claim's verdict is its least favourable reading.
+
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ClaimFile } from "../src/analysis/claim-file.js";
+import { ClaimFile, readClaimFile } from "../src/analysis/claim-file.js";
 import { type ClaimContext, checkClaims, claimDay, compareValue, type PolicyFact } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
 import type { Facts } from "../src/analysis/facts.js";
@@ -419,6 +423,49 @@ describe("policy, history and uncheckable readings", () => {
       claims: [{ id: "a", text: "x", readings: [{ name: "n", query: { count: "agreements" } }] }],
     });
     expect(noCompare.success).toBe(false);
+  });
+});
+
+describe("Spanish for what we wrote", () => {
+  it("gives every reading of every claim file a Spanish name, and Spanish notes and reasons where there is English", () => {
+    const dir = fileURLToPath(new URL("../data/claims/", import.meta.url));
+    const names = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+    expect(names.length).toBeGreaterThan(0);
+    const gaps: string[] = [];
+    for (const name of names) {
+      const f = readClaimFile(path.join(dir, name));
+      if (f.article.notes && !f.article.notes_es) gaps.push(`${name}: article.notes_es`);
+      for (const c of f.claims) {
+        if (c.notes && !c.notes_es) gaps.push(`${name}: ${c.id}.notes_es`);
+        for (const r of c.readings) {
+          // A copied English name would pass a presence check: it must differ from the English.
+          if (!r.name_es || r.name_es === r.name) gaps.push(`${name}: ${c.id} "${r.name}" has no Spanish name`);
+          if (r.cannot_check && (!r.cannot_check_es || r.cannot_check_es === r.cannot_check))
+            gaps.push(`${name}: ${c.id} "${r.name}" has no Spanish cannot_check`);
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
+  it("carries the Spanish name and reason into the result beside the English", () => {
+    const [r] = checkClaims(
+      file([
+        {
+          id: "m",
+          text: "arrests",
+          readings: [
+            { name: "arrests", name_es: "detenciones", cannot_check: "no arrest data", cannot_check_es: "sin datos" },
+            { name: "agreements", query: { count: "agreements" }, compare: { op: "at_least", value: 1 } },
+          ],
+        },
+      ]),
+      CTX,
+    );
+    expect(r?.readings.map((x) => [x.name, x.name_es, x.reason_es ?? null])).toEqual([
+      ["arrests", "detenciones", "sin datos"],
+      ["agreements", null, null],
+    ]);
   });
 });
 

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyedText, messageKeys, renderMsg } from "../src/analysis/messages.js";
 import { createApp } from "../src/server/app.js";
 import type { Store } from "../src/store/db.js";
-import type { AgencyFile, AgreementsFile, StateFile, StatesFile } from "../web/src/data-types.js";
+import type { AgencyFile, AgreementsFile, ClaimsFile, StateFile, StatesFile } from "../web/src/data-types.js";
 import { openArchive, ROOT, tmpDir } from "./helpers.js";
 
 declare const document: {
@@ -368,6 +368,41 @@ describe("new pages and views", () => {
       expect(text).toContain(fmt(ban?.effective as string));
       expect(text).toContain(fmt(ended?.ended_on as string));
       expect(await page.title()).toContain(agency.agency.name);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+});
+
+describe("claim readings in Spanish", () => {
+  it("has a Spanish name for every reading in the page data and the API, and the Spanish page shows them", async () => {
+    const claims = await getJson<ClaimsFile>("data/claims.json");
+    const readings = claims.claims.flatMap((c) => c.readings);
+    expect(readings.length).toBeGreaterThan(0);
+    expect(readings.filter((r) => !r.name_es || r.name_es === r.name).map((r) => r.name)).toEqual([]);
+    const api = await getJson<{ rows: { readings: { name: string; name_es: string | null }[] }[] }>(
+      "api/v1/claims?limit=all",
+    );
+    expect(api.rows.flatMap((c) => c.readings).map((r) => [r.name, r.name_es])).toEqual(
+      readings.map((r) => [r.name, r.name_es]),
+    );
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${base}#/claims?lang=es`);
+      await settled(page);
+      const cells = await page.locator("table td:first-child").allTextContents();
+      for (const r of readings) expect(cells, r.name).toContain(r.name_es);
+      for (const r of readings) expect(cells, r.name).not.toContain(r.name);
+      // A reason we wrote ourselves (cannot_check) is Spanish too.
+      const text = await spanishText(page);
+      for (const r of readings.filter((x) => x.reason_es)) expect(text).toContain(r.reason_es);
+      // English pages keep the English names.
+      await page.goto(`${base}#/claims?lang=en`);
+      await page.waitForFunction(() => document.documentElement.lang === "en");
+      await settled(page);
+      const en = await page.locator("table td:first-child").allTextContents();
+      for (const r of readings) expect(en).toContain(r.name);
     } finally {
       await ctx.close();
     }

@@ -103,10 +103,14 @@ export type Compare = z.infer<typeof Compare>;
 export const Reading = z
   .object({
     name: z.string().min(1),
+    /** `name` in Spanish, for the Spanish pages: our own wording, so we translate it. */
+    name_es: z.string().min(1).optional(),
     query: Query.optional(),
     compare: Compare.optional(),
     /** When this reading cannot be answered from the data: why. */
     cannot_check: z.string().optional(),
+    /** `cannot_check` in Spanish. */
+    cannot_check_es: z.string().min(1).optional(),
   })
   .strict()
   .refine((r) => r.cannot_check !== undefined || (r.query !== undefined && r.compare !== undefined), {
@@ -121,6 +125,8 @@ export const Claim = z
     /** Defaults to the article's date. */
     made_on: claimDate.optional(),
     notes: z.string().optional(),
+    /** `notes` in Spanish (the claim's `text` is the article's own words and stays as quoted). */
+    notes_es: z.string().min(1).optional(),
     readings: z.array(Reading).min(1),
   })
   .strict();
@@ -138,6 +144,8 @@ export const ClaimFile = z
         /** Outlets that ran the same piece later, under their own name. */
         republished_by: z.array(z.string().min(1)).optional(),
         notes: z.string().optional(),
+        /** `notes` in Spanish. */
+        notes_es: z.string().min(1).optional(),
       })
       .strict(),
     claims: z.array(Claim).min(1),

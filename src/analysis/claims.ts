@@ -75,6 +75,8 @@ export interface Evidence {
 
 export interface ReadingResult {
   name: string;
+  /** The reading's name in Spanish, where the claim file gives one. */
+  name_es: string | null;
   query: Query | null;
   compare: Compare | null;
   as_of: string | null;
@@ -83,6 +85,8 @@ export interface ReadingResult {
   reason: string;
   /** The reason as a message key, for other languages; null where it is composed of several. */
   reason_msg?: Msg | null;
+  /** A `cannot_check` reason in Spanish, where the claim file gives one (other reasons have `reason_msg`). */
+  reason_es?: string | null;
   evidence: Evidence | null;
   /**
    * Signed dates ICE corrected after the claim date that change this reading's figure: with the
@@ -234,7 +238,7 @@ export function selectAgreements(
 
 type Evaluated = Omit<
   ReadingResult,
-  "name" | "query" | "compare" | "verdict" | "reason" | "later_corrections" | "as_printed"
+  "name" | "name_es" | "query" | "compare" | "verdict" | "reason" | "later_corrections" | "as_printed"
 > & {
   value: number | null;
   /** The same figure from the signed dates ICE printed on the claim date, where a later list corrected one. */
@@ -382,7 +386,7 @@ function describeCorrections(cs: LaterCorrection[]): string {
 }
 
 export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): ReadingResult {
-  const base = { name: r.name, query: r.query ?? null, compare: r.compare ?? null };
+  const base = { name: r.name, name_es: r.name_es ?? null, query: r.query ?? null, compare: r.compare ?? null };
   const none = { later_corrections: [], as_printed: null };
   if (r.cannot_check !== undefined) {
     return {
@@ -392,6 +396,7 @@ export function checkReading(r: Reading, madeOn: string, ctx: ClaimContext): Rea
       value: null,
       verdict: "cannot_check",
       reason: r.cannot_check,
+      reason_es: r.cannot_check_es ?? null,
       evidence: null,
     };
   }

@@ -700,6 +700,7 @@ async function claimsFile(db: Db, b: Base): Promise<ClaimsFile> {
           summary: c.summary,
           readings: c.readings.map((r) => ({
             name: r.name,
+            name_es: r.name_es,
             value: r.value,
             op: r.compare?.op ?? null,
             claimed: r.compare?.value ?? null,
@@ -707,6 +708,7 @@ async function claimsFile(db: Db, b: Base): Promise<ClaimsFile> {
             verdict: r.verdict,
             reason: r.reason,
             reason_msg: r.reason_msg ?? null,
+            reason_es: r.reason_es ?? null,
             as_of: r.as_of,
             computed_from: r.evidence?.computed_from ?? null,
             notes: r.evidence?.notes ?? [],

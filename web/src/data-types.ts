@@ -349,6 +349,10 @@ export interface ChangesFile extends FileBase {
 
 export interface ClaimReadingItem {
   name: string;
+  /** The name in Spanish, from the claim file (null where it gives none). */
+  name_es: string | null;
+  /** A reason the claim file wrote itself (cannot_check), in Spanish. */
+  reason_es: string | null;
   /** `reason` as a message key (src/analysis/messages.ts); null where the reason is composed. */
   reason_msg?: MsgRef | null;
   value: number | null;

@@ -4,12 +4,14 @@ import { useApp } from "../app.js";
 import { English, Msg } from "../components/Msg.js";
 import { DataTable, Downloads, ExtLink, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { ClaimsFile } from "../data-types.js";
+import type { ClaimReadingItem, ClaimsFile } from "../data-types.js";
 
 export default function Claims() {
   const app = useApp();
   const figure = (v: number | null, unit: "count" | "year") =>
     v === null ? "" : unit === "year" ? String(v) : app.num(v);
+  // A reading's name is our own wording: Spanish pages show the claim file's `name_es`.
+  const name = (r: ClaimReadingItem) => (app.lang === "es" && r.name_es ? r.name_es : <English>{r.name}</English>);
   const v = useData<ClaimsFile>("claims.json");
   return (
     <Ready v={v} what="claims.json">
@@ -40,7 +42,7 @@ export default function Claims() {
                 rows={c.readings}
                 rowKey={(r) => r.name}
                 columns={[
-                  { key: "name", label: app.t("claims.reading"), render: (r) => <English>{r.name}</English> },
+                  { key: "name", label: app.t("claims.reading"), render: name },
                   { key: "value", label: app.t("claims.value"), numeric: true, render: (r) => figure(r.value, r.unit) },
                   {
                     key: "claimed",
@@ -57,7 +59,8 @@ export default function Claims() {
                   {
                     key: "reason",
                     label: app.t("claims.why"),
-                    render: (r) => <Msg text={r.reason} msgRef={r.reason_msg} />,
+                    render: (r) =>
+                      app.lang === "es" && r.reason_es ? r.reason_es : <Msg text={r.reason} msgRef={r.reason_msg} />,
                   },
                 ]}
               />
@@ -66,9 +69,7 @@ export default function Claims() {
                   <summary>{app.t("claims.evidence")}</summary>
                   {c.readings.map((r) => (
                     <div key={r.name} class="evidence">
-                      <h3>
-                        <English>{r.name}</English>
-                      </h3>
+                      <h3>{name(r)}</h3>
                       {r.computed_from ? (
                         <p>{app.t("claims.computed_from", { source: app.msg(r.computed_from) })}</p>
                       ) : null}
