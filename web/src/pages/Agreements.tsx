@@ -1,7 +1,7 @@
 // The agreements table: search, filters (state, model, status, agency type), sorting and
 // paging, all kept in the address; "download this view" writes exactly the filtered rows as CSV.
 import MiniSearch from "minisearch";
-import { useMemo } from "preact/hooks";
+import { useMemo, useRef } from "preact/hooks";
 import { useApp } from "../app.js";
 import { DataTable, ExtLink, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
 import { toCsv, VIEW_COLUMNS } from "../csv.js";
@@ -37,15 +37,21 @@ export default function Agreements() {
 
 function Table({ data }: { data: AgreementsFile }) {
   const app = useApp();
-  const index = useMemo(() => {
+  // The search index costs a phone's CPU a noticeable moment: it is built on the first search (or
+  // when the box gets focus), not before the first rows show.
+  const indexRef = useRef<{ data: AgreementsFile; lang: string; ms: MiniSearch } | null>(null);
+  const index = () => {
+    const had = indexRef.current;
+    if (had && had.data === data && had.lang === app.lang) return had.ms;
     const ms = new MiniSearch<AgreementItem & { state_name: string }>({
       idField: "agreement_id",
       fields: ["agency", "county", "state_name", "state", "agreement_id"],
       searchOptions: { prefix: true, fuzzy: 0.15, combineWith: "AND", boost: { agency: 2 } },
     });
     ms.addAll(data.rows.map((r) => ({ ...r, state_name: `${app.stateName(r.state)} ${r.state}` })));
+    indexRef.current = { data, lang: app.lang, ms };
     return ms;
-  }, [data, app.lang]);
+  };
 
   const text = app.q("q");
   const state = app.q("state");
@@ -62,7 +68,11 @@ function Table({ data }: { data: AgreementsFile }) {
   const rows = useMemo(() => {
     let r = ever ? data.rows : listedNow;
     if (text.trim()) {
-      const hits = new Set(index.search(text.trim()).map((h) => h.id as string));
+      const hits = new Set(
+        index()
+          .search(text.trim())
+          .map((h) => h.id as string),
+      );
       r = r.filter((x) => hits.has(x.agreement_id));
     }
     if (state) r = r.filter((x) => x.state === state);
@@ -78,7 +88,7 @@ function Table({ data }: { data: AgreementsFile }) {
         cmp(a.agency, b.agency) ||
         cmp(a.agreement_id, b.agreement_id),
     );
-  }, [data, listedNow, ever, index, text, state, model, status, type, sort, dir]);
+  }, [data, listedNow, ever, app.lang, text, state, model, status, type, sort, dir]);
 
   const states = useMemo(() => [...new Set(data.rows.map((r) => r.state))].sort(), [data]);
   const set = (k: string, val: string) => app.setQuery({ [k]: val || null, n: null }, { replace: true });
@@ -134,6 +144,7 @@ function Table({ data }: { data: AgreementsFile }) {
               type="search"
               value={text}
               placeholder={app.t("agreements.search_placeholder")}
+              onFocus={() => setTimeout(index, 0)}
               onInput={(e) => set("q", e.currentTarget.value)}
             />
           </div>

@@ -1,11 +1,12 @@
 // Map: agreements by state or county, as counts, per 100,000 residents or the most common model,
 // on any date ICE published a list. The time slider replays the map from the agreements' listed
-// periods; every choice is kept in the address.
+// periods; every choice is kept in the address. The latest map is drawn from the small per-state
+// (or per-county) summary; the big agreements file loads only for another date, play or a county panel.
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
-import { DataTable, Downloads, EmbedCode, Legend, Ready } from "../components/ui.js";
-import { useAll } from "../data.js";
+import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
+import { useAll, useData } from "../data.js";
 import {
   type AgreementItem,
   type AgreementsFile,
@@ -29,6 +30,7 @@ import {
 
 type Level = "state" | "county";
 type Measure = "count" | "per_capita" | "model";
+type Model = "JEM" | "TFM" | "WSO";
 
 interface Region {
   id: string;
@@ -90,21 +92,64 @@ function regionsOn(
   return out;
 }
 
+/** Counts on the latest list from the summary files: the same figures regionsOn gives from the agreements. */
+function latestRegions(
+  level: Level,
+  model: string,
+  states: StatesFile,
+  counties: CountiesFile | null,
+  stateName: (usps: string) => string,
+): Map<string, Region> {
+  const counts = (r: { active: number; JEM: number; TFM: number; WSO: number }): Counts =>
+    model === "all"
+      ? { n: r.active, JEM: r.JEM, TFM: r.TFM, WSO: r.WSO }
+      : { ...emptyCounts(), n: r[model as Model], [model]: r[model as Model] };
+  const out = new Map<string, Region>();
+  if (level === "state") {
+    for (const s of states.rows) {
+      const fips = s.fips || Object.keys(STATE_FIPS).find((k) => STATE_FIPS[k] === s.state) || s.state;
+      out.set(fips, {
+        id: fips,
+        name: stateName(s.state),
+        state: s.state,
+        population: s.population,
+        counts: counts(s),
+      });
+    }
+    return out;
+  }
+  for (const c of counties?.rows ?? []) {
+    const n = counts(c);
+    if (n.n > 0)
+      out.set(c.county_fips, { id: c.county_fips, name: c.name, state: c.state, population: c.population, counts: n });
+  }
+  return out;
+}
+
+const NO_COUNTIES: CountiesFile = {
+  latest_list: "",
+  rows: [],
+  ct_crosswalk: [],
+  statewide_active: 0,
+  unplaced_active: 0,
+  missing: [],
+};
+
 export default function MapPage() {
-  const v = useAll<[AgreementsFile, StatesFile, CountiesFile, TimelineFile]>([
-    "agreements.json",
-    "states.json",
-    "counties.json",
-    "timeline.json",
-  ]);
+  const app = useApp();
+  // counties.json is the county level's summary and Connecticut crosswalk: the state map needs neither.
+  const county = app.q("level") === "county";
+  const v = useAll<[StatesFile, TimelineFile, CountiesFile | null]>(
+    county ? ["states.json", "timeline.json", "counties.json"] : (["states.json", "timeline.json"] as never),
+  );
   return (
-    <Ready v={v} what="agreements.json">
-      {([ag, st, co, tl]) => <MapView ag={ag} st={st} co={co} tl={tl} />}
+    <Ready v={v} what={county ? "counties.json" : "states.json"}>
+      {([st, tl, co]) => <MapView st={st} co={county ? (co ?? null) : null} tl={tl} />}
     </Ready>
   );
 }
 
-function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: CountiesFile; tl: TimelineFile }) {
+function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: TimelineFile }) {
   const app = useApp();
   const level: Level = app.q("level") === "county" ? "county" : "state";
   const measure: Measure = (["count", "per_capita", "model"] as const).find((m) => m === app.q("measure")) ?? "count";
@@ -117,9 +162,16 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
   const [picked, setPicked] = useState<string | null>(null);
   const idxRef = useRef(idx);
   idxRef.current = idx;
+  // Set once the reader reaches for the slider: the agreements start loading before the first move.
+  const [touched, setTouched] = useState(false);
+  const latest = date === tl.latest_list;
+  const agV = useData<AgreementsFile>(
+    !latest || playing || touched || (level === "county" && picked !== null) ? "agreements.json" : null,
+  );
+  const ag = agV.state === "ready" ? agV.data : null;
 
   useEffect(() => {
-    if (!playing) return;
+    if (!playing || !ag) return;
     const step = Math.max(1, Math.ceil(dates.length / 120));
     const timer = setInterval(() => {
       const next = idxRef.current + step;
@@ -131,26 +183,32 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
       app.setQuery({ date: dates[next] }, { replace: true });
     }, 140);
     return () => clearInterval(timer);
-  }, [playing, dates.length, app.setQuery]);
+  }, [playing, !ag, dates.length, app.setQuery]);
 
+  const summary = useMemo(() => latestRegions(level, model, st, co, app.stateName), [level, model, st, co, app.lang]);
+  // Another date needs the agreements' periods; until they arrive there is nothing to draw for it.
   const regions = useMemo(
-    () => regionsOn(date, level, model, ag.rows, st, co, app.stateName),
-    [date, level, model, ag, st, co, app.lang],
+    () =>
+      latest
+        ? summary
+        : ag && (level === "state" || co)
+          ? regionsOn(date, level, model, ag.rows, st, co ?? NO_COUNTIES, app.stateName)
+          : null,
+    [latest, summary, date, level, model, ag, st, co, app.lang],
   );
   // Class breaks come from the latest list and stay put while the slider moves, so colours
   // mean the same number on every date.
   const br = useMemo(() => {
-    const latest = regionsOn(tl.latest_list, level, model, ag.rows, st, co, app.stateName);
-    const vals = [...latest.values()].map((r) =>
+    const vals = [...summary.values()].map((r) =>
       measure === "per_capita" ? (per100k(r.counts.n, r.population) ?? 0) : r.counts.n,
     );
     return breaks(vals, measure !== "per_capita");
-  }, [level, model, measure, ag, st, co, tl.latest_list]);
+  }, [summary, measure]);
 
   // Connecticut: the map has the 8 former counties; our counts are by the 9 planning regions.
-  const ctRegionOf = useMemo(() => new Map(co.ct_crosswalk.map((c) => [c.county_fips, c.region_fips])), [co]);
+  const ctRegionOf = useMemo(() => new Map((co?.ct_crosswalk ?? []).map((c) => [c.county_fips, c.region_fips])), [co]);
   const regionFor = (id: string) =>
-    regions.get(level === "county" && id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id);
+    regions?.get(level === "county" && id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id);
   const valueFor = (r: Region | undefined): number | null => {
     if (!r) return 0;
     if (measure === "per_capita") return per100k(r.counts.n, r.population);
@@ -184,18 +242,18 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
     level === "state" ? (id: string) => (STATE_FIPS[id] ? app.link(`/state/${STATE_FIPS[id]}`) : null) : undefined;
 
   const selectCounty = useCallback((id: string) => setPicked((p) => (p === id ? null : id)), []);
-  const countyNames = useMemo(() => new Map(co.rows.map((c) => [c.county_fips, c])), [co]);
+  const countyNames = useMemo(() => new Map((co?.rows ?? []).map((c) => [c.county_fips, c])), [co]);
   /** The panel of a county as drawn: Connecticut's old county stands for its planning region. */
   const countyPanel = (id: string) => {
     const fips = id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id;
     const st = STATE_FIPS[fips.slice(0, 2)] ?? "";
-    const name = `${countyNames.get(fips)?.name ?? regions.get(fips)?.name ?? fips}, ${st}`;
+    const name = `${countyNames.get(fips)?.name ?? regions?.get(fips)?.name ?? fips}, ${st}`;
     return {
       name,
       state: st,
       lookupQ: name,
       date,
-      agreements: ag.rows.filter(
+      agreements: (ag?.rows ?? []).filter(
         (a) =>
           a.county_fips === fips && !a.statewide && (model === "all" || a.model === model) && activeOn(a.periods, date),
       ),
@@ -203,11 +261,17 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
   };
 
   // Every agreement listed that day, also those of statewide or unplaced agencies the county map leaves out.
+  // On the latest list that is the states' sum: every agreement has a state.
   const total = useMemo(
-    () => ag.rows.filter((a) => (model === "all" || a.model === model) && activeOn(a.periods, date)).length,
-    [ag, model, date],
+    () =>
+      latest
+        ? st.rows.reduce((n, s) => n + (model === "all" ? s.active : s[model as Model]), 0)
+        : ag
+          ? ag.rows.filter((a) => (model === "all" || a.model === model) && activeOn(a.periods, date)).length
+          : null,
+    [latest, st, ag, model, date],
   );
-  const rows = [...regions.values()]
+  const rows = [...(regions?.values() ?? [])]
     .filter((r) => level === "state" || r.counts.n > 0)
     .sort((a, b) => b.counts.n - a.counts.n || cmp(a.name, b.name));
   const legend =
@@ -302,6 +366,8 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
             value={idx}
             aria-valuetext={app.date(date)}
             aria-describedby="map-date-help"
+            onFocus={() => setTouched(true)}
+            onPointerDown={() => setTouched(true)}
             onInput={(e) => {
               const i = Number(e.currentTarget.value);
               app.setQuery({ date: i === dates.length - 1 ? null : dates[i] }, { replace: true });
@@ -322,23 +388,32 @@ function MapView({ ag, st, co, tl }: { ag: AgreementsFile; st: StatesFile; co: C
         </div>
       </form>
       <p class="map-total" aria-live="polite">
-        {app.t("map.date_label", { date: app.date(date) })}: <strong>{app.num(total)}</strong>
+        {app.t("map.date_label", { date: app.date(date) })}: <strong>{total === null ? "…" : app.num(total)}</strong>
       </p>
-      <div class="map-wrap">
-        <UsMap
-          level={level}
-          label={mapLabel}
-          fill={fill}
-          title={title}
-          href={href}
-          onSelect={level === "county" ? selectCounty : undefined}
-          selected={level === "county" ? picked : null}
-        />
-      </div>
+      {agV.state === "error" && !regions ? <ErrorBox what="agreements.json" error={agV.error} /> : null}
+      {!regions ? (
+        agV.state === "error" ? null : (
+          <Loading />
+        )
+      ) : (
+        <div class="map-wrap">
+          <UsMap
+            level={level}
+            label={mapLabel}
+            fill={fill}
+            title={title}
+            href={href}
+            onSelect={level === "county" ? selectCounty : undefined}
+            selected={level === "county" ? picked : null}
+          />
+        </div>
+      )}
       {level === "county" ? <p class="help">{app.t("map.county_help")}</p> : null}
-      {level === "county" && picked ? <CountyPanel {...countyPanel(picked)} onClose={() => setPicked(null)} /> : null}
+      {level === "county" && picked && ag ? (
+        <CountyPanel {...countyPanel(picked)} onClose={() => setPicked(null)} />
+      ) : null}
       <Legend label={measureLabel} items={legend} />
-      {level === "county" ? (
+      {level === "county" && co ? (
         <>
           <p class="note">{app.t(co.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
           <p class="note">

@@ -27,7 +27,10 @@ export default function State() {
   const app = useApp();
   const code = (app.route.parts[1] ?? "").toUpperCase();
   const ok = /^[A-Z]{2}$/.test(code);
-  const v = useAll<[StateFile, CountiesFile]>([ok ? `state/${code}.json` : "state/none.json", "counties.json"]);
+  // counties.json (every county in the country) serves only Connecticut's crosswalk here.
+  const v = useAll<[StateFile, CountiesFile | undefined]>(
+    code === "CT" ? ["state/CT.json", "counties.json"] : ([ok ? `state/${code}.json` : "state/none.json"] as never),
+  );
   if (!ok || (v.state === "error" && /HTTP 404/.test(v.error.message)))
     return (
       <>
@@ -37,7 +40,7 @@ export default function State() {
     );
   return (
     <Ready v={v} what={`state/${code}.json`}>
-      {([d, co]) => <StateView d={d} co={co} />}
+      {([d, co]) => <StateView d={d} co={co ?? null} />}
     </Ready>
   );
 }
@@ -58,12 +61,12 @@ function Caveat({ confidence, caveat }: { confidence: string | null; caveat: str
   );
 }
 
-function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
+function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
   const app = useApp();
   const s = d.state;
   const name = app.stateName(s.state);
   const counties = new Map(d.counties.map((c) => [c.county_fips, c]));
-  const ctRegion = new Map(co.ct_crosswalk.map((c) => [c.county_fips, c.region_fips]));
+  const ctRegion = new Map((co?.ct_crosswalk ?? []).map((c) => [c.county_fips, c.region_fips]));
   const br = useMemo(
     () =>
       breaks(
@@ -123,7 +126,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile }) {
             />
           </OnDemand>
           {s.state === "CT" ? (
-            <p class="note">{app.t(co.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
+            <p class="note">{app.t(co?.ct_crosswalk.length ? "map.ct_note" : "map.ct_note_missing")}</p>
           ) : null}
         </>
       }
