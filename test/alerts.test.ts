@@ -34,7 +34,7 @@ import { cli, copyArchiveDb, ROOT, readList, tmpDir, writeXlsx } from "./helpers
 // ---------------------------------------------------------------- fixtures from the real list
 
 const dir = tmpDir("g287-alerts-");
-const latest = readList("participating_2026-03-27.xlsx");
+const latest = readList("participating_2026-05-01.xlsx");
 const header = latest[0] as unknown[];
 const body = latest.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
 const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
@@ -49,12 +49,12 @@ function listRow(state: string, agency: string, type: string, county: string | n
   r[col("TYPE")] = type;
   r[col("COUNTY")] = county;
   r[col("SUPPORT TYPE")] = model;
-  r[col("SIGNED")] = signed; // Excel serial: 46106 = 2026-03-25, 46110 = 2026-03-29, 46111 = 2026-03-30
+  r[col("SIGNED")] = signed; // Excel serial: 46141 = 2026-04-29, 46145 = 2026-05-03, 46146 = 2026-05-04
   return r;
 }
 
 /**
- * ICE's 2026-03-27 list, changed the way real lists change: two new agreements in Texas (one in
+ * ICE's 2026-05-01 list, changed the way real lists change: two new agreements in Texas (one in
  * Harris County, one a statewide agency), one in Florida under JEM; Autauga County AL misspelled
  * (a typo-tier rename); Anderson County TX's WSO date moved a week earlier (a redating); and
  * Sweetwater County WY's JEM row gone (pending removal, confirmed after 3 lists over 5 days).
@@ -70,20 +70,24 @@ const nextRows = body
     return c;
   });
 nextRows.push(
-  listRow("TEXAS", "Pasadena Police Department", "Municipal", "Harris County", "Task Force Model", 46111),
-  listRow("TEXAS", "Texas Parks and Wildlife Department", "State", null, "Warrant Service Officer", 46110),
-  listRow("FLORIDA", "Example City Police Department", "Municipal", "Example County", "Jail Enforcement Model", 46106),
+  listRow("TEXAS", "Pasadena Police Department", "Municipal", "Harris County", "Task Force Model", 46146),
+  listRow("TEXAS", "Texas Parks and Wildlife Department", "State", null, "Warrant Service Officer", 46145),
+  listRow("FLORIDA", "Example City Police Department", "Municipal", "Example County", "Jail Enforcement Model", 46141),
 );
 const writeList = (name: string, rows: unknown[][]) =>
   writeXlsx(path.join(tmpDir("g287-list-"), name), [header, ...rows]);
 
 const K = {
-  pasadena: "added|tx-pasadena-police-department/tfm/2026-03-30",
-  parks: "added|tx-texas-parks-and-wildlife-department/wso/2026-03-29",
-  example: "added|fl-example-city-police-department/jem/2026-03-25",
+  pasadena: "added|tx-pasadena-police-department/tfm/2026-05-04",
+  parks: "added|tx-texas-parks-and-wildlife-department/wso/2026-05-03",
+  example: "added|fl-example-city-police-department/jem/2026-04-29",
   autauga: "renamed|al-autauga-county-sheriffs-office|Autauga County Sheriff's Office>Autuaga County Sheriff's Office",
   anderson: "redated|tx-anderson-county-sheriffs-office/wso/2025-06-18|2025-06-18>2025-06-11",
-  sweetwater: "removed|wy-sweetwater-county-sheriffs-office/jem/2025-03-07|2026-03-30",
+  sweetwater: "removed|wy-sweetwater-county-sheriffs-office/jem/2025-03-07|2026-05-04",
+  // The archive's own pending removals on 2026-05-01: last listed 2026-04-23, missing since 2026-04-30.
+  // Any list from 2026-05-05 on (a 3rd list, 5 days) confirms them.
+  marion: "removed|ar-marion-county-sheriffs-office/jem/2026-03-31|2026-04-30",
+  stmary: "removed|mo-st-mary-police-department/tfm/2025-04-28|2026-04-30",
 };
 
 // ---------------------------------------------------------------- local receivers
@@ -266,12 +270,12 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
     // Every alertable change of the real archive (one per key), baselined by the first subscribe.
     expect(st.cursor.by_outcome).toEqual({ baseline: st.cursor.changes });
     expect(st.cursor.changes).toBeGreaterThan(3800);
-    expect(st.cursor.newest_list).toBe("2026-03-27");
+    expect(st.cursor.newest_list).toBe("2026-05-01");
     expect(await enqueueAlerts(store)).toMatchObject({ new: 0, queued: 0, first_run: false });
   });
 
-  it("the list of 2026-03-30: added, renamed, redated; no removal yet", async () => {
-    const s = await ingest(store, [writeList("participatingAgencies03302026am.xlsx", nextRows)]);
+  it("the list of 2026-05-04: added, renamed, redated; no removal yet", async () => {
+    const s = await ingest(store, [writeList("participatingAgencies05042026am.xlsx", nextRows)]);
     expect(s).toMatchObject({ newObservations: 1, quarantined: [] });
     const agency = await store.db
       .selectFrom("agency")
@@ -316,13 +320,13 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
     expect(pasadena.json.alert).toMatchObject({
       kind: "added",
       event: "appeared",
-      date: "2026-03-30",
+      date: "2026-05-04",
       summary:
-        "New 287(g) agreement: Pasadena Police Department (Texas, Harris County), Task Force Model, signed 2026-03-30.",
-      source: "Source: ICE participating list participatingAgencies03302026am.xlsx, published 2026-03-30.",
+        "New 287(g) agreement: Pasadena Police Department (Texas, Harris County), Task Force Model, signed 2026-05-04.",
+      source: "Source: ICE participating list participatingAgencies05042026am.xlsx, published 2026-05-04.",
       agency: { id: "tx-pasadena-police-department", state: "TX", county_fips: "48201" },
-      agreement: { id: "tx-pasadena-police-department/tfm/2026-03-30", model: "TFM", signed_on: "2026-03-30" },
-      list: { file_name: "participatingAgencies03302026am.xlsx", published_at: "2026-03-30", kind: "participating" },
+      agreement: { id: "tx-pasadena-police-department/tfm/2026-05-04", model: "TFM", signed_on: "2026-05-04" },
+      list: { file_name: "participatingAgencies05042026am.xlsx", published_at: "2026-05-04", kind: "participating" },
       links: {
         agency: "https://g287.example/app/#/agency/tx-pasadena-police-department",
         state: "https://g287.example/app/#/state/TX",
@@ -347,10 +351,10 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
     );
     expect(m.text).toContain("Agency: https://g287.example/app/#/agency/tx-pasadena-police-department");
     expect(m.text).toContain(
-      "Texas Parks and Wildlife Department (Texas), Warrant Service Officer model, signed 2026-03-29",
+      "Texas Parks and Wildlife Department (Texas), Warrant Service Officer model, signed 2026-05-03",
     );
     expect(m.text).toContain(
-      "Source: ICE participating list participatingAgencies03302026am.xlsx, published 2026-03-30.",
+      "Source: ICE participating list participatingAgencies05042026am.xlsx, published 2026-05-04.",
     );
     expect(m.text).toContain(`g287 unsubscribe ${sub.harris}`);
     expect(m.html).toContain(
@@ -363,20 +367,24 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
   });
 
   it("the removal alert comes once the debounce confirms it (3 lists over 5 days)", async () => {
-    await ingest(store, [writeList("participatingAgencies04012026am.xlsx", nextRows)]);
-    expect(await enqueueAlerts(store)).toMatchObject({ new: 0, queued: 0 });
-    await ingest(store, [writeList("participatingAgencies04042026am.xlsx", nextRows)]);
+    await ingest(store, [writeList("participatingAgencies05062026am.xlsx", nextRows)]);
+    // Not Sweetwater yet (2 lists); only the archive's two pending removals, now confirmed:
+    // /all and /removed get both, /jem gets Marion County's JEM.
+    expect(await enqueueAlerts(store)).toMatchObject({ new: 2, queued: 5 });
+    expect(await outboxKeys(store, sub.removed as string)).toEqual([K.marion, K.stmary].sort());
+    await ingest(store, [writeList("participatingAgencies05092026am.xlsx", nextRows)]);
     expect(await enqueueAlerts(store)).toMatchObject({ new: 1, queued: 3 });
-    expect(await send()).toMatchObject({ due: 3, sent: 3 });
+    expect(await send()).toMatchObject({ due: 3 + 5, sent: 3 + 5 });
     for (const p of ["/all", "/jem", "/removed"]) expect(hook.keys(p)).toContain(K.sweetwater);
-    const r = hook.at("/removed")[0] as Hit;
+    expect(hook.keys("/removed")).toEqual([K.marion, K.stmary, K.sweetwater].sort());
+    const r = hook.at("/removed").find((h) => h.json.alert.key === K.sweetwater) as Hit;
     expect(r.verified).toBe(true);
     expect(r.json.alert.summary).toBe(
-      "Agreement removed: Sweetwater County Sheriff's Office (Wyoming), Jail Enforcement Model signed 2025-03-07. Missing from ICE's list since 2026-03-30 (3 lists in a row).",
+      "Agreement removed: Sweetwater County Sheriff's Office (Wyoming), Jail Enforcement Model signed 2025-03-07. Missing from ICE's list since 2026-05-04 (3 lists in a row).",
     );
     // Dated from the first list without it; the source is the list that confirmed it.
     expect(r.json.alert.source).toBe(
-      "Source: ICE participating list participatingAgencies04042026am.xlsx, published 2026-04-04.",
+      "Source: ICE participating list participatingAgencies05092026am.xlsx, published 2026-05-09.",
     );
     expect(hook.at("/tx").filter((h) => h.json.alert.key === K.sweetwater)).toHaveLength(0);
   });
@@ -396,26 +404,26 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
         await store.db
           .selectFrom("event")
           .select("seq")
-          .where("agreement_id", "=", "tx-pasadena-police-department/tfm/2026-03-30")
+          .where("agreement_id", "=", "tx-pasadena-police-department/tfm/2026-05-04")
           .where("type", "=", "appeared")
           .executeTakeFirstOrThrow()
       ).seq;
     const seqBefore = await seqOf();
-    // A list of 2026-03-28 that was missed, with one agreement that the later lists no longer carry.
+    // A list of 2026-05-02 that was missed, with one agreement that the later lists no longer carry.
     const backfill = [
       ...body,
-      listRow("OHIO", "Backfill Township Police Department", "Municipal", null, "Task Force Model", 46108), // 2026-03-27
+      listRow("OHIO", "Backfill Township Police Department", "Municipal", null, "Task Force Model", 46143), // 2026-05-01
     ];
-    const s = await ingest(store, [writeList("participatingAgencies03282026am.xlsx", backfill)]);
+    const s = await ingest(store, [writeList("participatingAgencies05022026am.xlsx", backfill)]);
     expect(s.rebuildReason).toMatch(/predates the latest one already applied/);
     expect(await seqOf()).toBeGreaterThan(seqBefore);
 
     const e = await enqueueAlerts(store);
-    const added = "added|oh-backfill-township-police-department/tfm/2026-03-27";
-    const removed = "removed|oh-backfill-township-police-department/tfm/2026-03-27|2026-03-30";
+    const added = "added|oh-backfill-township-police-department/tfm/2026-05-01";
+    const removed = "removed|oh-backfill-township-police-department/tfm/2026-05-01|2026-05-04";
     expect(e).toMatchObject({ new: 2, queued: 3, historical: 0 });
     expect(await outboxKeys(store, sub.all as string)).toEqual(expect.arrayContaining([added, removed]));
-    expect(await outboxKeys(store, sub.removed as string)).toEqual([K.sweetwater, removed].sort());
+    expect(await outboxKeys(store, sub.removed as string)).toEqual([K.marion, K.stmary, K.sweetwater, removed].sort());
     const sent = await send();
     expect(sent).toMatchObject({ due: 3, sent: 3 });
     // Every delivery id reached its receiver exactly once over the whole story.
@@ -449,17 +457,17 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
 
   it("unsubscribing cancels what is undelivered", async () => {
     await ingest(store, [
-      writeList("participatingAgencies04062026am.xlsx", [
+      writeList("participatingAgencies05112026am.xlsx", [
         ...nextRows,
-        listRow("TEXAS", "Late Addition Police Department", "Municipal", null, "Task Force Model", 46117),
+        listRow("TEXAS", "Late Addition Police Department", "Municipal", null, "Task Force Model", 46152),
       ]),
     ]);
     expect(await enqueueAlerts(store)).toMatchObject({ new: 1, queued: 2 });
     const r = await unsubscribe(store, sub.tx as string);
     expect(r).toMatchObject({ cancelled: 1, subscription: { active: false } });
     expect(await send()).toMatchObject({ due: 1, sent: 1 });
-    expect(hook.keys("/tx")).not.toContain("added|tx-late-addition-police-department/tfm/2026-04-05");
-    expect(hook.keys("/all")).toContain("added|tx-late-addition-police-department/tfm/2026-04-05");
+    expect(hook.keys("/tx")).not.toContain("added|tx-late-addition-police-department/tfm/2026-05-10");
+    expect(hook.keys("/all")).toContain("added|tx-late-addition-police-department/tfm/2026-05-10");
   });
 });
 
@@ -476,7 +484,7 @@ describe("webhook delivery retries", () => {
       channel: { type: "webhook", url: flaky.url("/flaky"), secret: SECRETS["/flaky"] },
       filters: { state: ["FL"] },
     });
-    await ingest(store, [writeList("participatingAgencies03302026am.xlsx", nextRows)]);
+    await ingest(store, [writeList("participatingAgencies05042026am.xlsx", nextRows)]);
     expect(await enqueueAlerts(store)).toMatchObject({ queued: 1 });
   });
   afterAll(async () => {
@@ -498,9 +506,9 @@ describe("webhook delivery retries", () => {
 
   it("a receiver that stays down: retried by later runs with growing delays, then given up", async () => {
     await ingest(store, [
-      writeList("participatingAgencies04012026am.xlsx", [
+      writeList("participatingAgencies05062026am.xlsx", [
         ...nextRows,
-        listRow("FLORIDA", "Second Example Police Department", "Municipal", null, "Task Force Model", 46113),
+        listRow("FLORIDA", "Second Example Police Department", "Municipal", null, "Task Force Model", 46148),
       ]),
     ]);
     expect(await enqueueAlerts(store)).toMatchObject({ queued: 1 });
@@ -527,10 +535,10 @@ describe("webhook delivery retries", () => {
   it("e-mail without SMTP settings stays in the outbox and counts no attempt", async () => {
     const s2 = await subscribe(store, { channel: { type: "email", to: "fl@example.org" }, filters: { state: ["FL"] } });
     await ingest(store, [
-      writeList("participatingAgencies04032026am.xlsx", [
+      writeList("participatingAgencies05082026am.xlsx", [
         ...nextRows,
-        listRow("FLORIDA", "Second Example Police Department", "Municipal", null, "Task Force Model", 46113),
-        listRow("FLORIDA", "Third Example Police Department", "Municipal", null, "Task Force Model", 46115),
+        listRow("FLORIDA", "Second Example Police Department", "Municipal", null, "Task Force Model", 46148),
+        listRow("FLORIDA", "Third Example Police Department", "Municipal", null, "Task Force Model", 46150),
       ]),
     ]);
     expect(await enqueueAlerts(store)).toMatchObject({ new: 1, queued: 2 });
@@ -604,7 +612,7 @@ describe("a crash between ingest and delivery loses nothing and sends nothing tw
       import { sendAlerts } from ${src("alerts/deliver.ts")};
       import { openStore } from ${src("store/db.ts")};
       const store = await openStore(${JSON.stringify(db)});
-      await ingest(store, [${JSON.stringify(writeList("participatingAgencies03302026am.xlsx", nextRows))}]);
+      await ingest(store, [${JSON.stringify(writeList("participatingAgencies05042026am.xlsx", nextRows))}]);
       const e = await enqueueAlerts(store);
       process.stdout.write(JSON.stringify(e) + "\\n");
       process.kill(process.pid, "SIGKILL");
@@ -635,12 +643,13 @@ describe("a crash between ingest and delivery loses nothing and sends nothing tw
   it("killed mid-send: the unconfirmed alert is sent again with the same delivery id, the rest are not", async () => {
     const store = await openStore(db);
     await ingest(store, [
-      writeList("participatingAgencies04012026am.xlsx", [
+      writeList("participatingAgencies05062026am.xlsx", [
         ...nextRows,
-        listRow("TEXAS", "Crash Test Police Department", "Municipal", null, "Task Force Model", 46113),
+        listRow("TEXAS", "Crash Test Police Department", "Municipal", null, "Task Force Model", 46148),
       ]),
     ]);
-    expect(await enqueueAlerts(store)).toMatchObject({ new: 1, queued: 2 });
+    // Crash Test PD (to /all and /tx), and the archive's two pending removals confirmed (to /all).
+    expect(await enqueueAlerts(store)).toMatchObject({ new: 3, queued: 4 });
     await store.close();
     hook.hits.length = 0;
     hold = true;
@@ -661,13 +670,13 @@ describe("a crash between ingest and delivery loses nothing and sends nothing tw
     // The dead run's lease holds the rows for 5 minutes; a restart after that sends them.
     expect(await sendAlerts(again, {})).toMatchObject({ due: 0 });
     const later = new Date(Date.now() + 6 * 60_000);
-    expect(await sendAlerts(again, { now: () => later })).toMatchObject({ due: 2, sent: 2 });
+    expect(await sendAlerts(again, { now: () => later })).toMatchObject({ due: 4, sent: 4 });
     await again.close();
-    expect(hook.hits).toHaveLength(3);
+    expect(hook.hits).toHaveLength(5);
     const repeat = hook.hits.filter((h) => h.delivery === first.delivery);
     expect(repeat).toHaveLength(2);
     expect(repeat[1]?.json.alert.key).toBe(first.json.alert.key);
-    expect(new Set(hook.hits.map((h) => h.delivery)).size).toBe(2);
+    expect(new Set(hook.hits.map((h) => h.delivery)).size).toBe(4);
   });
 });
 
@@ -703,22 +712,23 @@ describe("a quarantined list", () => {
 
   it("sends one suspicious-list notice to every subscription and no removal alerts", async () => {
     const half = body.filter((_, i) => i % 2 === 0);
-    const f = writeList("participatingAgencies03302026am.xlsx", half);
+    // All three lists before 2026-05-05, so the archive's own two pending removals stay unconfirmed.
+    const f = writeList("participatingAgencies05022026am.xlsx", half);
     await ingest(store, [f]);
     // Seen again the next day: still one notice for the file.
-    const again = path.join(path.dirname(f), "participatingAgencies03312026am.xlsx");
+    const again = path.join(path.dirname(f), "participatingAgencies05032026am.xlsx");
     fs.copyFileSync(f, again);
     await ingest(store, [again]);
     const q = await store.db
       .selectFrom("event")
       .select(["snapshot_id", "detail"])
       .where("type", "=", "list_quarantined")
-      .where("date", ">=", "2026-03-28")
+      .where("date", ">=", "2026-05-02")
       .execute();
     expect(q).toHaveLength(2);
     expect(new Set(q.map((e) => e.snapshot_id)).size).toBe(1);
     // Then the good list returns: nothing was removed, nothing to say.
-    await ingest(store, [writeList("participatingAgencies04012026am.xlsx", body)]);
+    await ingest(store, [writeList("participatingAgencies05042026am.xlsx", body)]);
 
     const e = await enqueueAlerts(store);
     expect(e).toMatchObject({ new: 1, queued: 3 });
@@ -728,16 +738,16 @@ describe("a quarantined list", () => {
     expect(notice.map((a) => a.kind)).toEqual(["suspicious_list", "suspicious_list"]);
     expect(hook.hits.every((h) => h.verified)).toBe(true);
     expect(notice[0]?.summary).toMatch(
-      /^ICE published a suspicious list: participatingAgencies03302026am\.xlsx \(2026-03-30\) was recorded but not applied: mass drop: 780 usable rows against 1560 on the last applied list \(50\.0%, threshold 70%\)\. No agreement is marked removed because of it\.$/,
+      /^ICE published a suspicious list: participatingAgencies05022026am\.xlsx \(2026-05-02\) was recorded but not applied: mass drop: 890 usable rows against 1779 on the last applied list \(50\.0%, threshold 70%\)\. No agreement is marked removed because of it\.$/,
     );
     expect(smtp.mails).toHaveLength(1);
     expect(smtp.mails[0]?.subject).toBe("g287: ICE published a suspicious list");
-    expect(smtp.mails[0]?.text).toContain("ICE published a suspicious list: participatingAgencies03302026am.xlsx");
+    expect(smtp.mails[0]?.text).toContain("ICE published a suspicious list: participatingAgencies05022026am.xlsx");
     const removed = await store.db
       .selectFrom("event")
       .select("seq")
       .where("type", "=", "removed")
-      .where("date", ">=", "2026-03-28")
+      .where("date", ">=", "2026-05-02")
       .execute();
     expect(removed).toHaveLength(0);
     expect(await outboxKeys(store, ids.removed as string)).toEqual([
