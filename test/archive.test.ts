@@ -229,9 +229,17 @@ describe("identity", () => {
     const names = tiers.map((t) => t.tier).sort();
     expect(names).toEqual(expect.arrayContaining(["exact", "new", "typo", "relabel", "alias"]));
     for (const t of names)
-      expect(["alias", "exact", "typo", "relabel", "holder_change", "new", "duplicate", "unresolved", "quarantined"]).toContain(
-        t,
-      );
+      expect([
+        "alias",
+        "exact",
+        "typo",
+        "relabel",
+        "holder_change",
+        "new",
+        "duplicate",
+        "unresolved",
+        "quarantined",
+      ]).toContain(t);
     const unresolvedApplied = await store.db
       .selectFrom("listing")
       .select(store.db.fn.countAll<number>().as("n"))

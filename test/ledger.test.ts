@@ -137,13 +137,13 @@ describe("quarantine", () => {
     // Other states hold most rows, as on ICE's lists, so the list as a whole is no mass drop.
     const rest = [...base, ...many("GA", 40)];
     const before = [...rest, ...ny];
-    const after = (gain: number) => [...rest, ...(ny.slice(0, 1) as R[]), ...many("OK", gain)];
+    const shrunk = (gain: number) => [...rest, ...(ny.slice(0, 1) as R[]), ...many("OK", gain)];
     const r = replay([
       list("2026-06-08", before),
-      list("2026-06-22", after(3)),
-      list("2026-07-01", after(5)),
-      list("2026-07-14", after(6)),
-      list("2026-09-08", after(9)),
+      list("2026-06-22", shrunk(3)),
+      list("2026-07-01", shrunk(5)),
+      list("2026-07-14", shrunk(6)),
+      list("2026-09-08", shrunk(9)),
     ]);
     expect(r.outcomes.map((o) => o.status)).toEqual(Array(5).fill("applied"));
     const okFirst = r.res.agreements.filter((a) => a.agreementId.startsWith("ok-")).map((a) => a.firstListed);

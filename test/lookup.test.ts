@@ -218,6 +218,7 @@ describe("the lookup on the real ledger", () => {
 describe("GET /api/v1/lookup", () => {
   const get = async (q: string) => {
     const r = await app.request(`/api/v1/lookup${q}`);
+    // biome-ignore lint/suspicious/noExplicitAny: the tests read nested fields of several answer shapes
     return { status: r.status, body: (await r.json()) as Record<string, any> };
   };
 

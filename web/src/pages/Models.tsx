@@ -17,9 +17,7 @@ export default function Models() {
       <p class="lead">{app.t("models.intro")}</p>
       {MODELS.map((m) => (
         <section key={m} aria-labelledby={`model-${m}`} class="model-card">
-          <h2 id={`model-${m}`}>
-            {app.tv("model", m)}
-          </h2>
+          <h2 id={`model-${m}`}>{app.tv("model", m)}</h2>
           <p>{app.t(`models.${m}.plain` as Key)}</p>
           <ul>
             {ROWS.map((r) => (
