@@ -13,13 +13,20 @@ function filesFor(parts: string[], query: URLSearchParams): string[] {
     case "":
       return ["summary.json", "timeline.json"];
     case "map":
-      return ["agreements.json", "states.json", "counties.json", "timeline.json"];
+      // The latest map needs only the summaries; agreements.json serves another date (MapPage.tsx).
+      return [
+        "states.json",
+        "timeline.json",
+        ...(query.get("level") === "county" ? ["counties.json"] : []),
+        ...(query.get("date") ? ["agreements.json"] : []),
+      ];
     case "agreements":
       return ["agreements.json"];
     case "agency":
       return /^[a-z0-9][a-z0-9-]*$/.test(id) ? [`agency/${id}.json`] : [];
     case "state":
-      return /^[A-Z]{2}$/.test(id) ? [`state/${id}.json`, "counties.json"] : [];
+      // counties.json only for Connecticut's crosswalk (State.tsx).
+      return /^[A-Z]{2}$/.test(id) ? [`state/${id}.json`, ...(id === "CT" ? ["counties.json"] : [])] : [];
     case "changes": {
       const st = query.get("state") ?? "";
       const m = query.get("month") ?? "";
