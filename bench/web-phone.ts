@@ -3,7 +3,6 @@
 // JavaScript and data per page, and the time until the page's content is drawn, against the budgets
 // of issue 11. `npm run bench` calls benchWebPhone(); `npx tsx bench/web-phone.ts [ledger.db]` runs
 // it alone; test/web-phone.test.ts uses measurePage() on its own server.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { type Browser, chromium } from "playwright-core";
+import { viteBuild } from "../scripts/vite-build.js";
 import { createApp } from "../src/server/app.js";
 import { openStore } from "../src/store/db.js";
 
@@ -151,22 +151,7 @@ export function phoneLine(f: PhoneFigure): string {
 }
 
 function buildWeb(dist: string): void {
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "error",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`web-phone: vite build failed\n${r.stderr}`);
+  viteBuild(dist, [], "error");
 }
 
 export interface WebPhone {

@@ -2,11 +2,11 @@
 // script the home page loads (the entry, the Home page chunk and everything they import
 // statically). Target: under 150 kB. `npx tsx bench/web-size.ts` runs it alone; `npm run bench`
 // calls benchWebSize().
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { viteBuild } from "../scripts/vite-build.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const HOME_JS_TARGET = 150_000;
@@ -69,23 +69,7 @@ export function measureHomeJs(dist: string): WebSize {
 export function benchWebSize(): WebSize {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), "g287-web-size-"));
   try {
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, "node_modules/vite/bin/vite.js"),
-        "build",
-        "--config",
-        "web/vite.config.ts",
-        "--outDir",
-        dist,
-        "--emptyOutDir",
-        "--manifest",
-        "--logLevel",
-        "error",
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
-    if (r.status !== 0) throw new Error(`web-size: vite build failed\n${r.stderr}`);
+    viteBuild(dist, ["--manifest"], "error");
     const s = measureHomeJs(dist);
     const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
     console.log(

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { viteBuild } from "../scripts/vite-build.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore } from "../src/store/db.js";
 
@@ -14,6 +15,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     archiveDb: string;
     archiveIngestMs: number;
+    /** The web app built once per run (web/dist is never written by tests). */
+    webDist: string;
   }
 }
 
@@ -32,6 +35,9 @@ export default async function setup(project: TestProject) {
   await store.close();
   if (summary.newObservations === 0) throw new Error("replaying the archive produced no observations");
   project.provide("archiveDb", db);
+  const webDist = path.join(dir, "web-dist");
+  viteBuild(webDist);
+  project.provide("webDist", webDist);
   project.provide("archiveIngestMs", ms);
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -17,6 +17,11 @@ export function archiveDbPath(): string {
   return inject("archiveDb");
 }
 
+/** The web app, built once for the whole run by the global setup; read it, never write into it. */
+export function builtWeb(): string {
+  return inject("webDist");
+}
+
 export async function openArchive(): Promise<Store> {
   return openStore(archiveDbPath(), { readonly: true });
 }

@@ -2,7 +2,6 @@
 // description, Open Graph and Twitter tags, hreflang alternates and canonical URL, a PNG card per
 // state and agency, and sitemap.xml. The folder is served as plain static files and checked the
 // way a scraper and a reader meet it.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
 import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../web/src/data-types.js";
-import { openArchive, ROOT, tmpDir } from "./helpers.js";
+import { builtWeb, openArchive, tmpDir } from "./helpers.js";
 
 declare const document: { documentElement: { lang: string }; querySelector(s: string): unknown };
 declare const location: { hash: string; pathname: string };
@@ -81,23 +80,7 @@ const unesc = (s: string) =>
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian chromium`);
   const dir = tmpDir("g287-site-meta-");
-  const dist = path.join(dir, "dist");
-  const b = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "warn",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (b.status !== 0) throw new Error(`vite build failed:\n${b.stdout}\n${b.stderr}`);
+  const dist = builtWeb();
   store = await openArchive();
   out = path.join(dir, "site");
   await renderSite(store, out, { webDist: dist, baseUrl: BASE_URL });

@@ -107,6 +107,8 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
   const db = copyArchiveDb();
   const archive = tmpDir("g287-forms-archive-");
   // Each list under another name form and address scheme, as ICE has served them since June 2026.
+  // The real lists of 2026-03-27 .. 04-21 come back dated after the archive's newest list, so each
+  // sync applies on top of the stored ledger (a list older than it would replay everything).
   const steps: {
     real: string;
     date: string;
@@ -118,41 +120,41 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
   }[] = [
     {
       real: "participating_2026-03-27.xlsx",
-      date: "2026-03-27",
-      href: `${DOCLIB}/287gParticipatingAgencies032726pm.xlsx`,
-      name: "287gParticipatingAgencies032726pm.xlsx",
+      date: "2026-05-04",
+      href: `${DOCLIB}/287gParticipatingAgencies050426pm.xlsx`,
+      name: "287gParticipatingAgencies050426pm.xlsx",
       nameFrom: "url",
     },
     {
       real: "participating_2026-04-01.xlsx",
-      date: "2026-04-01",
+      date: "2026-05-06",
       href: `${ID}/41001`,
-      name: "ParticipatingAgency040126pm.xlsx",
+      name: "ParticipatingAgency050626pm.xlsx",
       nameFrom: "content_disposition",
-      disposition: 'attachment; filename="ParticipatingAgency040126pm.xlsx"',
+      disposition: 'attachment; filename="ParticipatingAgency050626pm.xlsx"',
     },
     {
       real: "participating_2026-04-13.xlsx",
-      date: "2026-04-13",
+      date: "2026-05-08",
       href: `${ID}/41002`,
-      name: "participatingAgencies04132026.xlsx",
+      name: "participatingAgencies05082026.xlsx",
       nameFrom: "content_disposition",
-      disposition: `attachment; filename="download.xlsx"; filename*=UTF-8''participatingAgencies04132026.xlsx`,
+      disposition: `attachment; filename="download.xlsx"; filename*=UTF-8''participatingAgencies05082026.xlsx`,
     },
     {
       real: "participating_2026-04-15.xlsx",
-      date: "2026-04-15",
-      href: `${DOCLIB}/ParticipatingAgency041526.xlsx`,
-      name: "ParticipatingAgency041526.xlsx",
+      date: "2026-05-11",
+      href: `${DOCLIB}/ParticipatingAgency051126.xlsx`,
+      name: "ParticipatingAgency051126.xlsx",
       nameFrom: "url",
     },
     {
       real: "participating_2026-04-21.xlsx",
-      date: "2026-04-21",
+      date: "2026-05-13",
       href: `${ID}/41003`,
-      name: "287gParticipatingAgencies042126.xlsx",
+      name: "287gParticipatingAgencies051326.xlsx",
       nameFrom: "link_text",
-      linkText: "287gParticipatingAgencies042126.xlsx",
+      linkText: "287gParticipatingAgencies051326.xlsx",
     },
   ];
 
@@ -170,6 +172,7 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
 
       const s = await run(db, archive);
       expect(s.error).toBeNull();
+      expect(s.ingest?.mode).toBe("incremental");
       expect(s.page?.participating).toBe(ice.url(step.href));
       expect(s.files).toHaveLength(1);
       expect(s.files[0]).toMatchObject({

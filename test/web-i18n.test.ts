@@ -4,7 +4,6 @@
 // ?lang= works before or inside the hash and is remembered. Also the new pages (states, models,
 // funnel, coverage), Agreements opening on "listed now", and the law named near a removed
 // agreement's end date, each checked against the data files.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import type http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,7 +15,7 @@ import { keyedText, messageKeys, renderMsg } from "../src/analysis/messages.js";
 import { createApp } from "../src/server/app.js";
 import type { Store } from "../src/store/db.js";
 import type { AgencyFile, AgreementsFile, ClaimsFile, StateFile, StatesFile } from "../web/src/data-types.js";
-import { openArchive, ROOT, tmpDir } from "./helpers.js";
+import { builtWeb, openArchive, ROOT } from "./helpers.js";
 
 declare const document: {
   documentElement: { lang: string };
@@ -110,23 +109,7 @@ async function spanishText(page: Page): Promise<string> {
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian chromium`);
-  const dist = path.join(tmpDir("g287-web-i18n-"), "dist");
-  const b = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "warn",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (b.status !== 0) throw new Error(`vite build failed:\n${b.stdout}\n${b.stderr}`);
+  const dist = builtWeb();
   // The app's message keys, read from its source: a key printed as-is is a missing translation.
   const src = fs.readFileSync(path.join(ROOT, "web/src/i18n.ts"), "utf8");
   i18nKeys = new Set([...src.matchAll(/^ {2}"([a-z_]+(?:\.[A-Za-z_]+)+)":/gm)].map((m) => m[1] as string));

@@ -5,7 +5,6 @@
 // keyboard and by tap; a county opened by Enter and by tap, on the map and state pages; the skip
 // button; and the lookup on the static site. Screenshots go to /tmp/g287-shots/, or to the folder
 // in G287_SCREENSHOTS (docs/screenshots/ for the committed ones).
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,7 +17,7 @@ import { roster } from "../src/analysis/queries.js";
 import { createApp } from "../src/server/app.js";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
-import { openArchive, ROOT, tmpDir } from "./helpers.js";
+import { builtWeb, openArchive, ROOT, tmpDir } from "./helpers.js";
 
 // Browser globals, for callbacks that run inside the page.
 declare const document: {
@@ -157,23 +156,7 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium)`);
   fs.mkdirSync(SHOTS, { recursive: true });
-  dist = path.join(tmpDir("g287-web-lookup-"), "dist");
-  const b = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "warn",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (b.status !== 0) throw new Error(`vite build failed:\n${b.stdout}\n${b.stderr}`);
+  dist = builtWeb();
   store = await openArchive();
   latest = (await latestListDate(store.db)) as string;
   listed = new Set((await roster(store.db, { asOf: latest })).map((r) => r.agreement_id as string));
@@ -290,7 +273,7 @@ describe("the header search", () => {
         await page.waitForSelector("#site-search-list li[data-kind]");
         expect(await page.getAttribute("#site-search", "aria-expanded")).toBe("true");
         // Ranked by population: Florida's county (1.5 million) before New Hampshire's.
-        const first = await page.locator("#site-search-list li[data-kind]").first().innerText();
+        const first = await page.locator("#site-search-list li[data-kind]").first().textContent();
         expect(first).toContain("Hillsborough County");
         expect(first).toContain("FL");
         await page.keyboard.press("ArrowDown");
@@ -405,7 +388,7 @@ describe("maps you can tap", () => {
         expect(Number.parseFloat(stroke)).toBeGreaterThanOrEqual(4);
         await page.keyboard.press("Enter");
         await page.waitForSelector(".map-panel");
-        expect(await page.locator("#map-panel-title").innerText()).toContain("Hillsborough County");
+        expect(await page.locator("#map-panel-title").textContent()).toContain("Hillsborough County");
         expect(await panelAgencies(page)).toEqual(await listedIn("12057"));
         expect(await shape.getAttribute("aria-pressed")).toBe("true");
         // The panel's lookup link answers for the county.
@@ -447,7 +430,7 @@ describe("maps you can tap", () => {
         await shape.waitFor({ timeout: 60_000 });
         await shape.tap();
         await page.waitForSelector(".map-panel");
-        expect(await page.locator("#map-panel-title").innerText()).toContain("Harris County");
+        expect(await page.locator("#map-panel-title").textContent()).toContain("Harris County");
         expect(await panelAgencies(page)).toEqual(await listedIn("48201"));
         await page.locator(".map-panel").scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${SHOTS}/map-${lang}.png` });

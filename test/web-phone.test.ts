@@ -4,7 +4,6 @@
 // changes page loads one month or one state at a time; the agency page carries no Observable
 // Plot; embeds post their height and their code fits the content; and the byte and time budgets
 // on an emulated phone on Fast 3G (bench/web-phone.ts). Screenshots go to /tmp/g287-phone-shots/.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,7 +27,7 @@ import { dataPaths } from "../src/server/web-data.js";
 import type { Store } from "../src/store/db.js";
 import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../web/src/changes-types.js";
 import type { ChangesFile } from "../web/src/data-types.js";
-import { openArchive, ROOT, tmpDir } from "./helpers.js";
+import { builtWeb, openArchive, ROOT } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).
 interface El {
@@ -81,23 +80,7 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium)`);
   fs.mkdirSync(SHOTS, { recursive: true });
-  dist = path.join(tmpDir("g287-web-phone-"), "dist");
-  const b = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "warn",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (b.status !== 0) throw new Error(`vite build failed:\n${b.stdout}\n${b.stderr}`);
+  dist = builtWeb();
   store = await openArchive();
   const tampa = await store.db
     .selectFrom("agency")

@@ -3,7 +3,6 @@
 // slider, the table's filters and CSV download, an agency page against its data file and the API,
 // embed mode, permalinks, keyboard use, the home page's script weight, and the static site.
 // Screenshots go to /tmp/g287-shots/.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,7 +21,7 @@ import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
 import { safeCell, toCsv, VIEW_COLUMNS } from "../web/src/csv.js";
 import type { AgencyFile, AgreementsFile, ClaimsFile, Summary, TimelineFile } from "../web/src/data-types.js";
-import { openArchive, ROOT, tmpDir } from "./helpers.js";
+import { builtWeb, openArchive, ROOT, tmpDir } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).
 interface PageElement {
@@ -149,23 +148,7 @@ beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium)`);
   fs.mkdirSync(SHOTS, { recursive: true });
-  dist = path.join(tmpDir("g287-web-"), "dist");
-  const b = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--config",
-      "web/vite.config.ts",
-      "--outDir",
-      dist,
-      "--emptyOutDir",
-      "--logLevel",
-      "warn",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
-  if (b.status !== 0) throw new Error(`vite build failed:\n${b.stdout}\n${b.stderr}`);
+  dist = builtWeb();
   store = await openArchive();
   // The agency with the most agreements (ties by id): several cards, MOAs and events to compare.
   const top = await store.db
