@@ -362,6 +362,18 @@ describe("embeds size themselves", () => {
           null,
           { timeout: 60_000 },
         );
+        // The height is measured in a hidden frame that keeps posting while the page settles (data,
+        // then the chart's layout): read the code once the measurement has held for a second.
+        let last = "";
+        let since = Date.now();
+        for (const until = Date.now() + 30_000; Date.now() < until; ) {
+          const h = (await page.locator("details.embed textarea").first().getAttribute("data-height")) ?? "";
+          if (h !== last) {
+            last = h;
+            since = Date.now();
+          } else if (Date.now() - since >= 1000) break;
+          await page.waitForTimeout(100);
+        }
         const code = await page.locator("details.embed textarea").first().inputValue();
         const codeHeight = Number(/height="(\d+)"/.exec(code)?.[1]);
         expect(code).toContain('addEventListener("message"');
