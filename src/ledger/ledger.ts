@@ -384,6 +384,20 @@ export class Ledger {
     // cannot take the agreement another row of the same list still carries.
     const matched = new Map<string, number>();
     const rowAgreement = new Map<number, string>();
+    /** Row `i` repeats agreement `id`, which another row of this list carries: listed once, logged. */
+    const repeat = (i: number, id: string) => {
+      const r = rows[i] as NormalizedRow;
+      rowAgreement.set(i, id);
+      const partner = rows[matched.get(id) as number]?.row;
+      listings[i] = this.listing(
+        r.row,
+        id,
+        null,
+        agencyOf.get(i)?.agencyId ?? null,
+        "duplicate",
+        `same as row ${partner}`,
+      );
+    };
     for (const i of usable) {
       const r = rows[i] as NormalizedRow;
       const ag = agencyOf.get(i) as Resolution;
@@ -399,17 +413,7 @@ export class Ledger {
       } else {
         // A second row with the same agency, model and date is an exact duplicate (2025-08 lists).
         const dup = ids.find((id) => matched.has(id) && this.agreements.get(id)?.signedOn === r.signedOn);
-        if (dup) {
-          rowAgreement.set(i, dup);
-          listings[i] = this.listing(
-            r.row,
-            dup,
-            null,
-            ag.agencyId,
-            "duplicate",
-            `same as row ${rows[matched.get(dup) as number]?.row}`,
-          );
-        }
+        if (dup) repeat(i, dup);
       }
     }
     // The rows left (a few per list) in row order, rows that repeat another row last.
@@ -432,29 +436,9 @@ export class Ledger {
         // Department`, 2025-08-08, one MOA file).
         const other = twin ?? this.repeatedAgreement(i, rows, usable, rowAgreement);
         if (other) {
-          rowAgreement.set(i, other);
-          listings[i] = this.listing(
-            r.row,
-            other,
-            null,
-            ag.agencyId,
-            "duplicate",
-            `same as row ${rows[matched.get(other) as number]?.row}`,
-          );
+          repeat(i, other);
           continue;
         }
-      }
-      if (twin) {
-        rowAgreement.set(i, twin);
-        listings[i] = this.listing(
-          r.row,
-          twin,
-          null,
-          ag.agencyId,
-          "duplicate",
-          ag.note ?? `same as row ${rows[matched.get(twin) as number]?.row}`,
-        );
-        continue;
       }
       const id = this.resolveAgreement(r, ag.agencyId, matched, rows, usable, agencyOf);
       matched.set(id, i);
