@@ -18,7 +18,7 @@ import {
   unsupported,
   utf8read,
 } from "./xml-scan.js";
-import { openZip, printable, readZipEntry, type Zip, zipEntry } from "./zip.js";
+import { decodeRange, openZip, printable, readZipEntry, type Zip, zipEntry } from "./zip.js";
 
 const NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types";
 const NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -878,39 +878,4 @@ function applyHyperlinks(xml: string, rels: Map<string, Rel>, grid: (RawCell | u
     }
   }
   return true;
-}
-
-/** SheetJS's safe_decode_range, as [startRow, startCol, endRow, endCol] (0-based). */
-function decodeRange(range: string): [number, number, number, number] {
-  let i = 0;
-  let idx = 0;
-  let cc = 0;
-  const len = range.length;
-  for (idx = 0; i < len; ++i) {
-    cc = range.charCodeAt(i) - 64;
-    if (cc < 1 || cc > 26) break;
-    idx = 26 * idx + cc;
-  }
-  const sc = --idx;
-  for (idx = 0; i < len; ++i) {
-    cc = range.charCodeAt(i) - 48;
-    if (cc < 0 || cc > 9) break;
-    idx = 10 * idx + cc;
-  }
-  const sr = --idx;
-  if (i === len || cc !== 10) return [sr, sc, sr, sc];
-  ++i;
-  for (idx = 0; i !== len; ++i) {
-    cc = range.charCodeAt(i) - 64;
-    if (cc < 1 || cc > 26) break;
-    idx = 26 * idx + cc;
-  }
-  const ec = --idx;
-  for (idx = 0; i !== len; ++i) {
-    cc = range.charCodeAt(i) - 48;
-    if (cc < 0 || cc > 9) break;
-    idx = 10 * idx + cc;
-  }
-  const er = --idx;
-  return [sr, sc, er, ec];
 }
