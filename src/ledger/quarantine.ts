@@ -5,7 +5,7 @@
 // correction; New York's 2026 exit was real) holds only that state's missing agreements.
 import type { NormalizedRow } from "../normalize/row.js";
 import { cmp } from "../util/compare.js";
-import type { LedgerConfig } from "./types.js";
+import type { LedgerConfig, ListObservation, QuarantineStreak } from "./types.js";
 
 export interface LastApplied {
   rowCount: number;
@@ -27,6 +27,13 @@ export function quarantineReason(rows: NormalizedRow[], last: LastApplied | null
   return null;
 }
 
+/** The list's usable rows by state. */
+export function rowsByState(rows: NormalizedRow[]): Map<string, number> {
+  const now = new Map<string, number>();
+  for (const r of rows) if (r.state && r.problems.length === 0) now.set(r.state, (now.get(r.state) ?? 0) + 1);
+  return now;
+}
+
 export interface VanishedState {
   state: string;
   /** Its agreements on the last applied list, and on this one. */
@@ -42,8 +49,7 @@ export interface VanishedState {
  */
 export function vanishedStates(rows: NormalizedRow[], last: LastApplied | null, cfg: LedgerConfig): VanishedState[] {
   if (!last) return [];
-  const now = new Map<string, number>();
-  for (const r of rows) if (r.state && r.problems.length === 0) now.set(r.state, (now.get(r.state) ?? 0) + 1);
+  const now = rowsByState(rows);
   return [...last.byState]
     .filter(([st, n]) => n >= cfg.stateVanishMin && (now.get(st) ?? 0) <= Math.floor(n * cfg.stateKeepShare))
     .sort(([a], [b]) => cmp(a, b))
@@ -54,4 +60,20 @@ export function describeVanished(v: VanishedState[]): string {
   if (v.every((x) => x.now === 0))
     return `every row of ${v.map((x) => `${x.state} (${x.before})`).join(", ")} is missing`;
   return `nearly every row of ${v.map((x) => `${x.state} (${x.before} → ${x.now})`).join(", ")} is missing`;
+}
+
+/**
+ * The quarantine streak once this list is quarantined for `reason`: the same cause (numbers aside)
+ * continues it, another starts a new one. It gathers every row key the quarantined lists carried.
+ */
+export function continueStreak(
+  prev: QuarantineStreak | null | undefined,
+  obs: ListObservation,
+  reason: string,
+): QuarantineStreak {
+  const cause = reason.replace(/[\d.]+/g, "#");
+  const keys = obs.rows.filter((r) => r.problems.length === 0).map((r) => `${r.state}|${r.agencyKey}|${r.model}`);
+  return prev && prev.cause === cause
+    ? { ...prev, count: prev.count + 1, seen: [...new Set([...prev.seen, ...keys])].sort(cmp) }
+    : { since: obs.date, count: 1, cause, seen: [...new Set(keys)].sort(cmp) };
 }

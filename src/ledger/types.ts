@@ -1,7 +1,9 @@
 // The ledger's data model: what the replay of every published list produces. Plain types; the
 // store mirrors them in tables and the interfaces read them back.
-import type { AgencyType, Jurisdiction } from "../normalize/agency-type.js";
-import type { Model } from "../normalize/model.js";
+import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
+import { EVENT_TYPES, type EventType } from "../domain/events.js";
+import type { Model } from "../domain/model.js";
+import type { AgreementStatus, ApplicationStatus } from "../domain/status.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
 
@@ -23,8 +25,14 @@ export interface ListObservation {
   rows: NormalizedRow[];
 }
 
-export type AgreementStatus = "active" | "pending_removal" | "removed" | "superseded";
-export type ApplicationStatus = "pending" | "pending_removal" | "signed" | "dropped";
+/** A row the ledger can resolve: it has no problems, so its state and model are known. */
+export type UsableRow = NormalizedRow & { state: string; model: Model };
+
+export function isUsable(r: NormalizedRow): r is UsableRow {
+  return r.problems.length === 0 && r.state !== null && r.model !== null;
+}
+
+export type { AgreementStatus, ApplicationStatus };
 
 export type Tier =
   | "alias"
@@ -107,30 +115,7 @@ export interface Application {
 }
 
 /** Every kind of ledger event; the CLI, the API and the feeds validate `type` against this. */
-export const EVENT_TYPES = [
-  "appeared",
-  "removed",
-  "reappeared",
-  "gap",
-  "superseded",
-  "renamed",
-  "redated",
-  "relisted_state",
-  "model_changed",
-  "holder_changed",
-  "moa_posted",
-  "pending_added",
-  "pending_signed",
-  "pending_dropped",
-  "list_quarantined",
-  "list_accepted",
-  "state_held",
-  "state_released",
-  "state_accepted",
-  "list_kind_mismatch",
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType };
 
 export interface LedgerEvent {
   seq: number;
@@ -181,6 +166,38 @@ export interface ObservationOutcome {
   listings: Listing[];
   events: LedgerEvent[];
   reviews: ReviewItem[];
+}
+
+/**
+ * States whose agreements (nearly) all vanished at once: their missing agreements are held as
+ * unconfirmed, never removed, until the exit persists (`acceptAfterLists`, `acceptAfterDays`).
+ */
+export interface StateHold {
+  state: string;
+  /** The first list without them, its agreements before, and the lists seen since. */
+  since: string;
+  before: number;
+  count: number;
+}
+
+/** Consecutive quarantines with the same cause: a cause that persists is accepted as real. */
+export interface QuarantineStreak {
+  since: string;
+  count: number;
+  cause: string;
+  /** `state|agency key|model` of every row those lists did carry. */
+  seen: string[];
+}
+
+/** What the ledger keeps of the last list of one kind it applied. */
+export interface StreamState {
+  snapshotId: string | null;
+  quarantine?: QuarantineStreak | null;
+  rowCount: number;
+  byState: [string, number][];
+  /** Agreements (or applications) on the current list, for the fast path of a repeat observation. */
+  present: string[];
+  holds?: StateHold[];
 }
 
 export interface LedgerConfig {
