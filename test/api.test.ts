@@ -10,7 +10,7 @@ import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readClaimFile } from "../src/analysis/claim-file.js";
 import { roster } from "../src/analysis/queries.js";
-import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../src/analysis/rows.js";
+import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../src/domain/columns.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { RESOURCES } from "../src/server/api/index.js";
 import { createApp } from "../src/server/app.js";

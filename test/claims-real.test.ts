@@ -9,8 +9,8 @@ import { ClaimFile, readClaimFile } from "../src/analysis/claim-file.js";
 import { type ClaimResult, checkClaims } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
 import { dataset } from "../src/analysis/datasets.js";
-import { addDays } from "../src/analysis/population.js";
-import { toCsv } from "../src/export/csv.js";
+import { toCsv } from "../src/domain/csv.js";
+import { addDays } from "../src/domain/date.js";
 import type { Store } from "../src/store/db.js";
 import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT, readList } from "./helpers.js";
 

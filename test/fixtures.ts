@@ -1,10 +1,10 @@
 // Hand-made lists for ledger tests: compact rows turned into normalized rows and observations.
 
+import type { Model } from "../src/domain/model.js";
+import { stateByUsps } from "../src/domain/state.js";
 import type { ListObservation } from "../src/ledger/types.js";
 import { agencyKey } from "../src/normalize/agency-key.js";
-import type { Model } from "../src/normalize/model.js";
 import type { NormalizedRow } from "../src/normalize/row.js";
-import { stateByUsps } from "../src/normalize/state.js";
 
 export interface R {
   st: string;

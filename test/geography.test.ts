@@ -23,7 +23,7 @@ import {
   placementReport,
   stateInfo,
 } from "../src/context/geography.js";
-import { isTerritory } from "../src/normalize/state.js";
+import { isTerritory } from "../src/domain/state.js";
 import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT } from "./helpers.js";
 
 const SHARED = path.resolve(ARCHIVE, "..");

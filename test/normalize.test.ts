@@ -1,5 +1,6 @@
 // Normalization rules, each with the ICE spelling that motivated it.
 import { describe, expect, it } from "vitest";
+import { lookupState } from "../src/domain/state.js";
 import { agencyKey, slug } from "../src/normalize/agency-key.js";
 import { classifyAgency, parseJurisdiction } from "../src/normalize/agency-type.js";
 import { loadCorrections } from "../src/normalize/corrections.js";
@@ -7,7 +8,7 @@ import { cleanCounty } from "../src/normalize/county.js";
 import { excelSerialToIso, parseSignedDate } from "../src/normalize/dates.js";
 import { parseModel } from "../src/normalize/model.js";
 import { normalizeRows } from "../src/normalize/row.js";
-import { editDistance, foldStateTypo, lookupState } from "../src/normalize/state.js";
+import { editDistance, foldStateTypo } from "../src/normalize/state.js";
 import { cleanUrl } from "../src/normalize/url.js";
 import type { Sheet } from "../src/sheets/types.js";
 import { openArchive } from "./helpers.js";

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../src/domain/files.js";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
-import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../web/src/data-types.js";
 import { builtWeb, openArchive, tmpDir } from "./helpers.js";
 
 declare const document: { documentElement: { lang: string }; querySelector(s: string): unknown };

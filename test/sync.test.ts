@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatasetName, dataset } from "../src/analysis/datasets.js";
 import { roster } from "../src/analysis/queries.js";
-import { toCsv } from "../src/export/csv.js";
+import { toCsv } from "../src/domain/csv.js";
 import { agencyKey } from "../src/normalize/agency-key.js";
 import { loadCorrections } from "../src/normalize/corrections.js";
 import { normalizeRows } from "../src/normalize/row.js";

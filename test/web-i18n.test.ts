@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyedText, messageKeys, renderMsg } from "../src/analysis/messages.js";
 import { createApp } from "../src/server/app.js";
 import type { Store } from "../src/store/db.js";
-import type { AgencyFile, AgreementsFile, ClaimsFile, StateFile, StatesFile } from "../web/src/data-types.js";
+import type { AgencyFile, AgreementsFile, ClaimsFile, StateFile, StatesFile } from "../src/domain/files.js";
 import { builtWeb, openArchive, ROOT } from "./helpers.js";
 
 declare const document: {

@@ -22,11 +22,11 @@ import {
   phoneLine,
   phonePages,
 } from "../bench/web-phone.js";
+import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../src/domain/changes-files.js";
+import type { ChangesFile } from "../src/domain/files.js";
 import { createApp } from "../src/server/app.js";
 import { dataPaths } from "../src/server/web-data.js";
 import type { Store } from "../src/store/db.js";
-import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../web/src/changes-types.js";
-import type { ChangesFile } from "../web/src/data-types.js";
 import { builtWeb, openArchive, ROOT } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).

@@ -14,13 +14,13 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readClaimFile } from "../src/analysis/claim-file.js";
 import { countiesOf } from "../src/context/geography.js";
-import { toCsv as serverCsv } from "../src/export/csv.js";
-import { isTerritory } from "../src/normalize/state.js";
+import { toCsv as serverCsv } from "../src/domain/csv.js";
+import type { AgencyFile, AgreementsFile, ClaimsFile, Summary, TimelineFile } from "../src/domain/files.js";
+import { safeCell, toCsv, VIEW_COLUMNS } from "../src/domain/index.js";
+import { isTerritory } from "../src/domain/state.js";
 import { createApp } from "../src/server/app.js";
 import { renderSite } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
-import { safeCell, toCsv, VIEW_COLUMNS } from "../web/src/csv.js";
-import type { AgencyFile, AgreementsFile, ClaimsFile, Summary, TimelineFile } from "../web/src/data-types.js";
 import { builtWeb, openArchive, ROOT, tmpDir } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).

@@ -5,11 +5,14 @@ import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
+// The domain core (src/domain: value lists, row shapes, CSV) is shared with the server, not copied.
+const domain = fileURLToPath(new URL("../src/domain", import.meta.url));
 
 export default defineConfig({
   root,
   base: "./",
   plugins: [preact()],
+  resolve: { alias: { "@domain": domain } },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -1,6 +1,6 @@
 // What each alert says: the change in one sentence, links to the agency and state pages of the web
 // app (hash routes under G287_PUBLIC_URL), and the list it came from. Pure; HTML is escaped here.
-import { stateByUsps } from "../normalize/state.js";
+import { stateByUsps } from "../domain/state.js";
 import type { Change } from "./changes.js";
 
 const MODEL_NAMES: Record<string, string> = {

@@ -1,7 +1,7 @@
 // Which changes a subscription receives. Pure. The place filters (state, county, agency) are
 // alternatives: `--state TX --county 06037` means Texas and also Los Angeles County. Model and
 // kind narrow what the place filters let through. A suspicious-list notice goes to everyone.
-import { stateByUsps } from "../normalize/state.js";
+import { stateByUsps } from "../domain/state.js";
 import type { Change } from "./changes.js";
 import type { Filters } from "./subscriptions.js";
 

@@ -2,7 +2,7 @@
 // boundary (CLI flags, API bodies, rows read back); secrets are stored but never shown back.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { stateByUsps } from "../normalize/state.js";
+import { stateByUsps } from "../domain/state.js";
 import { CHANGE_KINDS } from "./changes.js";
 import type { AlertDb } from "./tables.js";
 import { webhookTargetProblem, webhookUrlProblem } from "./webhook.js";

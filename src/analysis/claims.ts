@@ -2,10 +2,11 @@
 // figure. The core is pure (facts and context layers in, verdicts out) so every computation can be
 // tested on hand-made fixtures; `checkClaimFile` wires it to the store and the context layers.
 import type { z } from "zod";
+import { daysBetween, monthEnd } from "../domain/date.js";
 import type { Claim, ClaimFile, Compare, HistoryQuery, Query, Reading } from "./claim-file.js";
 import { computedFrom, type Facts, listAsOf } from "./facts.js";
 import { type Msg, type MsgKey, type MsgParam, msg } from "./messages.js";
-import { type AgreementFact, activeOn, daysBetween, monthEnd } from "./population.js";
+import { type AgreementFact, activeOn } from "./population.js";
 
 export type Verdict = "supported" | "close" | "contradicted" | "cannot_check";
 

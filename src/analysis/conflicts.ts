@@ -2,10 +2,11 @@
 // how far each mandate state's counties hold an agreement. Pure over the facts and the policy
 // and county layers; `g287 conflicts` and the API load them.
 
+import { addDays, daysBetween } from "../domain/date.js";
 import type { PolicyFact } from "./claims.js";
 import type { Facts } from "./facts.js";
 import { type Msg, type MsgKey, msg } from "./messages.js";
-import { type AgreementFact, activeOn, addDays, daysBetween } from "./population.js";
+import { type AgreementFact, activeOn } from "./population.js";
 
 export interface BanConflict {
   state: string;

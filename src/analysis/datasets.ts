@@ -1,7 +1,9 @@
 // Whole tables in their public shape, for exports and the release bundle. Rows are sorted by id,
 // so the same ledger always gives byte-identical files.
+
+import { AGENCY_COLUMNS, AGREEMENT_COLUMNS, EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "../domain/columns.js";
 import type { Db } from "../store/db.js";
-import { AGENCY_COLUMNS, AGREEMENT_COLUMNS, agreementQuery, EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "./rows.js";
+import { agreementQuery } from "./rows.js";
 
 export interface Dataset {
   name: string;

@@ -1,8 +1,10 @@
 // The pending → signed → removed funnel: applications seen on ICE's pending lists, which of them
 // signed, how long that took, which signed agreements were later removed, and which never signed.
+
+import { daysBetween } from "../domain/date.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
-import { daysBetween, EMPTY_LEDGER } from "./population.js";
+import { EMPTY_LEDGER } from "./population.js";
 
 export type ApplicationFact = {
   application_id: string;

@@ -1,6 +1,6 @@
 // The agreements a statistic counts, shared by stats, timeline, funnel and coverage: plain rows
 // (agreement + agency placement + listed periods), the date rules, and one loader from the store.
-import type { Model } from "../normalize/model.js";
+import type { Model } from "../domain/model.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
 
@@ -87,25 +87,6 @@ export function describePopulation(f: PopulationFilter): string {
   else if (f.signedFrom) parts.push(`signed on or after ${f.signedFrom}`);
   else if (f.signedTo) parts.push(`signed on or before ${f.signedTo}`);
   return parts.join(", ");
-}
-
-// ---------------------------------------------------------------- dates (UTC, ISO text)
-
-const DAY = 86_400_000;
-
-export function addDays(d: string, n: number): string {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
-}
-
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
-}
-
-/** The last day of the month of `d` (2024-02-10 → 2024-02-29). */
-export function monthEnd(d: string): string {
-  const y = Number(d.slice(0, 4));
-  const m = Number(d.slice(5, 7));
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
 // ---------------------------------------------------------------- loader

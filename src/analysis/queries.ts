@@ -1,9 +1,10 @@
 // Questions answered from the store: status, roster as of a date, agreements, one agency, a diff
 // between two dates, events, the review queue. Interfaces call these; they never parse sheets.
 import { sql } from "kysely";
-import type { Model } from "../normalize/model.js";
+import type { AgreementRow } from "../domain/columns.js";
+import type { Model } from "../domain/model.js";
 import type { Db } from "../store/db.js";
-import { type AgreementRow, agreementQuery } from "./rows.js";
+import { agreementQuery } from "./rows.js";
 
 export interface StatusSummary {
   snapshots: { applied: number; quarantined: number; not_applied: number; total: number };

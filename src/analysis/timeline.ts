@@ -1,10 +1,12 @@
 // Agreements and agencies listed per day or per month, from the replayed listing periods (not
 // from signed dates: an agreement counts from the first list that shows it until the first that
 // no longer does, and not during a gap).
+
+import { addDays, monthEnd } from "../domain/date.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
-import { type AgreementFact, activeOn, addDays, EMPTY_LEDGER, loadFacts, monthEnd, recordSpan } from "./population.js";
+import { type AgreementFact, activeOn, EMPTY_LEDGER, loadFacts, recordSpan } from "./population.js";
 
 export { recordSpan };
 

@@ -17,8 +17,8 @@ import {
   status,
 } from "../analysis/queries.js";
 import { countyShown } from "../context/geography.js";
+import { toCsv } from "../domain/csv.js";
 import { ExitStatus, InputError, UsageError } from "../errors.js";
-import { toCsv } from "../export/csv.js";
 import { listEnvelope, toJson } from "../export/json.js";
 import { EVENT_TYPES } from "../ledger/types.js";
 import { type IngestSummary, ingest, rebuild } from "../pipeline/ingest.js";

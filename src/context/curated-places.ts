@@ -5,8 +5,8 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { stateByUsps } from "../domain/state.js";
 import { InputError } from "../errors.js";
-import { stateByUsps } from "../normalize/state.js";
 
 export const COUNTY_PLACES = new URL("../../data/corrections/county-places.csv", import.meta.url);
 

@@ -3,7 +3,7 @@
 // always give byte-identical files (a test re-derives and compares).
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { allStates } from "../normalize/state.js";
+import { allStates } from "../domain/state.js";
 
 /** Raw inputs, by path relative to the shared data folder. */
 export const GEO_INPUTS = {

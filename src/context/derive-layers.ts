@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { lookupState } from "../normalize/state.js";
+import { lookupState } from "../domain/state.js";
 import { firstLooseDate, type LooseDate, lastDay, looseDates } from "./loose-date.js";
 import { parsePolicyLabel } from "./policy-label.js";
 import { CONFIDENCES, type Confidence, needsCaveat } from "./sourced.js";

@@ -1,7 +1,7 @@
 // The FBI agency table (data/context/fbi-agencies.csv): an agency's ORI and the counties it serves,
 // found by state and the place its name is about. ICE writes `City of Miami Police Department`;
 // the FBI writes `Miami`, type City. A match counts only when it is the only one in the state.
-import type { AgencyType } from "../normalize/agency-type.js";
+import type { AgencyType } from "../domain/agency-type.js";
 import { readGeoFile } from "./census.js";
 import { compact, placeWords } from "./county-match.js";
 import { GEO_FILES } from "./derive-geography.js";

@@ -15,8 +15,9 @@
 //   fbi_ori   the FBI agency table: the only agency of that name and kind in the state; where it
 //             lists several counties the first is taken and noted;
 //   unplaced  none of the above.
+
+import { isTerritory, stateByUsps } from "../domain/state.js";
 import type { Agency } from "../ledger/types.js";
-import { isTerritory, stateByUsps } from "../normalize/state.js";
 import type { AgencyTable } from "../store/schema.js";
 import { type CountyRow, county } from "./census.js";
 import { countyBase, matchCounty, placeWords } from "./county-match.js";

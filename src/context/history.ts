@@ -2,8 +2,8 @@
 // lists, the 2009 OIG table, published counts 2007–2017 and a newsroom's 2005–2019 sheriff flags.
 // Kept apart from the ledger and linked to ledger agencies only where the match is sure.
 import { z } from "zod";
+import { stateByUsps } from "../domain/state.js";
 import { agencyKey } from "../normalize/agency-key.js";
-import { stateByUsps } from "../normalize/state.js";
 import { HISTORY_SOURCES, WAPO_LICENCE } from "./derive-layers.js";
 import { readLayer } from "./layer-files.js";
 import { CONFIDENCES, type Sourced } from "./sourced.js";

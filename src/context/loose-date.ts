@@ -1,7 +1,7 @@
 // Dates written into free text by the people who compiled the reference tables: `2025-02-27`,
 // `2025-04 (signed by Gov. Sanders)`, `~2026-07 (90 days after adjournment)`, `2022; amended
 // 2025-02-13`. We read ISO dates of day, month or year precision and keep the rest as a note.
-import { isoFromParts } from "../normalize/dates.js";
+import { isoFromParts } from "../domain/date.js";
 
 export type Precision = "day" | "month" | "year";
 

@@ -1,7 +1,7 @@
 // Dates as MOAs and their file names write them: "February 17, 2025", a digital-signature stamp
 // "2020.08.21 09:55:42", "3/17/20", and file names such as `_02182025`, `2020-03-17`, `_02.28.25`.
 // A date that is not a real calendar day is no date (OCR of handwriting gives "_6._~_/L_/_7~").
-import { isoFromParts } from "../normalize/dates.js";
+import { isoFromParts } from "../domain/date.js";
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 

@@ -2,7 +2,7 @@
 // (who, with what title, on which date), the effective date, ICE's field office and the template
 // family. Each value keeps the page and the text it came from. Pure: text in, fields out.
 import { distance } from "fastest-levenshtein";
-import type { Model } from "../normalize/model.js";
+import type { Model } from "../domain/model.js";
 import { fileNameDate, findDates } from "./dates.js";
 import { identifyFamily, normalizeText } from "./families.js";
 import { type Line, lineText, type PageLayout, type Segment } from "./layout.js";

@@ -2,7 +2,7 @@
 // `Tampa Pd` and `Tampa Police Department` share a key, as do `Lake Co. SO` and
 // `Lake County Sheriff's Office`, and `Department of Corrections` (AK) and
 // `Alaska Department of Corrections` (state prefixes were added to state agencies on 2025-03-17).
-import { allStates } from "./state.js";
+import { allStates } from "../domain/state.js";
 
 /** Abbreviations expanded token by token; a Map, so a word such as "constructor" is only a word. */
 const TOKENS = new Map<string, string>([

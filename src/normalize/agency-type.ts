@@ -5,31 +5,10 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { AGENCY_TYPES, type AgencyType, type Jurisdiction } from "../domain/agency-type.js";
+import { stateByUsps } from "../domain/state.js";
 import { InputError } from "../errors.js";
 import { agencyKey } from "./agency-key.js";
-import { stateByUsps } from "./state.js";
-
-export type Jurisdiction = "county" | "municipal" | "state" | "other";
-export type AgencyType =
-  | "sheriff"
-  | "police"
-  | "state_agency"
-  | "corrections"
-  | "jail_authority"
-  | "campus"
-  | "constable"
-  | "other";
-
-export const AGENCY_TYPES: readonly AgencyType[] = [
-  "sheriff",
-  "police",
-  "state_agency",
-  "corrections",
-  "jail_authority",
-  "campus",
-  "constable",
-  "other",
-];
 
 /** `County `, `Muncipality `, `Municipal`, `State Agency`, `State`, `#NA` → jurisdiction. */
 export function parseJurisdiction(raw: unknown): Jurisdiction | null {
@@ -65,7 +44,7 @@ export const AGENCY_TYPES_FILE = new URL("../../data/corrections/agency-types.cs
 const overrideRow = z.object({
   state: z.string().refine((s) => !!stateByUsps(s), "not a USPS state code"),
   agency: z.string().min(1),
-  type: z.enum(AGENCY_TYPES as [AgencyType, ...AgencyType[]]),
+  type: z.enum(AGENCY_TYPES),
   evidence: z.string().min(1),
 });
 

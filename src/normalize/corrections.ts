@@ -5,8 +5,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { stateByUsps, stateKey } from "../domain/state.js";
 import { InputError } from "../errors.js";
-import { stateByUsps, stateKey } from "./state.js";
 
 export const DEFAULT_CORRECTIONS_DIR = new URL("../../data/corrections/", import.meta.url);
 

@@ -1,5 +1,6 @@
 // Signed dates. Excel serials are converted in UTC (local-time conversion shifts dates by a day
 // west of Greenwich). Typos are flagged and resolved by a named rule, never guessed silently.
+import { DAY_MS, isoFromParts } from "../domain/date.js";
 
 export type DateRule =
   | "excel_serial"
@@ -21,7 +22,6 @@ export interface DateResult {
 }
 
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
-const DAY_MS = 86_400_000;
 /** First and last years we accept as a signing year without a correction. */
 const MIN_YEAR = 1996; // IIRIRA created 287(g) in 1996; the first MOA was signed in 2002.
 const MAX_YEAR = 2099;
@@ -40,13 +40,6 @@ export function excelSerialToIso(serial: number): string | null {
     if (SERIAL_CACHE.size < 100_000) SERIAL_CACHE.set(day, iso);
   }
   return iso;
-}
-
-export function isoFromParts(y: number, m: number, d: number): string | null {
-  if (!Number.isInteger(y) || m < 1 || m > 12 || d < 1 || d > 31) return null;
-  const t = new Date(Date.UTC(y, m - 1, d));
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null;
-  return t.toISOString().slice(0, 10);
 }
 
 const NONE: DateResult = { date: null, rule: null, corrected: false };

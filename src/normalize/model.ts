@@ -1,9 +1,6 @@
-// 287(g) models: Jail Enforcement (JEM), Task Force (TFM), Warrant Service Officer (WSO).
-// ICE spells them many ways: `Warrant Services Officer`, `Warrant Service Office`,
-// `Task Force Officer`, `Jail Enforcment Model`, with trailing spaces.
-
-export type Model = "JEM" | "TFM" | "WSO";
-export const MODELS: readonly Model[] = ["JEM", "TFM", "WSO"];
+// 287(g) models as ICE spells them: `Warrant Services Officer`, `Warrant Service Office`,
+// `Task Force Officer`, `Jail Enforcment Model`, with trailing spaces. The list is domain/model.ts.
+import type { Model } from "../domain/model.js";
 
 export function parseModel(raw: unknown): { model: Model; rule: "exact" | "variant" } | null {
   if (typeof raw !== "string") return null;

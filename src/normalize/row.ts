@@ -1,13 +1,16 @@
 // Turns a Sheet's raw rows into canonical values. Every change that goes beyond trimming spaces
 // or letter case is logged as a correction with its rule name, before and after.
+import type { Jurisdiction } from "../domain/agency-type.js";
+import type { Model } from "../domain/model.js";
+import { lookupState, stateByUsps, stateKey } from "../domain/state.js";
 import type { RawCell, RawRow, Sheet } from "../sheets/types.js";
 import { agencyKey } from "./agency-key.js";
-import { type Jurisdiction, parseJurisdiction } from "./agency-type.js";
+import { parseJurisdiction } from "./agency-type.js";
 import { type Corrections, textKey } from "./corrections.js";
 import { cleanCounty } from "./county.js";
 import { parseSignedDate } from "./dates.js";
-import { type Model, parseModel } from "./model.js";
-import { foldStateTypo, lookupState, stateByUsps, stateKey } from "./state.js";
+import { parseModel } from "./model.js";
+import { foldStateTypo } from "./state.js";
 import { cleanUrl, SAFELINKS } from "./url.js";
 
 export interface Correction {

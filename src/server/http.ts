@@ -1,6 +1,6 @@
 // The API's one error shape and its response envelope, plus the rendered-body type every route
 // returns (bytes, content type, ETag), so caching and 304s are handled in one place.
-import { toCsv } from "../export/csv.js";
+import { toCsv } from "../domain/csv.js";
 import { listEnvelope } from "../export/json.js";
 import { etagOf } from "./cache.js";
 
@@ -84,7 +84,7 @@ export function renderJson(v: unknown, headers: Record<string, string> = {}): Re
   return rendered(`${JSON.stringify(v)}\n`, "application/json; charset=utf-8", headers);
 }
 
-/** CSV through export/csv.ts, which neutralises cells a spreadsheet would run as formulas. */
+/** CSV through domain/csv.ts, which neutralises cells a spreadsheet would run as formulas. */
 export function renderCsv(
   name: string,
   columns: readonly string[],

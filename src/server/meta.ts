@@ -3,7 +3,7 @@
 // and the sitemap. The app's routes are hash routes, which no scraper reads, so the static site
 // gets one small entry file per page and language (state/TX/index.html, es/state/TX/index.html)
 // carrying the tags; a script beside it (go.js) sends a reader on to the app's hash route.
-import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../../web/src/data-types.js";
+import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../domain/files.js";
 import { renderCard } from "./og-card.js";
 
 export type MetaLang = "en" | "es";

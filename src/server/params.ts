@@ -1,24 +1,15 @@
 // Query parameters shared by the API's routes, checked with zod at the HTTP boundary. The value
-// rules are the CLI's (src/cli/args.ts), so `?state=tx` and `--state tx` mean the same thing.
+// rules are the domain's (src/domain/schemas.ts), which the CLI's flags use too, so `?state=tx` and
+// `--state tx` mean the same thing.
 import { z } from "@hono/zod-openapi";
-import { agreementStatus, isoDate, model, stateCode } from "../cli/args.js";
+import { agreementStatus, isoDate, model, stateCode } from "../domain/schemas.js";
 
 /** The most rows one page may hold; `limit=all` asks for every row (downloads, the static site). */
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
 
-export { EVENT_TYPES } from "../ledger/types.js";
-
-export const AGENCY_TYPES = [
-  "sheriff",
-  "police",
-  "state_agency",
-  "corrections",
-  "jail_authority",
-  "campus",
-  "constable",
-  "other",
-] as const;
+export { AGENCY_TYPES } from "../domain/agency-type.js";
+export { EVENT_TYPES } from "../domain/events.js";
 
 /**
  * A string parameter checked by one of the CLI's schemas. The CLI's schemas may be created before

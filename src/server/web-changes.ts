@@ -7,8 +7,9 @@ import type {
   ChangesStateFile,
   ModelEvent,
   SplitList,
-} from "../../web/src/changes-types.js";
-import type { ChangesFile, EventCategory, ListChanges } from "../../web/src/data-types.js";
+} from "../domain/changes-files.js";
+import type { EventCategory } from "../domain/events.js";
+import type { ChangesFile, ListChanges } from "../domain/files.js";
 import type { Db } from "../store/db.js";
 
 const zero = (): Record<EventCategory, number> => ({ change: 0, pending: 0, fix: 0, moa: 0, list: 0 });

@@ -4,6 +4,24 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
+import { loadClaimContext } from "../analysis/claim-context.js";
+import { describeArticle, readClaimFile } from "../analysis/claim-file.js";
+import { checkClaims } from "../analysis/claims.js";
+import { banConflicts, mandateCompliance } from "../analysis/conflicts.js";
+import { computedFrom } from "../analysis/facts.js";
+import { ledgerReason } from "../analysis/messages.js";
+import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
+import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
+import { agencyDetail, status } from "../analysis/queries.js";
+import { COUNTY_SHOWN } from "../analysis/rows.js";
+import { computeTimeline, recordSpan } from "../analysis/timeline.js";
+import { allStates, CT_CROSSWALK, countiesOf, countPlaces, county } from "../context/geography.js";
+import { litigation } from "../context/litigation.js";
+import { inEffect, statePolicies } from "../context/policies.js";
+import { allPolitics, politicsFor } from "../context/politics.js";
+import { AGREEMENT_COLUMNS } from "../domain/columns.js";
+import { toCsv } from "../domain/csv.js";
+import type { EventCategory } from "../domain/events.js";
 import type {
   AgenciesFile,
   AgencyFile,
@@ -17,7 +35,6 @@ import type {
   CountiesFile,
   CountyItem,
   CtCrosswalkRow,
-  EventCategory,
   EventItem,
   ListChanges,
   MandateItem,
@@ -29,25 +46,9 @@ import type {
   Summary,
   TimelineFile,
   TimelinePointItem,
-} from "../../web/src/data-types.js";
-import { loadClaimContext } from "../analysis/claim-context.js";
-import { describeArticle, readClaimFile } from "../analysis/claim-file.js";
-import { checkClaims } from "../analysis/claims.js";
-import { banConflicts, mandateCompliance } from "../analysis/conflicts.js";
-import { computedFrom } from "../analysis/facts.js";
-import { ledgerReason } from "../analysis/messages.js";
-import { moaCopyPath, moaDocumentLinks, moaPdf, moaShas } from "../analysis/moa.js";
-import { type AgreementFact, activeOn, loadFacts } from "../analysis/population.js";
-import { agencyDetail, status } from "../analysis/queries.js";
-import { AGREEMENT_COLUMNS, COUNTY_SHOWN } from "../analysis/rows.js";
-import { computeTimeline, recordSpan } from "../analysis/timeline.js";
-import { allStates, CT_CROSSWALK, countiesOf, countPlaces, county } from "../context/geography.js";
-import { litigation } from "../context/litigation.js";
-import { inEffect, statePolicies } from "../context/policies.js";
-import { allPolitics, politicsFor } from "../context/politics.js";
-import { toCsv } from "../export/csv.js";
+} from "../domain/files.js";
+import { isTerritory } from "../domain/state.js";
 import { DEFAULT_CONFIG } from "../ledger/types.js";
-import { isTerritory } from "../normalize/state.js";
 import type { Db } from "../store/db.js";
 import { etagOf, LedgerVersion, sendBody, VersionedCache } from "./cache.js";
 import { lookupFile, lookupPaths } from "./lookup-data.js";

@@ -1,7 +1,7 @@
 // Dates a list from its file name when no manifest says when it was published. Every name form
 // ICE, the web archives and our own archive have used is one row of FILE_NAME_RULES (pattern,
 // real example, rule name); when ICE changes its names again, add a row and its test.
-import { isoFromParts } from "../normalize/dates.js";
+import { isoFromParts } from "../domain/date.js";
 import type { ListKind } from "../sheets/types.js";
 
 export interface FileNameDate {

@@ -1,5 +1,5 @@
 // Small pure helpers the pages share: listed-on-a-date, counting by key, sorting.
-import type { AgreementItem, PeriodPair } from "./data-types.js";
+import type { AgreementItem, PeriodPair } from "@domain";
 
 /** Listed on day d: a period with start <= d < end (end null = still listed). */
 export function activeOn(periods: PeriodPair[], d: string): boolean {

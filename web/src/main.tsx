@@ -8,7 +8,7 @@ import { AppContext, makeApp, pageTitle, useApp } from "./app.js";
 import { SearchBox } from "./components/SearchBox.js";
 import { ErrorBox, Loading } from "./components/ui.js";
 import { useData } from "./data.js";
-import type { Summary } from "./data-types.js";
+import type { Summary } from "@domain";
 import { postHeights } from "./embed.js";
 import type { Key } from "./i18n.js";
 import { prefetch } from "./prefetch.js";

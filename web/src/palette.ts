@@ -1,7 +1,7 @@
 // Colour-blind-safe colours. Models use the Okabe–Ito palette (distinct under every common colour
 // vision deficiency); choropleths use ColorBrewer's YlGnBu, a single-direction light-to-dark ramp
 // marked safe for colour-blind readers, with a neutral grey for zero.
-import { MODELS } from "./data-types.js";
+import { MODELS } from "@domain";
 
 export const MODEL_COLOURS: Record<string, string> = { JEM: "#0072B2", TFM: "#D55E00", WSO: "#009E73" };
 export const MODEL_RANGE = MODELS.map((m) => MODEL_COLOURS[m] as string);

@@ -4,7 +4,7 @@ import { loadClaimContext } from "../../analysis/claim-context.js";
 import { describeArticle, readClaimFile } from "../../analysis/claim-file.js";
 import { type ClaimResult, checkClaims, type Verdict } from "../../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
-import { toCsv } from "../../export/csv.js";
+import { toCsv } from "../../domain/csv.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { isoDate, optional, stateCode } from "../args.js";
 import { out, type RegisterCommands, say, withStore } from "../common.js";

@@ -2,8 +2,9 @@
 // `g287 types` (agencies by type, and the ones left as "other").
 import { z } from "zod";
 import { placeAgency, placementReport } from "../../context/geography.js";
+import { AGENCY_TYPES, type AgencyType, type Jurisdiction } from "../../domain/agency-type.js";
 import { listEnvelope, toJson } from "../../export/json.js";
-import { AGENCY_TYPES, type AgencyType, type Jurisdiction, typeOverride } from "../../normalize/agency-type.js";
+import { typeOverride } from "../../normalize/agency-type.js";
 import type { Store } from "../../store/db.js";
 import { optional, stateCode } from "../args.js";
 import { out, type RegisterCommands, withStore } from "../common.js";

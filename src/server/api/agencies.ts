@@ -3,7 +3,7 @@
 import { dataset } from "../../analysis/datasets.js";
 import { moaDocumentLinks } from "../../analysis/moa.js";
 import { agencyDetail, roster } from "../../analysis/queries.js";
-import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../../analysis/rows.js";
+import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../../domain/columns.js";
 import { AGENCY_TYPES, p, z } from "../params.js";
 import { type Ctx, itemResource, listResource, type Row } from "../resource.js";
 import { agencyText, matcher } from "./lookups.js";

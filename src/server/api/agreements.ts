@@ -2,7 +2,7 @@
 // CLI's filters. Filters on the agency and the signed date run on the loaded rows (at most a few
 // thousand), and the result is cached per ledger version.
 import { agreements, roster } from "../../analysis/queries.js";
-import { AGREEMENT_COLUMNS } from "../../analysis/rows.js";
+import { AGREEMENT_COLUMNS } from "../../domain/columns.js";
 import { p } from "../params.js";
 import { listResource, type Row } from "../resource.js";
 import { agencyText, matcher } from "./lookups.js";

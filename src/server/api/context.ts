@@ -4,12 +4,12 @@
 
 import { latestListDate } from "../../analysis/population.js";
 import { agreements, roster } from "../../analysis/queries.js";
-import { AGREEMENT_COLUMNS, type AgreementRow } from "../../analysis/rows.js";
 import { allCounties, allStates, type CountyRow, countiesOf, stateInfo } from "../../context/geography.js";
 import { type LitigationRow, litigation } from "../../context/litigation.js";
 import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../context/policies.js";
 import { allPolitics, politicsFor } from "../../context/politics.js";
 import { formatCaveat, type Sourced } from "../../context/sourced.js";
+import { AGREEMENT_COLUMNS, type AgreementRow } from "../../domain/columns.js";
 import { checked, p, z } from "../params.js";
 import { type Ctx, itemResource, listResource, type Resource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";

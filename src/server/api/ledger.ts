@@ -2,8 +2,8 @@
 // the near misses the identity rules would not merge.
 
 import { diff, reviewQueue, status } from "../../analysis/queries.js";
-import { AGREEMENT_COLUMNS } from "../../analysis/rows.js";
-import { isoDate } from "../../cli/args.js";
+import { AGREEMENT_COLUMNS } from "../../domain/columns.js";
+import { isoDate } from "../../domain/schemas.js";
 import { ApiError } from "../http.js";
 import { checked } from "../params.js";
 import { itemResource, listResource, type Row } from "../resource.js";

@@ -1,7 +1,7 @@
 // Row shapes for the OpenAPI document. They describe what the API returns; they are not used to
 // check responses at run time (the rows come from the store, already typed).
 import { z } from "@hono/zod-openapi";
-import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../../analysis/rows.js";
+import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../../domain/columns.js";
 
 const text = z.string().nullable();
 

@@ -1,9 +1,9 @@
 // On an agency page: for each agreement that ended (removed), the state laws and lawsuits in force
 // or dated within six months of its end. Named beside the end date, never as its cause: the lists
 // say when an agreement left, not why.
+import type { AgencyFile, LitigationItem, PolicyItem, StateFile } from "@domain";
 import { useApp } from "../app.js";
 import { useData } from "../data.js";
-import type { AgencyFile, LitigationItem, PolicyItem, StateFile } from "../data-types.js";
 
 const WINDOW_DAYS = 183;
 

@@ -1,9 +1,9 @@
 // A small stacked step-area chart in plain SVG: agreements listed over time, by model. The home
 // page draws it without Observable Plot, which keeps the first page's script small; the numbers
 // are in the table twin beside it.
+import { MODELS, type TimelinePointItem } from "@domain";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
-import { MODELS, type TimelinePointItem } from "../data-types.js";
 import { MODEL_COLOURS } from "../palette.js";
 
 const utc = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

@@ -3,6 +3,7 @@
 // links; counties are buttons when the page can show a county (tap, click, Enter or Space opens its
 // panel, CountyPanel below). Either way every shape is keyboard-reachable and named for screen
 // readers, a "skip the map" button jumps past them, and every map has a table twin beside it.
+import type { AgreementItem } from "@domain";
 import { type GeoProjection, geoAlbersUsa, geoCentroid, geoMercator, geoPath } from "d3-geo";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -11,7 +12,6 @@ import type { GeometryCollection, Topology } from "topojson-specification";
 import countiesUrl from "us-atlas/counties-10m.json?url";
 import statesUrl from "us-atlas/states-10m.json?url";
 import { useApp } from "../app.js";
-import type { AgreementItem } from "../data-types.js";
 import { ModelBadge } from "./ui.js";
 
 export interface Shape {

@@ -1,8 +1,8 @@
 // The small SVG charts: agreements listed over time, stacked by model, with its table twin
 // through <Figure> (home and state pages), and an agency's listed periods (agency page).
+import { MODELS, type TimelinePointItem } from "@domain";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
-import { MODELS, type TimelinePointItem } from "../data-types.js";
 import { MODEL_COLOURS } from "../palette.js";
 import { StackedArea } from "./StackedArea.js";
 import { DataTable, Figure } from "./ui.js";

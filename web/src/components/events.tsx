@@ -1,6 +1,6 @@
 // One event as a readable line: what happened, to which agency, and the list and row it was read from.
+import type { EventItem } from "@domain";
 import { useApp } from "../app.js";
-import type { EventItem } from "../data-types.js";
 
 export function eventText(app: ReturnType<typeof useApp>, e: EventItem): string {
   const d = e.detail;

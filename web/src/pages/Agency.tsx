@@ -1,12 +1,12 @@
 // Agency page: its agreements with MOA links and the list rows behind each one, when each was
 // listed (chart and table), its names as listed over time, and its full event history.
+import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "@domain";
 import { useApp, useTitle } from "../app.js";
 import { PeriodsChart } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LawNearEnd } from "../components/LawNearEnd.js";
 import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "../data-types.js";
 
 export default function Agency() {
   const app = useApp();

@@ -1,18 +1,25 @@
 // The agreements table: search, filters (state, model, status, agency type), sorting and
 // paging, all kept in the address; "download this view" writes exactly the filtered rows as CSV.
+import {
+  AGENCY_TYPES,
+  AGREEMENT_STATUSES,
+  type AgreementItem,
+  type AgreementsFile,
+  MODELS,
+  toCsv,
+  VIEW_COLUMNS,
+} from "@domain";
 import MiniSearch from "minisearch";
 import { useMemo, useRef } from "preact/hooks";
 import { useApp } from "../app.js";
 import { DataTable, ExtLink, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
-import { toCsv, VIEW_COLUMNS } from "../csv.js";
 import { useData } from "../data.js";
-import { type AgreementItem, type AgreementsFile, MODELS } from "../data-types.js";
 import { downloadText } from "../download.js";
 import { activeOn, cmp } from "../lib.js";
 
 const PAGE = 100;
-const STATUSES = ["active", "pending_removal", "removed", "superseded"];
-const TYPES = ["sheriff", "police", "state_agency", "corrections", "jail_authority", "campus", "constable", "other"];
+const STATUSES: readonly string[] = AGREEMENT_STATUSES;
+const TYPES: readonly string[] = AGENCY_TYPES;
 const SORTS = [
   "agency",
   "state",

@@ -2,13 +2,19 @@
 // are listed apart from relabels, typo fixes and re-dated rows; quarantined lists are shown with
 // the reason they were not applied. The page loads a small index, then one month (by default the
 // latest) or one state at a time, never the whole change log; model and kinds filter what is loaded.
+import {
+  type ChangesIndex,
+  type ChangesMonthFile,
+  type ChangesStateFile,
+  type EventCategory,
+  MODELS,
+  type SplitList,
+} from "@domain";
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
-import type { ChangesIndex, ChangesMonthFile, ChangesStateFile, SplitList } from "../changes-types.js";
 import { EventLine } from "../components/events.js";
 import { Downloads, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import { type EventCategory, MODELS } from "../data-types.js";
 
 const CATEGORIES: EventCategory[] = ["change", "fix", "pending", "moa", "list"];
 const DEFAULT_SHOW: EventCategory[] = ["change", "fix", "list"];

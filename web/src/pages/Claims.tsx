@@ -1,10 +1,10 @@
 // Claims: each published claim checked against the record, with its verdict, every reading of
 // it, and the evidence behind each computed figure.
+import type { ClaimReadingItem, ClaimsFile } from "@domain";
 import { useApp } from "../app.js";
 import { English, Msg } from "../components/Msg.js";
 import { DataTable, Downloads, ExtLink, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { ClaimReadingItem, ClaimsFile } from "../data-types.js";
 
 export default function Claims() {
   const app = useApp();

@@ -1,12 +1,12 @@
 // Home: the headline figures, agreements listed each month since the first list, the latest
 // changes, and the date of the latest list.
+import { MODELS, type Summary, type TimelineFile } from "@domain";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LookupBox } from "../components/LookupBox.js";
 import { Downloads, ModelBadge, Ready, Stat } from "../components/ui.js";
 import { useAll } from "../data.js";
-import { MODELS, type Summary, type TimelineFile } from "../data-types.js";
 
 export default function Home() {
   const app = useApp();

@@ -14,7 +14,7 @@ import {
   MODELS,
   type StatesFile,
   type TimelineFile,
-} from "../data-types.js";
+} from "@domain";
 import { STATE_FIPS } from "../i18n.js";
 import { activeOn, add, type Counts, cmp, dominant, emptyCounts, per100k, snapDate } from "../lib.js";
 import {

@@ -1,10 +1,10 @@
 // Methodology: where the lists come from, the rules that turn them into a ledger (with the
 // thresholds actually in force), the corrections made, how agencies are placed, and known limits.
+import type { MethodologyFile } from "@domain";
 import { useApp } from "../app.js";
 import { Msg } from "../components/Msg.js";
 import { DataTable, Downloads, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import type { MethodologyFile } from "../data-types.js";
 
 export default function Methodology() {
   const app = useApp();

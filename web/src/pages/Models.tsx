@@ -3,7 +3,7 @@
 import { useApp } from "../app.js";
 import { DataTable, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import { MODELS, type Summary } from "../data-types.js";
+import { MODELS, type Summary } from "@domain";
 import type { Key } from "../i18n.js";
 
 const ROWS = ["where", "who", "what", "not"] as const;

@@ -1,6 +1,7 @@
 // State page: counts, agreements over time, the county map, the state's law and litigation with
 // their confidence and caveats, political control by year, and the law set against the record
 // (agreements listed under a ban, counties meeting a mandate).
+import { type CountiesFile, MODELS, type StateFile } from "@domain";
 import { useMemo, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
@@ -19,7 +20,6 @@ import {
   StatusBadge,
 } from "../components/ui.js";
 import { useAll } from "../data.js";
-import { type CountiesFile, MODELS, type StateFile } from "../data-types.js";
 import { activeOn, cmp } from "../lib.js";
 import { breaks, classColour, classLabels, colourOf, NO_DATA_COLOUR, ZERO_COLOUR } from "../palette.js";
 

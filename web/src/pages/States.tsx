@@ -1,11 +1,11 @@
 // The index of states: agreements listed now, per 100,000 residents, ever listed, the state's law
 // in effect, and a sparkline of the agreements listed at the end of each month, with its numbers
 // in the table beside it (the sparkline's twin is the "trend" column and a table by month).
+import type { AgreementsFile, StateItem, StatesFile } from "@domain";
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
 import { DataTable, Ready } from "../components/ui.js";
 import { useAll } from "../data.js";
-import type { AgreementsFile, StateItem, StatesFile } from "../data-types.js";
 import { activeOn, cmp } from "../lib.js";
 
 const SORTS = ["state", "active", "per_100k", "ever"] as const;

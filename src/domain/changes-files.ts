@@ -1,6 +1,7 @@
 // The split change files (data/changes/…): the changes page loads a small index, then one month
-// or one state at a time instead of the whole change log. Written by src/server/web-changes.ts.
-import type { EventCategory, EventItem, FileBase, ListChanges } from "./data-types.js";
+// or one state at a time instead of the whole change log.
+import type { EventCategory } from "./events.js";
+import type { EventItem, FileBase, ListChanges } from "./files.js";
 
 /** An event with the model of its agreement or application, so the page can filter by model. */
 export interface ModelEvent extends EventItem {

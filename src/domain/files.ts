@@ -1,19 +1,12 @@
-// The shapes of the files under data/: written by src/server/web-data.ts, read by the web app.
-// Plain types only (no DOM, no Node), so both sides of the contract type-check against one file.
-
-import type { MsgRef } from "../../src/analysis/messages.js";
-
-export const MODELS = ["JEM", "TFM", "WSO"] as const;
-export type Model = (typeof MODELS)[number];
+// The shapes of the web app's data files (data/*.json): written by the server, read by the web app.
+// Plain types only, so both sides of the contract type-check against one file.
+import type { EventCategory } from "./events.js";
+import type { MsgRef } from "./message.js";
 
 /** Every file names the latest list it was computed from, so a copied file keeps its date. */
 export interface FileBase {
   latest_list: string;
 }
-
-/** Event kinds, as the changes page groups them: real changes in the roster, pending-list moves,
- * relabels and typo or date fixes, MOA documents, and notes about whole lists. */
-export type EventCategory = "change" | "pending" | "fix" | "moa" | "list";
 
 /** One event, compact: what happened, to whom, and the list and row it was read from. */
 export interface EventItem {
