@@ -2,9 +2,7 @@
 // store mirrors them in tables and the interfaces read them back.
 import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
 import { EVENT_TYPES, type EventType } from "../domain/events.js";
-import { EVENT_TYPES, type EventType } from "../domain/events.js";
 import type { Model } from "../domain/model.js";
-import type { AgreementStatus, ApplicationStatus } from "../domain/status.js";
 import type { AgreementStatus, ApplicationStatus } from "../domain/status.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
