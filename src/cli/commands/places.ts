@@ -10,7 +10,7 @@ import { optional, stateCode } from "../args.js";
 import { out, type RegisterCommands, withStore } from "../common.js";
 import { table } from "../format.js";
 
-const agencyType = z.enum(AGENCY_TYPES as [AgencyType, ...AgencyType[]], {
+const agencyType = z.enum(AGENCY_TYPES, {
   message: `expected one of ${AGENCY_TYPES.join(", ")}`,
 });
 
