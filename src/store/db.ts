@@ -1,20 +1,21 @@
 // Opens the store: one SQLite file through better-sqlite3 (WAL mode, so the CLI and a server can
-// use it at once), wrapped in Kysely, with the schema migrated to the latest version.
+// use it at once), wrapped in Kysely, with the schema migrated to the latest version; or, for a
+// postgres:// URL, a PostgreSQL database through the same Kysely queries (pg/open.ts).
 import fs from "node:fs";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
-import { Kysely, type Migration, type MigrationProvider, Migrator, SqliteDialect } from "kysely";
-import * as m001 from "./migrations/001-initial.js";
-import * as m002 from "./migrations/002-agency-place.js";
-import * as m003 from "./migrations/003-moa.js";
-import * as m004 from "./migrations/004-alerts.js";
+import { Kysely, type MigrationResult, Migrator, SqliteDialect } from "kysely";
+import { type Dialect, dialectOf } from "./dialect.js";
+import { InlineMigrations } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
 
 export interface Store {
   db: Db;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
   file: string;
+  dialect: Dialect;
   /**
    * Runs `fn` in one write transaction: everything it writes commits together or not at all. On
    * SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue instead of racing.
@@ -30,17 +31,17 @@ export interface Store {
  */
 export const RAW_SQLITE = new WeakMap<Kysely<Database>, Sqlite.Database>();
 
-const MIGRATIONS: Record<string, Migration> = {
-  "001-initial": m001,
-  "002-agency-place": m002,
-  "003-moa": m003,
-  "004-alerts": m004,
-};
+/** Inserts many rows of one table, in the backend's fastest form (see pg/bulk.ts). */
+export type BulkInsert = (table: keyof Database, rows: readonly object[]) => Promise<void>;
 
-class InlineMigrations implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
-  }
+/**
+ * The bulk insert behind a PostgreSQL handle (the store's, and each transaction's). SQLite has
+ * none: its bulk path is the prepared statement on RAW_SQLITE.
+ */
+export const BULK_INSERT = new WeakMap<Kysely<Database>, BulkInsert>();
+
+export interface OpenOptions {
+  readonly?: boolean;
 }
 
 export class StoreError extends Error {
@@ -50,11 +51,26 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * The store to use when --db is absent: G287_DB, then DATABASE_URL, then ./g287.db. A
+ * DATABASE_URL for another engine is refused rather than silently replaced by a local file.
+ */
 export function defaultDbPath(): string {
-  return process.env.G287_DB || "g287.db";
+  if (process.env.G287_DB) return process.env.G287_DB;
+  const url = process.env.DATABASE_URL;
+  if (!url) return "g287.db";
+  if (dialectOf(url) !== "postgres")
+    throw new StoreError("DATABASE_URL must be a postgres:// URL; for a SQLite file use G287_DB or --db");
+  return url;
 }
 
-export async function openStore(file: string, opts: { readonly?: boolean } = {}): Promise<Store> {
+/** Opens a SQLite file or a postgres:// URL. PostgreSQL's driver loads only when one is named. */
+export async function openStore(file: string, opts: OpenOptions = {}): Promise<Store> {
+  if (dialectOf(file) === "postgres") return (await import("./pg/open.js")).openPostgres(file, opts);
+  return (await openSqlite(file, opts)).store;
+}
+
+async function openSqlite(file: string, opts: OpenOptions): Promise<{ store: Store; migrated: MigrationResult[] }> {
   if (opts.readonly && !fs.existsSync(file)) {
     throw new StoreError(`no ledger at ${file}: run \`g287 ingest PATH\` (or \`npm start\`) first, or pass --db`);
   }
@@ -77,14 +93,15 @@ export async function openStore(file: string, opts: { readonly?: boolean } = {})
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   RAW_SQLITE.set(db, sqlite);
   const migrator = new Migrator({ db, provider: new InlineMigrations() });
-  const { error } = await migrator.migrateToLatest();
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
     throw new StoreError(`cannot migrate ${file}: ${(error as Error).message}`);
   }
-  return {
+  const store: Store = {
     db,
     file,
+    dialect: "sqlite",
     async transaction(fn) {
       sqlite.exec("BEGIN IMMEDIATE");
       try {
@@ -100,4 +117,13 @@ export async function openStore(file: string, opts: { readonly?: boolean } = {})
       await db.destroy();
     },
   };
+  return { store, migrated: results ?? [] };
+}
+
+/** `g287 db migrate`: applies pending migrations and returns what ran. */
+export async function migrateStore(target: string): Promise<MigrationResult[]> {
+  if (dialectOf(target) === "postgres") return (await import("./pg/open.js")).migratePostgres(target);
+  const { store, migrated } = await openSqlite(target, {});
+  await store.close();
+  return migrated;
 }
