@@ -3,7 +3,7 @@
 import { createContext } from "preact";
 import { useContext, useEffect } from "preact/hooks";
 import { keyedText, type MsgRef, renderMsg } from "../../src/analysis/messages.js";
-import { type I18n, type Key, type Lang, makeI18n } from "./i18n.js";
+import { type I18n, type Key, type Lang, makeI18n } from "./i18n/index.js";
 import { formatHash, langOf, navigate, type Route } from "./router.js";
 
 export type Params = Record<string, string | number | null | undefined>;

@@ -1,6 +1,7 @@
 // The app shell: reads the hash route, picks the language, loads the page's module on demand
 // (each page is its own chunk), and draws the header, navigation and footer unless embedded.
 import "./style.css";
+import type { Summary } from "@domain";
 import type { ComponentType } from "preact";
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -8,9 +9,8 @@ import { AppContext, makeApp, pageTitle, useApp } from "./app.js";
 import { SearchBox } from "./components/SearchBox.js";
 import { ErrorBox, Loading } from "./components/ui.js";
 import { useData } from "./data.js";
-import type { Summary } from "@domain";
 import { postHeights } from "./embed.js";
-import type { Key } from "./i18n.js";
+import type { Key } from "./i18n/index.js";
 import { prefetch } from "./prefetch.js";
 import { formatHash, parseHash, useRoute } from "./router.js";
 

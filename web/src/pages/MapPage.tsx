@@ -2,20 +2,21 @@
 // on any date ICE published a list. The time slider replays the map from the agreements' listed
 // periods; every choice is kept in the address. The latest map is drawn from the small per-state
 // (or per-county) summary; the big agreements file loads only for another date, play or a county panel.
-import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { useApp } from "../app.js";
-import { CountyPanel, UsMap } from "../components/UsMap.js";
-import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
-import { useAll, useData } from "../data.js";
 import {
   type AgreementItem,
   type AgreementsFile,
   type CountiesFile,
   MODELS,
   type StatesFile,
+  stateByFips,
+  stateByUsps,
   type TimelineFile,
 } from "@domain";
-import { STATE_FIPS } from "../i18n.js";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useApp } from "../app.js";
+import { CountyPanel, UsMap } from "../components/UsMap.js";
+import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
+import { useAll, useData } from "../data.js";
 import { activeOn, add, type Counts, cmp, dominant, emptyCounts, per100k, snapDate } from "../lib.js";
 import {
   breaks,
@@ -31,6 +32,9 @@ import {
 type Level = "state" | "county";
 type Measure = "count" | "per_capita" | "model";
 type Model = "JEM" | "TFM" | "WSO";
+
+/** The USPS code of a state FIPS code (the map files are keyed on FIPS). */
+const uspsOf = (fips: string) => stateByFips(fips)?.usps;
 
 interface Region {
   id: string;
@@ -53,7 +57,7 @@ function regionsOn(
   const out = new Map<string, Region>();
   if (level === "state") {
     for (const s of states.rows) {
-      const fips = s.fips || Object.keys(STATE_FIPS).find((k) => STATE_FIPS[k] === s.state) || s.state;
+      const fips = s.fips || stateByUsps(s.state)?.fips || s.state;
       out.set(s.state, {
         id: fips,
         name: stateName(s.state),
@@ -107,7 +111,7 @@ function latestRegions(
   const out = new Map<string, Region>();
   if (level === "state") {
     for (const s of states.rows) {
-      const fips = s.fips || Object.keys(STATE_FIPS).find((k) => STATE_FIPS[k] === s.state) || s.state;
+      const fips = s.fips || stateByUsps(s.state)?.fips || s.state;
       out.set(fips, {
         id: fips,
         name: stateName(s.state),
@@ -234,19 +238,17 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
   };
   const title = (id: string, name: string) => {
     const r = regionFor(id);
-    const label =
-      level === "state" ? app.stateName(STATE_FIPS[id] ?? id) : `${name}, ${STATE_FIPS[id.slice(0, 2)] ?? ""}`;
+    const label = level === "state" ? app.stateName(uspsOf(id) ?? id) : `${name}, ${uspsOf(id.slice(0, 2)) ?? ""}`;
     return app.t("map.tooltip", { name: label, value: describe(r) });
   };
-  const href =
-    level === "state" ? (id: string) => (STATE_FIPS[id] ? app.link(`/state/${STATE_FIPS[id]}`) : null) : undefined;
+  const href = level === "state" ? (id: string) => (uspsOf(id) ? app.link(`/state/${uspsOf(id)}`) : null) : undefined;
 
   const selectCounty = useCallback((id: string) => setPicked((p) => (p === id ? null : id)), []);
   const countyNames = useMemo(() => new Map((co?.rows ?? []).map((c) => [c.county_fips, c])), [co]);
   /** The panel of a county as drawn: Connecticut's old county stands for its planning region. */
   const countyPanel = (id: string) => {
     const fips = id.startsWith("09") ? (ctRegionOf.get(id) ?? id) : id;
-    const st = STATE_FIPS[fips.slice(0, 2)] ?? "";
+    const st = uspsOf(fips.slice(0, 2)) ?? "";
     const name = `${countyNames.get(fips)?.name ?? regions?.get(fips)?.name ?? fips}, ${st}`;
     return {
       name,

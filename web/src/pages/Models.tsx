@@ -1,10 +1,10 @@
 // "The three models" in plain words: what officers of an agency with each kind of 287(g)
 // agreement may do, where, and to whom, with how many agreements of each are listed now.
+import { MODELS, type Summary } from "@domain";
 import { useApp } from "../app.js";
 import { DataTable, Ready } from "../components/ui.js";
 import { useData } from "../data.js";
-import { MODELS, type Summary } from "@domain";
-import type { Key } from "../i18n.js";
+import type { Key } from "../i18n/index.js";
 
 const ROWS = ["where", "who", "what", "not"] as const;
 
