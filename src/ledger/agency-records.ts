@@ -1,12 +1,29 @@
 // An agency's record: created from its first row, then kept up to date from each list that names
 // it (spellings, display name, state, county, jurisdiction, type).
 
+import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
 import { slug } from "../normalize/agency-key.js";
 import { classifyAgency } from "../normalize/agency-type.js";
 import type { ListKind } from "../sheets/types.js";
 import type { Resolution } from "./identity.js";
 import type { ListContext } from "./list-context.js";
 import type { Agency, Tier, UsableRow } from "./types.js";
+
+const types = new Map<string, AgencyType>();
+
+/**
+ * `classifyAgency`, remembered: the replay asks it again for every agency of every list (about
+ * 400,000 times over the archive) for a few thousand distinct names.
+ */
+export function typeOf(name: string, jurisdiction: Jurisdiction | null, state: string): AgencyType {
+  const k = `${state}|${jurisdiction}|${name}`;
+  let t = types.get(k);
+  if (t === undefined) {
+    t = classifyAgency(name, jurisdiction, state);
+    types.set(k, t);
+  }
+  return t;
+}
 
 export function newAgency(ctx: ListContext, r: UsableRow): Agency {
   const { entities, obs } = ctx;
@@ -21,7 +38,7 @@ export function newAgency(ctx: ListContext, r: UsableRow): Agency {
     names: [],
     keys: [],
     jurisdiction: r.jurisdiction,
-    type: classifyAgency(r.agency, r.jurisdiction, r.state),
+    type: typeOf(r.agency, r.jurisdiction, r.state),
     county: r.county,
     firstSeen: obs.date,
     lastSeen: obs.date,
@@ -91,6 +108,6 @@ export function updateAgencies(
     if (county) ag.county = county;
     const j = s.rows.find((r) => r.jurisdiction)?.jurisdiction;
     if (j) ag.jurisdiction = j;
-    ag.type = classifyAgency(ag.name, ag.jurisdiction, ag.state);
+    ag.type = typeOf(ag.name, ag.jurisdiction, ag.state);
   }
 }

@@ -5,10 +5,9 @@ import { distance } from "fastest-levenshtein";
 import { realPlace } from "../context/place-names.js";
 import { MODELS } from "../domain/model.js";
 import { digitsOf } from "../normalize/agency-key.js";
-import { classifyAgency } from "../normalize/agency-type.js";
 import type { ListKind } from "../sheets/types.js";
 import { cmp } from "../util/compare.js";
-import { newAgency } from "./agency-records.js";
+import { newAgency, typeOf } from "./agency-records.js";
 import { sameAgreementRow } from "./agreement-match.js";
 import { isOpenAgreement, isOpenApplication } from "./entities.js";
 import {
@@ -24,6 +23,19 @@ import {
 } from "./identity.js";
 import type { ListContext } from "./list-context.js";
 import type { Agency, UsableRow } from "./types.js";
+
+const places = new Map<string, string | null>();
+
+/** `realPlace`, remembered: the typo guard asks it of the same few names on every list. */
+function placeOf(state: string, name: string): string | null {
+  const k = `${state}|${name}`;
+  let p = places.get(k);
+  if (p === undefined) {
+    p = realPlace(state, name);
+    places.set(k, p);
+  }
+  return p;
+}
 
 const aliased = (r: UsableRow) => r.corrections.some((c) => c.rule === "agency_alias");
 const byAgencyId = (a: VanishedAgency, b: VanishedAgency) => cmp(a.agencyId, b.agencyId);
@@ -257,7 +269,7 @@ function carriedTerms(ctx: ListContext, out: Map<number, Resolution>): Set<strin
 function renamedAgreement(ctx: ListContext, g: RowGroup, carried: Set<string>): Resolution | null {
   const { entities } = ctx;
   const first = ctx.row(g.rows[0] ?? -1);
-  const type = classifyAgency(first.agency, first.jurisdiction, g.state);
+  const type = typeOf(first.agency, first.jurisdiction, g.state);
   const limit = typoLimit(g.key.length, ctx.config);
   const agrees = (ag: Agency) =>
     ag.keys.some(
@@ -292,9 +304,9 @@ function renamedAgreement(ctx: ListContext, g: RowGroup, carried: Set<string>): 
  */
 function refuseTypo(ctx: ListContext, g: RowGroup, v: VanishedAgency): string | null {
   const first = ctx.row(g.rows[0] ?? -1);
-  const mine = realPlace(g.state, first.agency);
+  const mine = placeOf(g.state, first.agency);
   if (mine) {
-    const theirs = v.keys.map((k) => realPlace(v.state, k)).find((p) => p !== null);
+    const theirs = v.keys.map((k) => placeOf(v.state, k)).find((p) => p !== null);
     if (theirs && theirs !== mine) return `both are real places of ${g.state}: ${mine}, ${theirs}`;
   }
   const dated = g.rows.map((i) => ctx.row(i)).filter((r) => r.signedOn);

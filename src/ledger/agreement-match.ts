@@ -2,8 +2,8 @@
 // exact model and signed date: a redate, a re-signing, a closed one back, a model relabel, a new
 // holder, a repeat of another row, or a new agreement.
 import { MODELS } from "../domain/model.js";
-import { classifyAgency } from "../normalize/agency-type.js";
 import { cmp } from "../util/compare.js";
+import { typeOf } from "./agency-records.js";
 import { changeModel, endAgreement, newAgreement, redate, reopen } from "./agreements.js";
 import { isOpenAgreement } from "./entities.js";
 import { distinctive, moaFile, type Resolution, sameCounty } from "./identity.js";
@@ -153,7 +153,7 @@ export function sameAgreementRow(r: UsableRow, o: UsableRow): boolean {
   return (
     place !== "" &&
     distinctive(o.agencyKey) === place &&
-    classifyAgency(o.agency, o.jurisdiction, o.state) === classifyAgency(r.agency, r.jurisdiction, r.state)
+    typeOf(o.agency, o.jurisdiction, o.state) === typeOf(r.agency, r.jurisdiction, r.state)
   );
 }
 

@@ -111,6 +111,23 @@ export function jaccard(a: string, b: string): number {
   return union === 0 ? 0 : inter / union;
 }
 
+const digitsMemo = new Map<string, string>();
+
+/** `digitsOf` of an agency key, remembered: the typo tier compares every candidate's keys on every list. */
+function keyDigits(key: string): string {
+  let d = digitsMemo.get(key);
+  if (d === undefined) {
+    d = digitsOf(key);
+    digitsMemo.set(key, d);
+  }
+  return d;
+}
+
+function sharesModel(a: Set<string>, b: Set<string>): boolean {
+  for (const m of a) if (b.has(m)) return true;
+  return false;
+}
+
 /**
  * Tier (c): typo. The candidate must be in the same state, have vanished from this list entirely
  * (disjoint listing windows), share the digits of the name ("Precinct 1" is never "Precinct 2"),
@@ -127,11 +144,10 @@ export function matchTypo(
   const digits = digitsOf(group.key);
   const scored: { v: VanishedAgency; d: number }[] = [];
   for (const v of vanished) {
-    if (v.state !== group.state) continue;
-    if (![...models].some((m) => v.models.has(m))) continue;
+    if (v.state !== group.state || !sharesModel(models, v.models)) continue;
     let best = Number.POSITIVE_INFINITY;
     for (const k of v.keys) {
-      if (digitsOf(k) !== digits) continue;
+      if (keyDigits(k) !== digits) continue;
       best = Math.min(best, distance(k, group.key));
     }
     if (Number.isFinite(best)) scored.push({ v, d: best });

@@ -1,8 +1,8 @@
 // The ledger rules on hand-made lists, where the right answer is known. No database involved.
 import { describe, expect, it } from "vitest";
-import { Ledger } from "../src/ledger/ledger.js";
-import type { ObservationOutcome } from "../src/ledger/types.js";
-import { list, many, type R } from "./fixtures.js";
+import { list, many, type R } from "../../test/fixtures.js";
+import { Ledger } from "./ledger.js";
+import type { ObservationOutcome } from "./types.js";
 
 function replay(lists: ReturnType<typeof list>[], cfg = {}) {
   const l = new Ledger(cfg);
