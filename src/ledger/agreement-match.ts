@@ -1,7 +1,7 @@
 // Which agreement a participating row is, once its agency is known and no open agreement has its
 // exact model and signed date: a redate, a re-signing, a closed one back, a model relabel, a new
 // holder, a repeat of another row, or a new agreement.
-import { MODELS } from "../domain/model.js";
+import { MODELS, type Model } from "../domain/model.js";
 import { cmp } from "../util/compare.js";
 import { typeOf } from "./agency-records.js";
 import { changeModel, endAgreement, newAgreement, redate, reopen } from "./agreements.js";
@@ -19,6 +19,7 @@ export class RowMatching {
   /** Row index → its agreement id (a duplicate row shares its partner's). */
   readonly rowAgreement = new Map<number, string>();
   private carrierSet: Set<string> | undefined;
+  private modelsByAgency: Map<string, Set<Model>> | undefined;
 
   constructor(
     readonly ctx: ListContext,
@@ -37,6 +38,21 @@ export class RowMatching {
       this.ctx.usable.map((j) => `${this.agencyOf.get(j)?.agencyId}|${this.ctx.row(j).model}`),
     );
     return this.carrierSet;
+  }
+
+  /** The models the list's rows give an agency. */
+  modelsOf(agencyId: string): Set<Model> {
+    if (!this.modelsByAgency) {
+      this.modelsByAgency = new Map();
+      for (const j of this.ctx.usable) {
+        const id = this.agencyOf.get(j)?.agencyId;
+        if (id === undefined) continue;
+        const models = this.modelsByAgency.get(id) ?? new Set();
+        models.add(this.ctx.row(j).model);
+        this.modelsByAgency.set(id, models);
+      }
+    }
+    return this.modelsByAgency.get(agencyId) ?? new Set();
   }
 }
 
@@ -76,9 +92,7 @@ export function resolveAgreement(m: RowMatching, r: UsableRow, agencyId: string)
   // Model relabel: the agency's open agreement with the same date under another model vanished,
   // and no row of this list carries that model for the agency.
   if (r.signedOn) {
-    const otherModels = new Set(
-      ctx.usable.filter((j) => m.agencyOf.get(j)?.agencyId === agencyId).map((j) => ctx.row(j).model),
-    );
+    const otherModels = m.modelsOf(agencyId);
     for (const other of MODELS) {
       if (other === model || otherModels.has(other)) continue;
       const cand = entities
