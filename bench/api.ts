@@ -3,6 +3,7 @@
 // measured in the same run. Called by bench/run.ts; also runs alone:
 // `node --import tsx bench/api.ts path/to/g287.db`.
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -45,6 +46,18 @@ export interface ApiFigure {
   latency_max_ms: number;
   bytes: number;
   errors: number;
+  /** The server's CPU time per request (user + system): steadier than latency on a busy machine. */
+  server_cpu_us_per_request: number | null;
+}
+
+/** A process's CPU time so far in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100);
+  } catch {
+    return null;
+  }
 }
 
 /** Starts `g287 serve --port 0` and reads the URL it prints. */
@@ -68,13 +81,16 @@ async function measure(
   p: string,
   seconds: number,
   headers: Record<string, string> = {},
+  pid?: number,
 ): Promise<ApiFigure> {
   const t = performance.now();
   const first = await fetch(`${base}${p}`, { headers });
   await first.arrayBuffer();
   const cold = performance.now() - t;
   if (first.status !== 200) throw new Error(`${p}: HTTP ${first.status}`);
+  const cpu0 = cpuMs(pid);
   const r = await autocannon({ url: `${base}${p}`, connections: CONNECTIONS, duration: seconds, headers });
+  const cpu1 = cpuMs(pid);
   return {
     path: p,
     cold_ms: Math.round(cold * 10) / 10,
@@ -85,6 +101,10 @@ async function measure(
     // On the wire, headers included (gzipped when asked for).
     bytes: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
     errors: r.errors + r.timeouts + r.non2xx,
+    server_cpu_us_per_request:
+      cpu0 === null || cpu1 === null || !r.requests.total
+        ? null
+        : Math.round(((cpu1 - cpu0) * 1000) / r.requests.total),
   };
 }
 
@@ -92,15 +112,18 @@ export async function benchApi(db: string, seconds = Number(process.env.BENCH_AP
   const { url, child } = await startServer(db);
   try {
     const roster = "/api/v1/agreements?as_of=2026-03-01";
+    const at = (p: string, headers: Record<string, string> = {}) => measure(url, p, seconds, headers, child.pid);
     const figures = {
-      baseline: await measure(url, "/healthz", seconds),
-      roster: await measure(url, roster, seconds),
-      // What a browser or `curl --compressed` asks for: the same cached answer, gzipped once.
-      roster_gzip: await measure(url, roster, seconds, { "accept-encoding": "gzip" }),
-      roster_all_rows: await measure(url, `${roster}&limit=all`, seconds),
+      baseline: await at("/healthz"),
+      roster: await at(roster),
+      // What `curl --compressed` asks for: the same cached answer, gzipped once.
+      roster_gzip: await at(roster, { "accept-encoding": "gzip" }),
+      // What a browser asks for: brotli, compressed once.
+      roster_br: await at(roster, { "accept-encoding": "gzip, deflate, br, zstd" }),
+      roster_all_rows: await at(`${roster}&limit=all`),
       // The agency with the most list rows behind it (691 in the archive).
-      agency: await measure(url, "/api/v1/agencies/fl-hernando-county-sheriffs-office", seconds),
-      stats: await measure(url, "/api/v1/stats?by=state", seconds),
+      agency: await at("/api/v1/agencies/fl-hernando-county-sheriffs-office"),
+      stats: await at("/api/v1/stats?by=state"),
     };
     const out = {
       connections: CONNECTIONS,
@@ -116,7 +139,7 @@ export async function benchApi(db: string, seconds = Number(process.env.BENCH_AP
     };
     for (const [name, f] of Object.entries(figures)) {
       console.log(
-        `api ${name.padEnd(15)} ${f.path}: ${f.requests_per_s} req/s, p50 ${f.latency_p50_ms} ms, p99 ${f.latency_p99_ms} ms (first request ${f.cold_ms} ms, ${f.bytes} bytes${f.errors ? `, ${f.errors} errors` : ""})`,
+        `api ${name.padEnd(15)} ${f.path}: ${f.requests_per_s} req/s, p50 ${f.latency_p50_ms} ms, p99 ${f.latency_p99_ms} ms, server CPU ${f.server_cpu_us_per_request ?? "?"} µs/request (first request ${f.cold_ms} ms, ${f.bytes} bytes${f.errors ? `, ${f.errors} errors` : ""})`,
       );
     }
     console.log(

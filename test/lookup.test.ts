@@ -22,7 +22,7 @@ import { roster } from "../src/analysis/queries.js";
 import { readCsv } from "../src/context/csv-read.js";
 import { county } from "../src/context/geography.js";
 import { createApp } from "../src/server/app.js";
-import { type LookupData, lookupData, serverCountyShapes, zipTable } from "../src/server/lookup-data.js";
+import { type LookupData, lookupData, serverCountyShapes, zipTable } from "../src/server/pages/lookup-data.js";
 import type { Store } from "../src/store/db.js";
 import { openArchive, ROOT } from "./helpers.js";
 

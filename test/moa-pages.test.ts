@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addLocalDocument } from "../src/moa/collect.js";
 import { createApp } from "../src/server/app.js";
-import { dataPaths } from "../src/server/web-data.js";
+import { dataPaths } from "../src/server/pages/index.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { copyArchiveDb, ROOT } from "./helpers.js";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRelease, writeRelease } from "../src/pipeline/release.js";
 import { RESOURCES } from "../src/server/api/index.js";
 import { createApp } from "../src/server/app.js";
-import { dataPaths } from "../src/server/web-data.js";
+import { dataPaths } from "../src/server/pages/index.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { archiveDbPath, cli, openArchive, tmpDir } from "./helpers.js";
 

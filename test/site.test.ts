@@ -7,8 +7,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staticResources } from "../src/server/api/index.js";
 import { createApp } from "../src/server/app.js";
+import { dataPaths } from "../src/server/pages/index.js";
 import { renderSite, type SiteSummary } from "../src/server/site.js";
-import { dataPaths } from "../src/server/web-data.js";
 import type { Store } from "../src/store/db.js";
 import { cli, openArchive, tmpDir } from "./helpers.js";
 

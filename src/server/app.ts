@@ -10,8 +10,10 @@ import { UsageError } from "../errors.js";
 import type { Store } from "../store/db.js";
 import { alertRoutes } from "./alert-routes.js";
 import { RESOURCES } from "./api/index.js";
+import { registerDataFile, registerDataNotFound } from "./data-file.js";
 import { changesFeed, FEED_DEFAULT_LIMIT, FEED_TYPES } from "./feeds.js";
-import { ApiError, errorResponse, type Rendered, rendered, renderJson } from "./http.js";
+import { ApiError, errorResponse, renderJson } from "./http.js";
+import { DATA_FILES } from "./pages/index.js";
 import { p } from "./params.js";
 import {
   API_CACHE_CONTROL,
@@ -20,13 +22,12 @@ import {
   ctxFor,
   register,
   responseKey,
-  send,
   sourceOf,
   validationError,
 } from "./resource.js";
+import { type Rendered, rendered, send } from "./respond.js";
 import { requireAdmin, securityHeaders } from "./security.js";
 import { webHandler } from "./static.js";
-import { dataRoutes } from "./web-data.js";
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 const FEED_CACHE_CONTROL = "public, max-age=300";
@@ -74,11 +75,12 @@ export function createApp(opts: AppOptions): OpenAPIHono {
   app.get("/healthz", (c) => c.text("ok\n", 200, { "cache-control": "no-store" }));
 
   // The fast path: a request already answered for this ledger version is served from the cache
-  // before routing and validation (only answers that passed validation are ever cached).
-  app.on(["GET", "HEAD"], ["/api/v1/*", "/feeds/*"], async (c, next) => {
+  // before routing and validation (only answers that passed validation are ever cached). Bodies
+  // that are not the API's carry their own cache-control.
+  app.on(["GET", "HEAD"], ["/api/v1/*", "/feeds/*", "/data/*"], async (c, next) => {
     const hit = deps.responses.peek(await deps.version.current(), responseKey(c));
     if (!hit) return next();
-    return send(c, hit, c.req.path.startsWith("/feeds/") ? FEED_CACHE_CONTROL : API_CACHE_CONTROL);
+    return send(c.req, hit, API_CACHE_CONTROL);
   });
 
   for (const r of RESOURCES) register(app, deps, r);
@@ -123,9 +125,9 @@ export function createApp(opts: AppOptions): OpenAPIHono {
           base,
           `${base}feeds/changes.atom${search}`,
         );
-        return rendered(body, "application/atom+xml; charset=utf-8");
+        return rendered(body, "application/atom+xml; charset=utf-8", { "cache-control": FEED_CACHE_CONTROL });
       });
-      return send(c, r, FEED_CACHE_CONTROL);
+      return send(c.req, r, FEED_CACHE_CONTROL);
     }) as never,
     ((result: { success: boolean; error?: z.ZodError }) =>
       result.success || !result.error
@@ -149,14 +151,15 @@ export function createApp(opts: AppOptions): OpenAPIHono {
         servers: [{ url: "/" }],
       }),
     );
-    return send(c, openapi);
+    return send(c.req, openapi, API_CACHE_CONTROL);
   });
 
   // ---- change-alert subscriptions (admin only: POST, GET and DELETE /api/v1/subscriptions)
   app.route(API_PREFIX, alertRoutes(opts.store, opts.adminToken));
 
-  // ---- the web app's data files
-  app.route("/data", dataRoutes(opts.store));
+  // ---- the web app's data files, one module per page (pages/), served like the API's resources
+  for (const f of DATA_FILES) registerDataFile(app, deps, f);
+  registerDataNotFound(app);
 
   // ---- the built web app
   const web = webHandler(opts.webDist === undefined ? DEFAULT_WEB_DIST : (opts.webDist ?? undefined));

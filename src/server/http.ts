@@ -2,7 +2,7 @@
 // returns (bytes, content type, ETag), so caching and 304s are handled in one place.
 import { toCsv } from "../domain/csv.js";
 import { listEnvelope } from "../export/json.js";
-import { etagOf } from "./cache.js";
+import { type Rendered, rendered } from "./respond.js";
 
 export type Format = "json" | "csv";
 
@@ -60,23 +60,6 @@ export function listBody<T>(
 
 export function itemBody(env: Envelope, data: unknown): Record<string, unknown> {
   return { ...env, data };
-}
-
-/**
- * A finished body, kept in the response cache: the bytes (encoded once, not per request), their
- * ETag, and the gzip of them, made the first time a client asks for it.
- */
-export interface Rendered {
-  body: Uint8Array;
-  type: string;
-  etag: string;
-  headers: Record<string, string>;
-  gzip?: Uint8Array;
-}
-
-export function rendered(text: string, type: string, headers: Record<string, string> = {}): Rendered {
-  const body = Buffer.from(text, "utf8");
-  return { body, type, etag: etagOf(body), headers };
 }
 
 /** Compact JSON: a browser or `jq` shows it indented; the wire carries a third fewer bytes. */

@@ -5,7 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Db } from "../store/db.js";
-import { LedgerVersion, sendBody, VersionedCache } from "./cache.js";
+import { LedgerVersion, VersionedCache } from "./cache.js";
 import {
   ApiError,
   type Envelope,
@@ -13,7 +13,6 @@ import {
   type Format,
   itemBody,
   listBody,
-  type Rendered,
   renderCsv,
   renderJson,
   type Source,
@@ -21,6 +20,7 @@ import {
 import { localise } from "./localise.js";
 import { byKey, page } from "./paging.js";
 import { DEFAULT_LIMIT, limitOf, paging } from "./params.js";
+import { type Rendered, send } from "./respond.js";
 
 export const API_PREFIX = "/api/v1";
 export const API_CACHE_CONTROL = "public, max-age=60";
@@ -99,13 +99,22 @@ export function itemResource<Q extends Shape, P extends Shape = Record<never, z.
 export interface ApiDeps {
   db: Db;
   version: LedgerVersion;
-  /** Rendered bodies by URL. */
+  /** Rendered bodies by URL: API answers, the feed and the web app's data files. */
   responses: VersionedCache<Rendered>;
   /** Loaded data by resource + query (without paging), and shared lookups by name. */
   data: VersionedCache<unknown>;
 }
 
+// One loaded-data cache per store, so `g287 site` lists its files from the very objects its app serves.
+const DATA = new WeakMap<Db, VersionedCache<unknown>>();
+
 export function apiDeps(db: Db, opts: { versionTtlMs?: number } = {}): ApiDeps {
+  let data = DATA.get(db);
+  if (!data) {
+    // Loaded lists by filter (a few thousand rows at most each), the web pages' objects and the shared lookups.
+    data = new VersionedCache<unknown>(600);
+    DATA.set(db, data);
+  }
   return {
     db,
     version: new LedgerVersion(db, opts.versionTtlMs),
@@ -115,18 +124,8 @@ export function apiDeps(db: Db, opts: { versionTtlMs?: number } = {}): ApiDeps {
       // The compressed twins, made later, are a fraction of this: counted in the estimate, not apart.
       sizeOf: (r) => Math.ceil(r.body.byteLength * 1.25),
     }),
-    // Loaded lists by filter (a few thousand rows at most each) and the shared lookups.
-    data: new VersionedCache<unknown>(300),
+    data,
   };
-}
-
-/**
- * A cached body as an HTTP response through the one compression path (cache.ts sendBody): brotli
- * or gzip when the client takes it, compressed once per cache entry, each twin with its own ETag
- * (`…-br"`, `…-gz"`), as a strong validator must; If-None-Match accepts any of them.
- */
-export function send(c: Context, r: Rendered, cacheControl = API_CACHE_CONTROL): Response {
-  return sendBody(c.req, r, { "cache-control": cacheControl, ...r.headers });
 }
 
 /** The response cache's key for a request: its whole URL (the suffix and query pick the answer). */
@@ -329,7 +328,7 @@ export function register(app: OpenAPIHono, deps: ApiDeps, r: Resource): void {
     const q = (c.req as unknown as { valid(t: string): Record<string, unknown> }).valid("query");
     const p = params ? (c.req as unknown as { valid(t: string): Record<string, unknown> }).valid("param") : {};
     const rendered = await deps.responses.get(version, key, () => build(c, deps, r, version, q, p));
-    return send(c, rendered);
+    return send(c.req, rendered, API_CACHE_CONTROL);
   };
   const hook = (result: { success: boolean; error?: z.ZodError }) => {
     if (result.success || !result.error) return;

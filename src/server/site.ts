@@ -9,9 +9,9 @@ import type { Store } from "../store/db.js";
 import { staticResources } from "./api/index.js";
 import { createApp, DEFAULT_WEB_DIST } from "./app.js";
 import { entryDir, entryHtml, GO_JS, META_LANGS, sitemapXml, sitePages, withHomeMeta } from "./meta.js";
+import { dataPaths } from "./pages/index.js";
 import { APP_CSP, DATA_CSP } from "./security.js";
 import { listFiles } from "./static.js";
-import { dataPaths } from "./web-data.js";
 
 export interface SiteOptions {
   /** The built web app; default web/dist. */

@@ -3,7 +3,7 @@
 // law. Answered from the same per-state indexes as the web page's data/lookup/ files.
 import { type LookupAnswer, lookupPoint, lookupQuery } from "../../analysis/lookup.js";
 import { ApiError } from "../http.js";
-import { lookupData, serverCountyShapes } from "../lookup-data.js";
+import { lookupData, serverCountyShapes } from "../pages/lookup-data.js";
 import { z } from "../params.js";
 import { itemResource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";

@@ -13,17 +13,16 @@ import {
   type LookupAgreement,
   type LookupDirectory,
   type LookupStateIndex,
-  placeLetter,
   type Standing,
-} from "../analysis/lookup.js";
-import { latestListDate } from "../analysis/population.js";
-import { agreements, roster } from "../analysis/queries.js";
-import { readGeoFile } from "../context/census.js";
-import { fbiHasPlace, placePart } from "../context/fbi.js";
-import { allStates, countiesOf, county } from "../context/geography.js";
-import { inEffect, statePolicies } from "../context/policies.js";
-import type { Db } from "../store/db.js";
-import { type SearchEntry, searchEntries } from "./search-data.js";
+} from "../../analysis/lookup.js";
+import { latestListDate } from "../../analysis/population.js";
+import { agreements, roster } from "../../analysis/queries.js";
+import { readGeoFile } from "../../context/census.js";
+import { fbiHasPlace, placePart } from "../../context/fbi.js";
+import { allStates, countiesOf, county } from "../../context/geography.js";
+import { inEffect, statePolicies } from "../../context/policies.js";
+import type { Db } from "../../store/db.js";
+import { type SearchEntry, searchEntries } from "./search.js";
 
 export interface LookupData {
   directory: LookupDirectory;
@@ -185,28 +184,4 @@ export function lookupData(db: Db, version: string): Promise<LookupData> {
     if (built.get(db)?.data === data) built.delete(db);
   });
   return data;
-}
-
-/** A lookup data file by its path under data/ (`lookup/index.json`, `lookup/TX.json`, `search.json`), or null. */
-export async function lookupFile(db: Db, version: string, path: string): Promise<unknown | null> {
-  // The directory's 30,000 place names go in one file per first letter, fetched for the query typed.
-  if (path === "lookup/index.json") return { ...(await lookupData(db, version)).directory, places: [] };
-  const letter = /^lookup\/places-([a-z0-9])\.json$/.exec(path);
-  if (letter) return (await lookupData(db, version)).directory.places.filter(([, n]) => placeLetter(n) === letter[1]);
-  if (path === "search.json") return (await lookupData(db, version)).search;
-  const m = /^lookup\/([A-Z]{2})\.json$/.exec(path);
-  if (m) return (await lookupData(db, version)).states.get(m[1] as string) ?? null;
-  return null;
-}
-
-/** Every lookup data file, as paths from the site root. */
-export async function lookupPaths(db: Db, version: string): Promise<string[]> {
-  const d = await lookupData(db, version);
-  const letters = [...new Set(d.directory.places.map(([, n]) => placeLetter(n)))].filter((l) => l !== null).sort();
-  return [
-    "data/lookup/index.json",
-    "data/search.json",
-    ...letters.map((l) => `data/lookup/places-${l}.json`),
-    ...[...d.states.keys()].map((s) => `data/lookup/${s}.json`),
-  ];
 }

@@ -7,10 +7,10 @@ import type {
   ChangesStateFile,
   ModelEvent,
   SplitList,
-} from "../domain/changes-files.js";
-import type { EventCategory } from "../domain/events.js";
-import type { ChangesFile, ListChanges } from "../domain/files.js";
-import type { Db } from "../store/db.js";
+} from "../../domain/changes-files.js";
+import type { EventCategory } from "../../domain/events.js";
+import type { ChangesFile, ListChanges } from "../../domain/files.js";
+import type { Db } from "../../store/db.js";
 
 const zero = (): Record<EventCategory, number> => ({ change: 0, pending: 0, fix: 0, moa: 0, list: 0 });
 
@@ -86,24 +86,4 @@ export async function modelsById(db: Db): Promise<Map<string, string>> {
     db.selectFrom("application").select(["application_id as id", "model"]).execute(),
   ]);
   return new Map([...g, ...a].map((r) => [r.id, r.model]));
-}
-
-/** The split files' paths under data/, for `g287 site`. */
-export function changesPaths(s: SplitChanges): string[] {
-  const idx = changesIndex(s);
-  return [
-    "changes/index.json",
-    ...idx.months.map((m) => `changes/month/${m.month}.json`),
-    ...idx.states.filter((st) => /^[A-Z]{2}$/.test(st.state)).map((st) => `changes/state/${st.state}.json`),
-  ];
-}
-
-/** One split file by its path under data/ (`changes/month/2026-03.json`), or null. */
-export function changesPart(s: SplitChanges, path: string): ChangesIndex | ChangesMonthFile | ChangesStateFile | null {
-  if (path === "changes/index.json") return changesIndex(s);
-  const m = /^changes\/month\/(\d{4}-\d{2})\.json$/.exec(path);
-  if (m) return changesMonth(s, m[1] as string);
-  const st = /^changes\/state\/([A-Z]{2})\.json$/.exec(path);
-  if (st) return changesState(s, st[1] as string);
-  return null;
 }

@@ -3,7 +3,7 @@
 // counties; an agency weighs its county or, statewide, its state). Towns have no population in
 // the tables g287 carries, so a town weighs 10,000 per ZIP code (a rough size; about the mean
 // residents per ZIP code), and only towns with two or more ZIP codes or a police agency are listed.
-import type { LookupDirectory, LookupStateIndex } from "../analysis/lookup.js";
+import type { LookupDirectory, LookupStateIndex } from "../../analysis/lookup.js";
 
 /** `[kind, name, state, ref, weight]`: ref is an agency id, a county GEOID, or nothing. */
 export type SearchEntry = ["state" | "county" | "city" | "agency", string, string, string, number];
