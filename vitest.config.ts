@@ -1,14 +1,31 @@
+// Three test projects, told apart by where a file lives, never by a list (README.md, "Testing"):
+// unit, beside the code it tests; browser, the web app in Chromium; archive, everything else in test/.
 import { defineConfig } from "vitest/config";
+
+const ARCHIVE_SETUP = ["test/global-setup.ts"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
     // The fake ICE, mirror, MOA and webhook servers listen on loopback, which outbound requests
     // refuse outside this test mode (src/net/policy.ts). test/outbound.test.ts narrows it.
     env: { G287_ALLOW_LOOPBACK: "1" },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     reporters: ["default"],
+    projects: [
+      // No archive, no web build, no global setup: `npm run test:unit` answers in seconds.
+      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
+      // The real lists replayed once per run (cached by content across runs) and the built web app.
+      {
+        extends: true,
+        test: {
+          name: "archive",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/web*.test.ts"],
+          globalSetup: ARCHIVE_SETUP,
+        },
+      },
+      { extends: true, test: { name: "browser", include: ["test/web*.test.ts"], globalSetup: ARCHIVE_SETUP } },
+    ],
   },
 });

@@ -1,13 +1,11 @@
 // A local HTTP server that imitates ICE's 287(g) page and downloads for the sync tests: routes can
 // serve bytes with validators (ETag, Last-Modified → 304), an HTML block page with status 200, an
 // error status, a reply that comes too late, a body cut off mid-way, or a sequence of replies.
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { BIN, ROOT } from "./helpers.js";
 
 export interface Reply {
   status?: number;
@@ -155,32 +153,4 @@ export function hashDir(dir: string): string {
   };
   walk(dir);
   return h.digest("hex");
-}
-
-export interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as a child process, without blocking this process (which serves the fake ICE). */
-export function cliAsync(
-  args: string[],
-  o: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, ...o.env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-      o.onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (c) => {
-      stderr += c;
-    });
-    child.on("error", reject);
-    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
-  });
 }

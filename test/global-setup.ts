@@ -1,6 +1,7 @@
-// Replays the real archive in ../shared/data/ice once per test run, into a ledger file that every
-// test file reads (or copies before writing). Fails loudly when the archive is missing: these
-// tests never skip.
+// The fixtures of the `archive` and `browser` test projects: the real archive in ../shared/data/ice
+// replayed into a ledger file that every test file reads (or copies before writing), and the web
+// app built once. Made once per run even when both projects run, and cached by content across runs
+// (test/fixture-cache.ts). Fails loudly when the archive is missing: these tests never skip.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +9,7 @@ import type { TestProject } from "vitest/node";
 import { viteBuild } from "../scripts/vite-build.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore } from "../src/store/db.js";
+import { cachedFixture, fixtureKey } from "./fixture-cache.js";
 
 export const ARCHIVE = path.resolve(import.meta.dirname, "../../shared/data/ice");
 
@@ -20,24 +22,56 @@ declare module "vitest" {
   }
 }
 
-export default async function setup(project: TestProject) {
-  if (!fs.existsSync(path.join(ARCHIVE, "MANIFEST.csv"))) {
-    throw new Error(
-      `the real lists are missing: expected ${ARCHIVE}/MANIFEST.csv (../shared/data/ice from the project root)`,
-    );
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "g287-test-"));
-  const db = path.join(dir, "archive.db");
-  const store = await openStore(db);
+interface Fixtures {
+  dir: string;
+  archiveDb: string;
+  webDist: string;
+  archiveIngestMs: number;
+  users: number;
+}
+
+/** Replays the archive into `dir`/archive.db and builds the web app into `dir`/web-dist. */
+async function build(dir: string): Promise<void> {
+  const store = await openStore(path.join(dir, "archive.db"));
   const t = performance.now();
   const summary = await ingest(store, [ARCHIVE]);
   const ms = performance.now() - t;
   await store.close();
   if (summary.newObservations === 0) throw new Error("replaying the archive produced no observations");
-  project.provide("archiveDb", db);
+  viteBuild(path.join(dir, "web-dist"));
+  fs.writeFileSync(path.join(dir, "ingest-ms"), String(ms));
+}
+
+/** This run's private copies of the cached fixtures. */
+async function makeFixtures(): Promise<Fixtures> {
+  if (!fs.existsSync(path.join(ARCHIVE, "MANIFEST.csv"))) {
+    throw new Error(
+      `the real lists are missing: expected ${ARCHIVE}/MANIFEST.csv (../shared/data/ice from the project root)`,
+    );
+  }
+  const cache = await cachedFixture(fixtureKey(ARCHIVE), build);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "g287-test-"));
+  const archiveDb = path.join(dir, "archive.db");
   const webDist = path.join(dir, "web-dist");
-  viteBuild(webDist);
-  project.provide("webDist", webDist);
-  project.provide("archiveIngestMs", ms);
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  fs.copyFileSync(path.join(cache.dir, "archive.db"), archiveDb);
+  fs.cpSync(path.join(cache.dir, "web-dist"), webDist, { recursive: true });
+  const archiveIngestMs = Number(fs.readFileSync(path.join(cache.dir, "ingest-ms"), "utf8"));
+  if (process.env.G287_TEST_CACHE === "0") fs.rmSync(cache.dir, { recursive: true, force: true });
+  return { dir, archiveDb, webDist, archiveIngestMs, users: 0 };
+}
+
+// Both projects' setups run in this one process: they share the fixtures through a global.
+const shared = globalThis as { g287Fixtures?: Promise<Fixtures> };
+
+export default async function setup(project: TestProject) {
+  shared.g287Fixtures ??= makeFixtures();
+  const f = await shared.g287Fixtures;
+  f.users += 1;
+  project.provide("archiveDb", f.archiveDb);
+  project.provide("webDist", f.webDist);
+  project.provide("archiveIngestMs", f.archiveIngestMs);
+  return () => {
+    f.users -= 1;
+    if (f.users === 0) fs.rmSync(f.dir, { recursive: true, force: true });
+  };
 }

@@ -1,6 +1,6 @@
 // Shared helpers for tests: the archive ledger built once by global-setup, copies of it for tests
 // that write, the CLI as a child process, and small workbook fixtures.
-import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -45,6 +45,34 @@ export function cli(args: string[], env: Record<string, string> = {}): SpawnSync
     env: { ...process.env, ...env },
     cwd: ROOT,
     maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as a child process, without blocking this process (which may serve HTTP meanwhile). */
+export function cliAsync(
+  args: string[],
+  o: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, ...o.env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => {
+      stdout += c;
+      o.onStdout?.(stdout, child);
+    });
+    child.stderr.on("data", (c) => {
+      stderr += c;
+    });
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }
 

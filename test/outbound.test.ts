@@ -4,10 +4,7 @@
 // Loopback is allowed only for the one host:port each case names (never the suite-wide test mode),
 // so a second port is as foreign as 169.254.169.254. Each case is recorded in
 // docs/security/outbound.json for SECURITY.md's table.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { securityLog } from "../scripts/security-table.js";
@@ -25,43 +22,15 @@ import { loopbackFromEnv } from "../src/net/policy.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { alertRoutes } from "../src/server/alert-routes.js";
 import { openStore } from "../src/store/db.js";
-import { BIN, ROOT, readList, tmpDir, writeXlsx } from "./helpers.js";
+import { ARCHIVE, cliAsync, tmpDir, writeXlsx } from "./helpers.js";
+import { realList } from "./lists.js";
+import { type Server, server } from "./receivers.js";
+
+/** The archive's first list: a small ledger to subscribe on. */
+const FIRST_LIST = path.join(ARCHIVE, "participating_2021-01-13.csv");
 
 const sec = securityLog("outbound", "test/outbound.test.ts");
 afterAll(() => sec.flush());
-
-interface Server {
-  port: number;
-  host: string;
-  url: (p: string) => string;
-  hits: string[];
-  close: () => Promise<void>;
-}
-
-/** A loopback server; `route` answers each path. */
-async function server(
-  route: (p: string, res: http.ServerResponse, req: http.IncomingMessage) => void,
-): Promise<Server> {
-  const hits: string[] = [];
-  const s = http.createServer((req, res) => {
-    const p = new URL(req.url ?? "/", "http://x").pathname;
-    hits.push(p);
-    route(p, res, req);
-  });
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  return {
-    port,
-    host: `127.0.0.1:${port}`,
-    url: (p) => `http://127.0.0.1:${port}${p}`,
-    hits,
-    close: () =>
-      new Promise<void>((r) => {
-        s.closeAllConnections();
-        s.close(() => r());
-      }),
-  };
-}
 
 const http0 = {
   connectTimeoutMs: 2000,
@@ -84,20 +53,7 @@ async function outcome(url: string, o: Partial<FetchOptions>): Promise<[string, 
 }
 
 /** The CLI without blocking this process (the servers it talks to run here). */
-function cliAsync(args: string[], env: Record<string, string>) {
-  const p = spawn(BIN, args, { env: { ...process.env, ...env }, cwd: ROOT });
-  let stdout = "";
-  let stderr = "";
-  p.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  p.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((r) =>
-    p.on("close", (status) => r({ status, stdout, stderr })),
-  );
-}
+const cliEnv = (args: string[], env: Record<string, string>) => cliAsync(args, { env });
 
 /** One line on stderr, `g287: …`, and no stack trace. */
 function oneLine(stderr: string): string {
@@ -302,7 +258,7 @@ describe("redirects and off-host links to a second loopback port (a stand-in met
         const archive = path.join(dir, "archive");
         const before = meta.hits.length;
         const run = async (page: string, allow: string) => {
-          const r = await cliAsync(
+          const r = await cliEnv(
             ["--db", db, "--quiet", "sync", "--archive", archive, "--url", ice.url(page), "--retries", "0"],
             { G287_ALLOW_LOOPBACK: allow },
           );
@@ -334,14 +290,8 @@ describe("redirects and off-host links to a second loopback port (a stand-in met
         const dir = tmpDir("g287-outbound-moa-");
         const header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA"];
         const urls = [ice.url("/to-meta"), ice.url("/to-169"), "http://169.254.169.254/moa.pdf"];
-        const rows = urls.map((u, i) => [
-          "TEXAS",
-          `Town ${i + 1} Police Department`,
-          "Municipal",
-          "Task Force Model",
-          45706,
-          u,
-        ]);
+        const town = (i: number) => `Town ${i + 1} Police Department`;
+        const rows = urls.map((u, i) => ["TEXAS", town(i), "Municipal", "Task Force Model", 45706, u]);
         const file = writeXlsx(path.join(dir, "participatingAgencies03012026am.xlsx"), [header, ...rows]);
         const store = await openStore(path.join(dir, "m.db"));
         try {
@@ -418,21 +368,9 @@ describe("a body trickled at one byte a second", () => {
         const cfg = path.join(dir, "sync.yaml");
         fs.writeFileSync(cfg, "http:\n  total_timeout: 3s\n  read_timeout: 2s\n  retries: 0\n");
         const t0 = Date.now();
-        const r = await cliAsync(
-          [
-            "--db",
-            path.join(dir, "s.db"),
-            "--quiet",
-            "sync",
-            "--config",
-            cfg,
-            "--archive",
-            path.join(dir, "a"),
-            "--url",
-            slow.url("/287g"),
-          ],
-          { G287_ALLOW_LOOPBACK: slow.host },
-        );
+        const db = path.join(dir, "s.db");
+        const args = ["--db", db, "--quiet", "sync", "--config", cfg, "--archive", path.join(dir, "a")];
+        const r = await cliEnv([...args, "--url", slow.url("/287g")], { G287_ALLOW_LOOPBACK: slow.host });
         expect(r.status, r.stderr).toBe(1);
         expect(oneLine(r.stderr)).toMatch(/not finished within the 3000 ms deadline/);
         expect(Date.now() - t0).toBeLessThan(15_000);
@@ -463,10 +401,10 @@ describe("webhook targets: checked at subscribe, and again at delivery", () => {
         const dir = tmpDir("g287-outbound-sub-");
         const db = path.join(dir, "w.db");
         const store = await openStore(db);
-        await ingest(store, [path.join(ROOT, "../shared/data/ice/participating_2021-01-13.csv")]);
+        await ingest(store, [FIRST_LIST]);
         await store.close();
         for (const url of [...private_, "http://127.0.0.1:9/h", "http://localhost:9/h"]) {
-          const r = await cliAsync(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], {
+          const r = await cliEnv(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], {
             G287_ALLOW_LOOPBACK: "",
           });
           expect(r.status, `${url}: ${r.stderr}`).toBe(2);
@@ -512,20 +450,18 @@ describe("webhook targets: checked at subscribe, and again at delivery", () => {
         const dir = tmpDir("g287-outbound-deliver-");
         const store = await openStore(path.join(dir, "d.db"));
         try {
-          const first = readList("participating_2021-01-13.csv");
-          const file = (name: string, rows: unknown[][]) => writeXlsx(path.join(tmpDir("g287-l-"), name), rows);
-          await ingest(store, [path.join(ROOT, "../shared/data/ice/participating_2021-01-13.csv")]);
+          const first = realList("participating_2021-01-13.csv");
+          await ingest(store, [FIRST_LIST]);
           // Subscribed while the target was allowed (the suite's test mode).
           const sub = await subscribe(store, {
             channel: { type: "webhook", url: hook.url("/h"), secret: SECRET },
           });
-          const header = first[0] as unknown[];
-          const extra = header.map(() => null) as unknown[];
-          const col = (n: string) => header.findIndex((h) => String(h).trim() === n);
-          extra[col("STATE")] = "TEXAS";
-          extra[col("LAW ENFORCEMENT AGENCY")] = "Example City Police Department";
-          extra[col("SUPPORT TYPE")] = "Task Force Model";
-          await ingest(store, [file("participatingAgencies01202021am.xlsx", [...first, extra])]);
+          const extra = first.row({
+            STATE: "TEXAS",
+            "LAW ENFORCEMENT AGENCY": "Example City Police Department",
+            "SUPPORT TYPE": "Task Force Model",
+          });
+          await ingest(store, [first.write("participatingAgencies01202021am.xlsx", [...first.body, extra])]);
           const q = await enqueueAlerts(store);
           expect(q.queued).toBeGreaterThan(0);
           const t0 = new Date();

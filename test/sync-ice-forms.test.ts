@@ -6,102 +6,33 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { roster } from "../src/analysis/queries.js";
-import { agencyKey } from "../src/normalize/agency-key.js";
-import { loadCorrections } from "../src/normalize/corrections.js";
-import { normalizeRows } from "../src/normalize/row.js";
 import { ingest } from "../src/pipeline/ingest.js";
-import { downloadName, type SyncOptions, type SyncSummary, sync } from "../src/pipeline/sync.js";
-import { resolveSettings } from "../src/pipeline/sync-config.js";
-import { readSheet } from "../src/sheets/read-sheet.js";
-import { findListLinks } from "../src/sources/ice-page.js";
+import type { SyncOptions, SyncSummary } from "../src/pipeline/sync.js";
 import { sha256 } from "../src/sources/read-file.js";
 import { openStore } from "../src/store/db.js";
-import { FakeIce, icePage, workbook } from "./fake-ice.js";
-import { ARCHIVE, copyArchiveDb, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
+import { icePage, workbook } from "./fake-ice.js";
+import { copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
+import { agreementsIn, realBytes, realList } from "./lists.js";
+import { DOCLIB, maxSeq, newerList, PAGE, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
 
-const ice = new FakeIce();
-const work = tmpDir("g287-forms-");
-const PAGE = "/identify-and-arrest/287g";
-const DOCLIB = "/doclib/about/offices/ero/287g";
+const ice = useFakeIce();
 const ID = "/file-download/download/public";
-
-const real = (name: string) => new Uint8Array(fs.readFileSync(path.join(ARCHIVE, name)));
-
-/** Distinct agreements (state, agency, model, signed date) straight from a list's rows. */
-function agreementsIn(bytes: Uint8Array, state?: string): number {
-  const rows = normalizeRows(readSheet(bytes, "list.xlsx"), loadCorrections());
-  return new Set(
-    rows
-      .filter((r) => !state || r.state === state)
-      .map((r) => `${r.state}|${agencyKey(r.agency ?? "")}|${r.model}|${r.signedOn}`),
-  ).size;
-}
+const real = realBytes;
 
 /** A real list with its rows changed by `edit` (a row is header-indexed cells), as new workbook bytes. */
 function edited(from: string, out: string, edit: (rows: unknown[][], col: (h: string) => number) => unknown[][]) {
-  const all = readList(from);
-  const header = all[0] as unknown[];
-  const col = (name: string) => header.findIndex((h) => String(h).trim() === name);
-  const body = all.slice(1).filter((r) => r.some((c) => c !== null && c !== ""));
-  return new Uint8Array(fs.readFileSync(writeXlsx(path.join(work, out), [header, ...edit(body, col)])));
+  const list = realList(from);
+  return list.bytes(out, edit(list.body, list.col));
 }
 
-/** The real 2026-05-01 list plus one Texas agreement signed on `signed` (an Excel serial). */
-function newerList(agency: string, signed: number, out: string): Uint8Array {
-  return edited("participating_2026-05-01.xlsx", out, (rows, col) => {
-    const extra: unknown[] = (rows[0] as unknown[]).map(() => null);
-    extra[col("STATE")] = "TEXAS";
-    extra[col("LAW ENFORCEMENT AGENCY")] = agency;
-    extra[col("TYPE")] = "County";
-    extra[col("SUPPORT TYPE")] = "Task Force Model";
-    extra[col("SIGNED")] = signed;
-    return [...rows, extra];
-  });
-}
-
-function options(archiveDir: string, extra: Partial<SyncOptions> = {}): SyncOptions {
-  const s = resolveSettings(null, { url: ice.url(PAGE), archive: archiveDir }, {});
-  return {
-    ...s,
-    archiveDir,
-    http: { ...s.http, connectTimeoutMs: 2000, readTimeoutMs: 2000, retries: 0, backoffBaseMs: 10, backoffMaxMs: 10 },
-    sleep: async () => {},
-    random: () => 0.5,
-    ...extra,
-  };
-}
-
-async function run(db: string, archiveDir: string, extra: Partial<SyncOptions> = {}): Promise<SyncSummary> {
-  const store = await openStore(db);
-  try {
-    return await sync(store, options(archiveDir, extra));
-  } finally {
-    await store.close();
-  }
-}
+const run = (db: string, archiveDir: string, extra: Partial<SyncOptions> = {}): Promise<SyncSummary> =>
+  runSync(db, syncOptions(ice, archiveDir, {}, extra));
 
 type Csv = Record<string, string>[];
 const csv = (dir: string, name: string): Csv =>
   parse(fs.readFileSync(path.join(dir, name), "utf8"), { columns: true, skip_empty_lines: true });
-
-async function maxSeq(db: string): Promise<number> {
-  const s = await openStore(db, { readonly: true });
-  try {
-    const r = await s.db.selectFrom("event").select(s.db.fn.max("seq").as("m")).executeTakeFirstOrThrow();
-    return Number(r.m ?? 0);
-  } finally {
-    await s.close();
-  }
-}
-
-beforeAll(async () => {
-  await ice.start();
-});
-afterAll(async () => {
-  await ice.stop();
-});
 
 describe("five consecutive real lists, renamed in ICE's new forms, synced one by one into a copy of the archive ledger", () => {
   const db = copyArchiveDb();
@@ -211,7 +142,7 @@ describe("a two-digit year checked against the newest SIGNED date", () => {
     const href = `${DOCLIB}/ParticipatingAgency050426am.xlsx`;
     ice.clear();
     ice.set(PAGE, { body: icePage({ participating: href }) });
-    ice.set(href, workbook(newerList("Later County Sheriff's Office", 46148, "yy.xlsx"))); // signed 2026-05-06
+    ice.set(href, workbook(newerList("Later County Sheriff's Office", "yy.xlsx", 46148))); // signed 2026-05-06
     const s = await run(db, archive);
     expect(s.error).toBeNull();
     expect(s.files[0]).toMatchObject({ publishedAt: "2026-05-06", publishedBasis: "content_newest_signed" });
@@ -233,7 +164,7 @@ describe("the same bytes fetched again and again", () => {
   it("a list fetched three times adds one snapshot with three sightings, and is applied once", async () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-thrice-");
-    const bytes = newerList("Thrice County Sheriff's Office", 46146, "thrice.xlsx"); // signed 2026-05-04
+    const bytes = newerList("Thrice County Sheriff's Office", "thrice.xlsx", 46146); // signed 2026-05-04
     const sha = sha256(bytes);
     ice.clear();
     ice.set(PAGE, { body: icePage({ participating: `${ID}/52001` }) });
@@ -297,7 +228,7 @@ describe("the same bytes fetched again and again", () => {
   it("a list with no name anywhere, dated by its download, fetched three times is one observation too", async () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-thrice-unnamed-");
-    const bytes = newerList("Unnamed County Sheriff's Office", 46146, "unnamed.xlsx");
+    const bytes = newerList("Unnamed County Sheriff's Office", "unnamed.xlsx", 46146);
     ice.clear();
     ice.set(PAGE, {
       body: `<html><title>287(g)</title><body><h2>Participating Agencies</h2><p><a href="${ID}/52002">Participating Agencies</a></p></body></html>`,
@@ -379,9 +310,9 @@ describe("mirrors that publish a hash manifest", () => {
   it("takes a file from anywhere only when its sha256 matches the manifest (CSV and JSON)", async () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-hash-mirror-");
-    const a = newerList("Manifest A Sheriff's Office", 46147, "ma.xlsx"); // signed 2026-05-05
-    const b = newerList("Manifest B Sheriff's Office", 46148, "mb.xlsx"); // signed 2026-05-06
-    const tampered = newerList("Tampered Sheriff's Office", 46148, "mt.xlsx");
+    const a = newerList("Manifest A Sheriff's Office", "ma.xlsx", 46147); // signed 2026-05-05
+    const b = newerList("Manifest B Sheriff's Office", "mb.xlsx", 46148); // signed 2026-05-06
+    const tampered = newerList("Tampered Sheriff's Office", "mt.xlsx", 46148);
     ice.clear();
     // ICE itself serves the list the ledger already has.
     ice.set(PAGE, { body: icePage({ participating: `${DOCLIB}/participatingAgencies05012026am.xlsx` }) });
@@ -449,67 +380,5 @@ describe("mirrors that publish a hash manifest", () => {
     ice.set("/bad/hashes.csv", { body: "file_name,sha256,url\nx.xlsx,nothex,/x\n" });
     const s = await run(db, archive, { mirrors: [{ url: ice.url("/bad/hashes.csv"), maxFiles: 10 }] });
     expect(s.mirrors[0]?.error).toBe(`${ice.url("/bad/hashes.csv")} row 2: column sha256: expected a sha256 in hex`);
-  });
-});
-
-describe("naming a download and finding id-only links", () => {
-  const page = "https://www.ice.gov/identify-and-arrest/287g";
-  const res = (url: string, headers: Record<string, string> = {}) => ({ url, headers });
-
-  it("takes the name from Content-Disposition, a redirect, the address, the link text, then the heading", () => {
-    const link = {
-      url: "https://www.ice.gov/file-download/download/public/777",
-      fileName: "",
-      text: "Participating Agencies",
-      heading: "287(g) Participating Agencies",
-    };
-    expect(
-      downloadName(
-        link,
-        res(link.url, { "content-disposition": 'attachment; filename="../ParticipatingAgency091826am.xlsx"' }),
-      ),
-    ).toEqual({ name: "ParticipatingAgency091826am.xlsx", from: "content_disposition" });
-    expect(
-      downloadName(link, res("https://www.ice.gov/sites/default/files/287gParticipatingAgencies091526pm.xlsx")),
-    ).toEqual({
-      name: "287gParticipatingAgencies091526pm.xlsx",
-      from: "redirect",
-    });
-    expect(downloadName({ ...link, fileName: "ParticipatingAgency091826.xlsx" }, res(link.url))).toEqual({
-      name: "ParticipatingAgency091826.xlsx",
-      from: "link_text",
-    });
-    expect(downloadName(link, res(link.url))).toEqual({ name: "Participating Agencies", from: "link_text" });
-    expect(downloadName({ ...link, text: " " }, res(link.url))).toEqual({
-      name: "287(g) Participating Agencies",
-      from: "heading",
-    });
-  });
-
-  it("finds id-only spreadsheet links by their text, type or heading, and leaves the MOA PDFs alone", () => {
-    const html = `<html><title>287(g)</title><body>
-      <h2>Participating Agencies</h2>
-      <p><a href="/file-download/download/public/61001">287gParticipatingAgencies091526pm.xlsx</a></p>
-      <p><a href="/file-download/download/public/61002">Sample MOA (PDF)</a></p>
-      <h2>Pending Agencies</h2>
-      <p><a href="/file-download/download/public/61003" type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; length=20480">Download</a></p>
-      <p><a href="/file-download/download/public/61004">Pending agencies memorandum</a></p>
-    </body></html>`;
-    const l = findListLinks(html, page);
-    expect(l.participating).toMatchObject({
-      url: "https://www.ice.gov/file-download/download/public/61001",
-      fileName: "287gParticipatingAgencies091526pm.xlsx",
-      evidence: "file_name",
-      nameDate: "2026-09-15",
-      heading: "Participating Agencies",
-    });
-    expect(l.pending).toMatchObject({
-      url: "https://www.ice.gov/file-download/download/public/61003",
-      fileName: "",
-      evidence: "nearby_text",
-      nameDate: null,
-      heading: "Pending Agencies",
-    });
-    expect(l.candidates.map((c) => c.url.split("/").pop())).toEqual(["61001", "61003"]);
   });
 });

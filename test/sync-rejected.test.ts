@@ -3,43 +3,14 @@
 // runs (exit 3), so one bad list published by ICE, a mirror or a spoofer cannot freeze updates.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SyncOptions, sync } from "../src/pipeline/sync.js";
-import { resolveSettings } from "../src/pipeline/sync-config.js";
-import { openStore } from "../src/store/db.js";
-import { FakeIce, icePage, workbook } from "./fake-ice.js";
+import { describe, expect, it } from "vitest";
+import { icePage, workbook } from "./fake-ice.js";
 import { ARCHIVE, copyArchiveDb, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
+import { DOCLIB, PAGE, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
 
-const ice = new FakeIce();
-const PAGE = "/identify-and-arrest/287g";
-const DOC = "/doclib/about/offices/ero/287g";
-
-beforeAll(async () => {
-  await ice.start();
-});
-afterAll(async () => {
-  await ice.stop();
-});
-
-function options(archiveDir: string): SyncOptions {
-  const s = resolveSettings(null, { url: ice.url(PAGE), archive: archiveDir }, {});
-  return {
-    ...s,
-    archiveDir,
-    http: { ...s.http, connectTimeoutMs: 2000, readTimeoutMs: 1500, retries: 0, backoffBaseMs: 10, backoffMaxMs: 10 },
-    sleep: async () => {},
-    random: () => 0.5,
-  };
-}
-
-async function run(db: string, archiveDir: string) {
-  const store = await openStore(db);
-  try {
-    return await sync(store, options(archiveDir));
-  } finally {
-    await store.close();
-  }
-}
+const ice = useFakeIce();
+const DOC = DOCLIB;
+const run = (db: string, archiveDir: string) => runSync(db, syncOptions(ice, archiveDir, { readTimeoutMs: 1500 }));
 
 /**
  * A well-formed workbook that no reader will take: one cell past the limit on characters per cell

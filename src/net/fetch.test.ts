@@ -6,9 +6,9 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postWebhook } from "../src/alerts/webhook.js";
-import { downloadPdf, FetchRejected } from "../src/moa/fetch.js";
-import { FetchError, type FetchOptions, fetchUrl } from "../src/net/fetch.js";
+import { postWebhook } from "../alerts/webhook.js";
+import { downloadPdf, FetchRejected } from "../moa/fetch.js";
+import { FetchError, type FetchOptions, fetchUrl } from "./fetch.js";
 
 const PDF = Buffer.from(`%PDF-1.4\n${"0123456789abcdef\n".repeat(200)}%%EOF\n`);
 
