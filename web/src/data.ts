@@ -29,6 +29,10 @@ export class DataError extends Error {
 
 export type Loaded<T> = { state: "loading" } | { state: "error"; error: Error } | { state: "ready"; data: T };
 
+/** The file is not there (HTTP 404): a page for something that does not exist, or an empty selection. */
+export const missing = (v: Loaded<unknown>): boolean =>
+  v.state === "error" && v.error instanceof DataError && v.error.status === 404;
+
 export function useData<T>(path: string | null): Loaded<T> {
   const [v, setV] = useState<Loaded<T>>({ state: "loading" });
   useEffect(() => {

@@ -2,9 +2,9 @@
 // page draws it without Observable Plot, which keeps the first page's script small; the numbers
 // are in the table twin beside it.
 import { MODELS, type TimelinePointItem } from "@domain";
-import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { MODEL_COLOURS } from "../palette.js";
+import { useWidth } from "./use-width.js";
 
 const utc = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
@@ -18,17 +18,7 @@ function niceStep(max: number, count: number): number {
 
 export function StackedArea({ points, label }: { points: TimelinePointItem[]; label: string }) {
   const app = useApp();
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(720);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const on = () => setWidth(Math.max(280, Math.floor(el.clientWidth)));
-    on();
-    const ro = new ResizeObserver(on);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [ref, width] = useWidth(280);
   if (!points.length) return <div ref={ref} />;
   const height = Math.max(220, Math.min(360, Math.round(width * 0.42)));
   const m = { top: 12, right: 16, bottom: 28, left: 52 };

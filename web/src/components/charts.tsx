@@ -1,11 +1,11 @@
 // The small SVG charts: agreements listed over time, stacked by model, with its table twin
 // through <Figure> (home and state pages), and an agency's listed periods (agency page).
 import { MODELS, type TimelinePointItem } from "@domain";
-import { useEffect, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
 import { MODEL_COLOURS } from "../palette.js";
 import { StackedArea } from "./StackedArea.js";
 import { DataTable, Figure } from "./ui.js";
+import { useWidth } from "./use-width.js";
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 
@@ -55,17 +55,7 @@ export interface Period {
  * so the chart keeps its full width on a phone.
  */
 export function PeriodsChart({ periods, until, label }: { periods: Period[]; until: string; label: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(720);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const on = () => setWidth(Math.max(240, Math.floor(el.clientWidth)));
-    on();
-    const ro = new ResizeObserver(on);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [ref, width] = useWidth(240);
   if (!periods.length) return <div ref={ref} />;
   const rows = [...new Set(periods.map((p) => p.label))];
   const m = { top: 4, right: 12, bottom: 24, left: 8 };

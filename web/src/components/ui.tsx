@@ -1,9 +1,10 @@
-// Small shared pieces: loading and error states, headline figures, the generic table, a figure
-// with its table twin and embed code, and download links.
+// Small shared pieces: loading, error and not-found states, headline figures and counts by model,
+// the generic table, a figure with its table twin and embed code, and download links.
+import { MODELS, type Model } from "@domain";
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
-import type { Loaded } from "../data.js";
+import { type Loaded, useData } from "../data.js";
 import { HEIGHT_MESSAGE, type HeightMessage, listenerScript } from "../embed.js";
 
 export function Loading() {
@@ -24,11 +25,39 @@ export function ErrorBox({ what, error }: { what: string; error: Error }) {
   );
 }
 
+/** The page for an agency, a state… that does not exist. */
+export function NotFound({ text }: { text: string }) {
+  const { t } = useApp();
+  return (
+    <>
+      <h1>{t("common.not_found")}</h1>
+      <p>{text}</p>
+    </>
+  );
+}
+
 /** Renders `children(data)` once a file is loaded; loading and error states in between. */
 export function Ready<T>({ v, what, children }: { v: Loaded<T>; what: string; children: (d: T) => ComponentChildren }) {
   if (v.state === "loading") return <Loading />;
   if (v.state === "error") return <ErrorBox what={what} error={v.error} />;
   return <>{children(v.data)}</>;
+}
+
+/** Loads one data file and renders `children(data)` once it is there (`what` names it in an error). */
+export function WithFile<T>({
+  path,
+  what = path,
+  children,
+}: {
+  path: string;
+  what?: string;
+  children: (d: T) => ComponentChildren;
+}) {
+  return (
+    <Ready v={useData<T>(path)} what={what}>
+      {children}
+    </Ready>
+  );
 }
 
 export function Stat({ label, value, note }: { label: string; value: ComponentChildren; note?: ComponentChildren }) {
@@ -258,6 +287,22 @@ export function ModelBadge({ model }: { model: string }) {
     <abbr class={`model model-${model}`} title={tv("model", model)}>
       {model}
     </abbr>
+  );
+}
+
+/** "By model: JEM … · TFM … · WSO …", the counts of one place or of the whole list. */
+export function ByModel({ counts }: { counts: Record<Model, number> }) {
+  const app = useApp();
+  return (
+    <p class="by-model">
+      {app.t("home.by_model")}:{" "}
+      {MODELS.map((m, i) => (
+        <span key={m}>
+          {i ? " · " : ""}
+          <ModelBadge model={m} /> {app.tv("model", m)}: <strong>{app.num(counts[m])}</strong>
+        </span>
+      ))}
+    </p>
   );
 }
 

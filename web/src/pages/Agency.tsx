@@ -5,21 +5,15 @@ import { useApp, useTitle } from "../app.js";
 import { PeriodsChart } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LawNearEnd } from "../components/LawNearEnd.js";
-import { DataTable, Downloads, ExtLink, Figure, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
-import { useData } from "../data.js";
+import { DataTable, Downloads, ExtLink, Figure, ModelBadge, NotFound, Ready, StatusBadge } from "../components/ui.js";
+import { missing, useData } from "../data.js";
 
 export default function Agency() {
   const app = useApp();
   const id = app.route.parts[1] ?? "";
   const ok = /^[a-z0-9][a-z0-9-]*$/.test(id);
   const v = useData<AgencyFile>(ok ? `agency/${id}.json` : null);
-  if (!ok || (v.state === "error" && /HTTP 404/.test(v.error.message)))
-    return (
-      <>
-        <h1>{app.t("common.not_found")}</h1>
-        <p>{app.t("agency.not_found")}</p>
-      </>
-    );
+  if (!ok || missing(v)) return <NotFound text={app.t("agency.not_found")} />;
   return (
     <Ready v={v} what={`agency/${id}.json`}>
       {(d) => <AgencyView d={d} />}

@@ -12,14 +12,12 @@ import {
 import MiniSearch from "minisearch";
 import { useMemo, useRef } from "preact/hooks";
 import { useApp } from "../app.js";
-import { DataTable, ExtLink, ModelBadge, Ready, StatusBadge } from "../components/ui.js";
-import { useData } from "../data.js";
+import { allChoice, FilterFields, stateChoices, valueChoices } from "../components/fields.js";
+import { DataTable, ExtLink, ModelBadge, StatusBadge, WithFile } from "../components/ui.js";
 import { downloadText } from "../download.js";
 import { activeOn, cmp } from "../lib.js";
 
 const PAGE = 100;
-const STATUSES: readonly string[] = AGREEMENT_STATUSES;
-const TYPES: readonly string[] = AGENCY_TYPES;
 const SORTS = [
   "agency",
   "state",
@@ -34,12 +32,7 @@ const SORTS = [
 ] as const;
 
 export default function Agreements() {
-  const v = useData<AgreementsFile>("agreements.json");
-  return (
-    <Ready v={v} what="agreements.json">
-      {(d) => <Table data={d} />}
-    </Ready>
-  );
+  return <WithFile<AgreementsFile> path="agreements.json">{(d) => <Table data={d} />}</WithFile>;
 }
 
 function Table({ data }: { data: AgreementsFile }) {
@@ -98,6 +91,7 @@ function Table({ data }: { data: AgreementsFile }) {
   }, [data, listedNow, ever, app.lang, text, state, model, status, type, sort, dir]);
 
   const states = useMemo(() => [...new Set(data.rows.map((r) => r.state))].sort(), [data]);
+  const all = allChoice(app);
   const set = (k: string, val: string) => app.setQuery({ [k]: val || null, n: null }, { replace: true });
   const onSort = (k: string) =>
     app.setQuery(
@@ -116,6 +110,13 @@ function Table({ data }: { data: AgreementsFile }) {
     status: app.t("common.status"),
     ended_on: app.t("agreements.ended"),
   };
+  const dateColumn = (key: "signed_on" | "first_listed" | "last_listed" | "ended_on") => ({
+    key,
+    label: colLabel[key] as string,
+    sortable: true,
+    date: true,
+    render: (r: AgreementItem) => app.date(r[key]),
+  });
   const download = () => {
     const parts = ["g287-agreements", state, model, ever ? status : "", type, text.trim() ? "search" : ""].filter(
       Boolean,
@@ -155,50 +156,22 @@ function Table({ data }: { data: AgreementsFile }) {
               onInput={(e) => set("q", e.currentTarget.value)}
             />
           </div>
-          <div class="field">
-            <label for="f-state">{app.t("common.state")}</label>
-            <select id="f-state" name="state" value={state} onChange={(e) => set("state", e.currentTarget.value)}>
-              <option value="">{app.t("common.all")}</option>
-              {states.map((s) => (
-                <option key={s} value={s}>
-                  {app.stateName(s)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="f-model">{app.t("common.model")}</label>
-            <select id="f-model" name="model" value={model} onChange={(e) => set("model", e.currentTarget.value)}>
-              <option value="">{app.t("common.all")}</option>
-              {MODELS.map((m) => (
-                <option key={m} value={m}>
-                  {app.tv("model", m)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field" hidden={!ever}>
-            <label for="f-status">{app.t("common.status")}</label>
-            <select id="f-status" name="status" value={status} onChange={(e) => set("status", e.currentTarget.value)}>
-              <option value="">{app.t("common.all")}</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {app.tv("status", s)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="f-type">{app.t("common.type")}</label>
-            <select id="f-type" name="type" value={type} onChange={(e) => set("type", e.currentTarget.value)}>
-              <option value="">{app.t("common.all")}</option>
-              {TYPES.map((s) => (
-                <option key={s} value={s}>
-                  {app.tv("type", s)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterFields
+            prefix="f-"
+            values={{ state, model, status, type }}
+            onChange={set}
+            filters={[
+              { key: "state", label: app.t("common.state"), choices: [all, ...stateChoices(app, states)] },
+              { key: "model", label: app.t("common.model"), choices: [all, ...valueChoices(app, "model", MODELS)] },
+              {
+                key: "status",
+                label: app.t("common.status"),
+                choices: [all, ...valueChoices(app, "status", AGREEMENT_STATUSES)],
+                hidden: !ever,
+              },
+              { key: "type", label: app.t("common.type"), choices: [all, ...valueChoices(app, "type", AGENCY_TYPES)] },
+            ]}
+          />
           <button
             type="button"
             onClick={() =>
@@ -253,40 +226,16 @@ function Table({ data }: { data: AgreementsFile }) {
               sortable: true,
               render: (r) => app.tv("type", r.agency_type),
             },
-            {
-              key: "signed_on",
-              label: colLabel.signed_on as string,
-              sortable: true,
-              date: true,
-              render: (r) => app.date(r.signed_on),
-            },
-            {
-              key: "first_listed",
-              label: colLabel.first_listed as string,
-              sortable: true,
-              date: true,
-              render: (r) => app.date(r.first_listed),
-            },
-            {
-              key: "last_listed",
-              label: colLabel.last_listed as string,
-              sortable: true,
-              date: true,
-              render: (r) => app.date(r.last_listed),
-            },
+            dateColumn("signed_on"),
+            dateColumn("first_listed"),
+            dateColumn("last_listed"),
             {
               key: "status",
               label: colLabel.status as string,
               sortable: true,
               render: (r) => <StatusBadge status={r.status} />,
             },
-            {
-              key: "ended_on",
-              label: colLabel.ended_on as string,
-              sortable: true,
-              date: true,
-              render: (r) => app.date(r.ended_on),
-            },
+            dateColumn("ended_on"),
             {
               key: "moa",
               label: app.t("agreements.moa"),

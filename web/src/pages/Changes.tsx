@@ -13,8 +13,9 @@ import {
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
 import { EventLine } from "../components/events.js";
-import { Downloads, Ready } from "../components/ui.js";
-import { useData } from "../data.js";
+import { allChoice, FilterFields, stateChoices, valueChoices } from "../components/fields.js";
+import { Downloads, Ready, WithFile } from "../components/ui.js";
+import { missing, useData } from "../data.js";
 
 const CATEGORIES: EventCategory[] = ["change", "fix", "pending", "moa", "list"];
 const DEFAULT_SHOW: EventCategory[] = ["change", "fix", "list"];
@@ -23,12 +24,7 @@ const MONTH = /^\d{4}-\d{2}$/;
 const STATE = /^[A-Z]{2}$/;
 
 export default function Changes() {
-  const v = useData<ChangesIndex>("changes/index.json");
-  return (
-    <Ready v={v} what="changes/index.json">
-      {(idx) => <ChangesPart idx={idx} />}
-    </Ready>
-  );
+  return <WithFile<ChangesIndex> path="changes/index.json">{(idx) => <ChangesPart idx={idx} />}</WithFile>;
 }
 
 /** Picks the one file to load: the state's, else the month's (the latest month by default). */
@@ -40,7 +36,7 @@ function ChangesPart({ idx }: { idx: ChangesIndex }) {
   const path = state ? `changes/state/${state}.json` : month ? `changes/month/${month}.json` : null;
   const v = useData<ChangesMonthFile | ChangesStateFile>(path);
   // A month or state with no changes has no file: shown as an empty selection, not an error.
-  const none = !path || (v.state === "error" && /HTTP 404/.test(v.error.message));
+  const none = !path || missing(v);
   return (
     <>
       <h1>{app.t("changes.title")}</h1>
@@ -75,60 +71,41 @@ function Filters({ idx, state, month }: { idx: ChangesIndex; state: string; mont
     const val = CATEGORIES.filter((x) => next.has(x)).join(",");
     app.setQuery({ show: val === DEFAULT_SHOW.join(",") ? null : val || "none", page: null }, { replace: true });
   };
+  // A state's changes can span every month; without a state, one month at a time.
+  const months = [
+    ...(state ? [{ value: "", label: app.t("changes.all_months") }] : []),
+    ...idx.months.map((m) => ({ value: m.month, label: app.monthYear(new Date(`${m.month}-01T00:00:00Z`)) })),
+  ];
   const feed = new URLSearchParams();
   if (state) feed.set("state", state);
   if (model) feed.set("model", model);
   const feedQs = feed.toString();
   return (
     <form class="controls" onSubmit={(e) => e.preventDefault()}>
-      <label class="field">
-        {app.t("common.state")}
-        <select
-          value={state}
-          onChange={(e) =>
-            app.setQuery({ state: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
-          }
-        >
-          <option value="">{app.t("common.all")}</option>
-          {idx.states.map((s) => (
-            <option key={s.state} value={s.state}>
-              {app.stateName(s.state)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field">
-        {app.t("common.month")}
-        <select
-          value={month}
-          onChange={(e) =>
-            app.setQuery({ month: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
-          }
-        >
-          {state ? <option value="">{app.t("changes.all_months")}</option> : null}
-          {idx.months.map((m) => (
-            <option key={m.month} value={m.month}>
-              {app.monthYear(new Date(`${m.month}-01T00:00:00Z`))}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field">
-        {app.t("common.model")}
-        <select
-          value={model}
-          onChange={(e) =>
-            app.setQuery({ model: (e.currentTarget as HTMLSelectElement).value || null, page: null }, { replace: true })
-          }
-        >
-          <option value="">{app.t("common.all")}</option>
-          {MODELS.map((m) => (
-            <option key={m} value={m}>
-              {app.tv("model", m)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterFields
+        prefix="c-"
+        values={{ state, month, model }}
+        onChange={(k, v) => app.setQuery({ [k]: v || null, page: null }, { replace: true })}
+        filters={[
+          {
+            key: "state",
+            label: app.t("common.state"),
+            choices: [
+              allChoice(app),
+              ...stateChoices(
+                app,
+                idx.states.map((s) => s.state),
+              ),
+            ],
+          },
+          { key: "month", label: app.t("common.month"), choices: months },
+          {
+            key: "model",
+            label: app.t("common.model"),
+            choices: [allChoice(app), ...valueChoices(app, "model", MODELS)],
+          },
+        ]}
+      />
       <fieldset>
         <legend>{app.t("changes.show")}</legend>
         {CATEGORIES.map((c) => (

@@ -2,8 +2,7 @@
 // covers its state, a county-wide one its county, and each person counts once however many
 // agreements overlap. Read from the API's coverage resource (a static file in the built site too).
 import { useApp } from "../app.js";
-import { DataTable, Figure, Ready, Stat } from "../components/ui.js";
-import { useData } from "../data.js";
+import { DataTable, Figure, Stat, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
 interface Row {
@@ -27,11 +26,10 @@ export interface CoverageData {
 export const COVERAGE_PATH = "../api/v1/coverage.json";
 
 export default function Coverage() {
-  const v = useData<CoverageData>(COVERAGE_PATH);
   return (
-    <Ready v={v} what="api/v1/coverage.json">
+    <WithFile<CoverageData> path={COVERAGE_PATH} what="api/v1/coverage.json">
       {(d) => <CoverageView c={d} />}
-    </Ready>
+    </WithFile>
   );
 }
 

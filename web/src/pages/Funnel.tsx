@@ -2,8 +2,7 @@
 // agreements became, and which applications were dropped. Read from the API's funnel resource
 // (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
 import { useApp } from "../app.js";
-import { DataTable, Figure, Ready } from "../components/ui.js";
-import { useData } from "../data.js";
+import { DataTable, Figure, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
 interface Stage {
@@ -42,11 +41,10 @@ export interface FunnelData {
 export const FUNNEL_PATH = "../api/v1/funnel.json";
 
 export default function Funnel() {
-  const v = useData<{ data: FunnelData; latest_list: string }>(FUNNEL_PATH);
   return (
-    <Ready v={v} what="api/v1/funnel.json">
+    <WithFile<{ data: FunnelData; latest_list: string }> path={FUNNEL_PATH} what="api/v1/funnel.json">
       {(d) => <FunnelView f={d.data} />}
-    </Ready>
+    </WithFile>
   );
 }
 

@@ -1,11 +1,11 @@
 // Home: the headline figures, agreements listed each month since the first list, the latest
 // changes, and the date of the latest list.
-import { MODELS, type Summary, type TimelineFile } from "@domain";
+import type { Summary, TimelineFile } from "@domain";
 import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LookupBox } from "../components/LookupBox.js";
-import { Downloads, ModelBadge, Ready, Stat } from "../components/ui.js";
+import { ByModel, Downloads, Ready, Stat } from "../components/ui.js";
 import { useAll } from "../data.js";
 
 export default function Home() {
@@ -61,15 +61,7 @@ export default function Home() {
                 })}
               />
             </dl>
-            <p class="by-model">
-              {app.t("home.by_model")}:{" "}
-              {MODELS.map((m, i) => (
-                <span key={m}>
-                  {i ? " · " : ""}
-                  <ModelBadge model={m} /> {app.tv("model", m)}: <strong>{app.num(s.active[m])}</strong>
-                </span>
-              ))}
-            </p>
+            <ByModel counts={s.active} />
             {s.status.pending_removal > 0 && (
               <p class="unconfirmed">
                 {app.t("home.unconfirmed", {

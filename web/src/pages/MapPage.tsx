@@ -14,6 +14,7 @@ import {
 } from "@domain";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
+import { SelectField, valueChoices } from "../components/fields.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
 import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
 import { useAll, useData } from "../data.js";
@@ -318,43 +319,27 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
             </label>
           ))}
         </fieldset>
-        <div class="field">
-          <label for="map-measure">{app.t("map.measure")}</label>
-          <select
-            id="map-measure"
-            name="measure"
-            value={measure}
-            onChange={(e) =>
-              app.setQuery(
-                { measure: e.currentTarget.value === "count" ? null : e.currentTarget.value },
-                { replace: true },
-              )
-            }
-          >
-            <option value="count">{app.t("map.measure_count")}</option>
-            <option value="per_capita">{app.t("map.measure_per_capita")}</option>
-            <option value="model">{app.t("map.measure_model")}</option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="map-model">{app.t("map.model")}</label>
-          <select
-            id="map-model"
-            name="model"
-            value={model}
-            disabled={measure === "model"}
-            onChange={(e) =>
-              app.setQuery({ model: e.currentTarget.value === "all" ? null : e.currentTarget.value }, { replace: true })
-            }
-          >
-            <option value="all">{app.t("model.all")}</option>
-            {MODELS.map((m) => (
-              <option key={m} value={m}>
-                {app.tv("model", m)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id="map-measure"
+          name="measure"
+          label={app.t("map.measure")}
+          value={measure}
+          choices={[
+            { value: "count", label: app.t("map.measure_count") },
+            { value: "per_capita", label: app.t("map.measure_per_capita") },
+            { value: "model", label: app.t("map.measure_model") },
+          ]}
+          onChange={(v) => app.setQuery({ measure: v === "count" ? null : v }, { replace: true })}
+        />
+        <SelectField
+          id="map-model"
+          name="model"
+          label={app.t("map.model")}
+          value={model}
+          choices={[{ value: "all", label: app.t("model.all") }, ...valueChoices(app, "model", MODELS)]}
+          onChange={(v) => app.setQuery({ model: v === "all" ? null : v }, { replace: true })}
+          disabled={measure === "model"}
+        />
         <div class="slider">
           <label for="map-date">
             {app.t("map.date")}: <output for="map-date">{app.date(date)}</output>

@@ -9,17 +9,19 @@ import { English, Msg } from "../components/Msg.js";
 import { OnDemand } from "../components/OnDemand.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
 import {
+  ByModel,
   DataTable,
   Downloads,
   ExtLink,
   Figure,
   Legend,
   ModelBadge,
+  NotFound,
   Ready,
   Stat,
   StatusBadge,
 } from "../components/ui.js";
-import { useAll } from "../data.js";
+import { missing, useAll } from "../data.js";
 import { activeOn, cmp } from "../lib.js";
 import { breaks, classColour, classLabels, colourOf, NO_DATA_COLOUR, ZERO_COLOUR } from "../palette.js";
 
@@ -31,13 +33,7 @@ export default function State() {
   const v = useAll<[StateFile, CountiesFile | undefined]>(
     code === "CT" ? ["state/CT.json", "counties.json"] : ([ok ? `state/${code}.json` : "state/none.json"] as never),
   );
-  if (!ok || (v.state === "error" && /HTTP 404/.test(v.error.message)))
-    return (
-      <>
-        <h1>{app.t("common.not_found")}</h1>
-        <p>{app.t("state.not_found")}</p>
-      </>
-    );
+  if (!ok || missing(v)) return <NotFound text={app.t("state.not_found")} />;
   return (
     <Ready v={v} what={`state/${code}.json`}>
       {([d, co]) => <StateView d={d} co={co ?? null} />}
@@ -169,15 +165,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
         <Stat label={app.t("state.agencies")} value={app.num(s.agencies_active)} />
         <Stat label={app.t("state.ever")} value={app.num(s.ever)} />
       </dl>
-      <p class="by-model">
-        {app.t("home.by_model")}:{" "}
-        {MODELS.map((m, i) => (
-          <span key={m}>
-            {i ? " · " : ""}
-            <ModelBadge model={m} /> {app.tv("model", m)}: <strong>{app.num(s[m])}</strong>
-          </span>
-        ))}
-      </p>
+      <ByModel counts={s} />
       {d.missing.length ? <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p> : null}
       <TimelineFigure points={d.timeline} title={app.t("state.timeline_title", { name })} />
       {map}
