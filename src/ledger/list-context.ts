@@ -98,6 +98,23 @@ export class ListContext {
     };
   }
 
+  /** Listings for the rows that cannot be resolved (reviewed when `review`); usable rows' slots are null. */
+  unresolvedListings(review: boolean): (Listing | null)[] {
+    return this.obs.rows.map((r) => {
+      if (r.problems.length === 0) return null;
+      if (review) this.review(r.row, "unresolved_row", { problems: r.problems, agency: r.agency, state: r.state });
+      return this.listing(r.row, {}, "unresolved", r.problems.join("; "));
+    });
+  }
+
+  /** The listings once every row has one. */
+  settled(listings: (Listing | null)[]): Listing[] {
+    return listings.map((l, i) => {
+      if (!l) throw new Error(`ledger: row ${this.obs.rows[i]?.row} of ${this.obs.label} was not listed`);
+      return l;
+    });
+  }
+
   review(row: number | null, reason: ReviewItem["reason"], detail: Record<string, unknown>): void {
     const obs = this.obs;
     this.reviews.push({

@@ -10,15 +10,6 @@ import { isOpenAgreement } from "./entities.js";
 import type { ListContext } from "./list-context.js";
 import type { Agreement, Listing } from "./types.js";
 
-/** Listings for the rows that cannot be resolved; the usable rows' slots are left null. */
-export function unresolvedListings(ctx: ListContext, review: boolean): (Listing | null)[] {
-  return ctx.obs.rows.map((r) => {
-    if (r.problems.length === 0) return null;
-    if (review) ctx.review(r.row, "unresolved_row", { problems: r.problems, agency: r.agency, state: r.state });
-    return ctx.listing(r.row, {}, "unresolved", r.problems.join("; "));
-  });
-}
-
 /** A stretch of missing lists that started before this one, except for the agreements `unless` keeps. */
 export interface BackDated extends MissingFrom {
   unless: (a: Agreement) => boolean;
@@ -26,7 +17,7 @@ export interface BackDated extends MissingFrom {
 
 export function applyParticipating(ctx: ListContext, missingFrom?: BackDated): Listing[] {
   const { entities, usable } = ctx;
-  const listings = unresolvedListings(ctx, true);
+  const listings = ctx.unresolvedListings(true);
   const m = new RowMatching(ctx, resolveAgencies(ctx, "participating"));
   const { matched, rowAgreement } = m;
 
@@ -103,27 +94,14 @@ export function applyParticipating(ctx: ListContext, missingFrom?: BackDated): L
   const duplicates = new Set(usable.filter((i) => listings[i]?.tier === "duplicate"));
   updateAgencies(ctx, m.agencyOf, "participating", duplicates);
 
-  // Open agreements that this list does not carry start (or continue) their removal debounce.
-  for (const a of entities.agreements.values()) {
-    if (isOpenAgreement(a) && !matched.has(a.agreementId)) {
-      missAgreement(ctx, a, missingFrom && !missingFrom.unless(a) ? missingFrom : undefined);
-    }
-  }
+  missAbsent(ctx, matched, missingFrom);
 
   const stream = ctx.streams.participating;
   stream.snapshotId = ctx.obs.snapshotId;
   stream.rowCount = usable.length;
   stream.byState = [...byState].sort(([a], [b]) => cmp(a, b));
   stream.present = [...matched.keys()].sort();
-  return settled(listings);
-}
-
-/** The listings once every row has one. */
-export function settled(listings: (Listing | null)[]): Listing[] {
-  return listings.map((l, i) => {
-    if (!l) throw new Error(`ledger: row index ${i} was not listed`);
-    return l;
-  });
+  return ctx.settled(listings);
 }
 
 /** A repeat of the list already applied: its agreements are seen again, the rest keep missing. */
@@ -139,6 +117,14 @@ export function touchParticipating(ctx: ListContext, present: string[]): void {
       if (ag) ag.lastSeen = date;
     }
   }
-  for (const a of entities.agreements.values())
-    if (isOpenAgreement(a) && !here.has(a.agreementId)) missAgreement(ctx, a);
+  missAbsent(ctx, here);
+}
+
+/** Open agreements that the list does not carry start (or continue) their removal debounce. */
+function missAbsent(ctx: ListContext, carried: { has(id: string): boolean }, missingFrom?: BackDated): void {
+  for (const a of ctx.entities.agreements.values()) {
+    if (isOpenAgreement(a) && !carried.has(a.agreementId)) {
+      missAgreement(ctx, a, missingFrom && !missingFrom.unless(a) ? missingFrom : undefined);
+    }
+  }
 }

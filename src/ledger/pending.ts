@@ -7,12 +7,11 @@ import { missApp, newApplication } from "./applications.js";
 import { clearMissing } from "./debounce.js";
 import { isOpenApplication } from "./entities.js";
 import type { ListContext } from "./list-context.js";
-import { settled, unresolvedListings } from "./participating.js";
 import type { Listing } from "./types.js";
 
 export function applyPending(ctx: ListContext): Listing[] {
   const { entities, usable } = ctx;
-  const listings = unresolvedListings(ctx, false);
+  const listings = ctx.unresolvedListings(false);
   const agencyOf = resolveAgencies(ctx, "pending");
   const matched = new Set<string>();
   for (const i of usable) {
@@ -57,15 +56,13 @@ export function applyPending(ctx: ListContext): Listing[] {
     listings[i] = ctx.listing(r.row, { applicationId: app.applicationId, agencyId: ag.agencyId }, ag.tier, ag.note);
   }
   updateAgencies(ctx, agencyOf, "pending");
-  for (const a of entities.applications.values()) {
-    if (isOpenApplication(a) && !matched.has(a.applicationId)) missApp(ctx, a);
-  }
+  missAbsent(ctx, matched);
   const stream = ctx.streams.pending;
   stream.snapshotId = ctx.obs.snapshotId;
   stream.rowCount = usable.length;
   stream.byState = [];
   stream.present = [...matched].sort();
-  return settled(listings);
+  return ctx.settled(listings);
 }
 
 /** A repeat of the list already applied: its applications are seen again, the rest keep missing. */
@@ -76,7 +73,12 @@ export function touchPending(ctx: ListContext, present: string[]): void {
     const a = entities.applications.get(id);
     if (a && isOpenApplication(a)) a.lastListed = ctx.obs.date;
   }
-  for (const a of entities.applications.values()) {
-    if (isOpenApplication(a) && !here.has(a.applicationId)) missApp(ctx, a);
+  missAbsent(ctx, here);
+}
+
+/** Open applications that the list does not carry are missed (found signed, or debounced). */
+function missAbsent(ctx: ListContext, carried: Set<string>): void {
+  for (const a of ctx.entities.applications.values()) {
+    if (isOpenApplication(a) && !carried.has(a.applicationId)) missApp(ctx, a);
   }
 }
