@@ -1,12 +1,30 @@
-// One error type for bad input: it names the file, the row when known, and what was expected,
-// so the CLI can print a single line and exit 1 instead of a stack trace.
+// The errors the CLI reports as one line on stderr and an exit code instead of a stack trace: every
+// one is a CliError. Bad input names the file, the row when known, and what was expected.
 
-export class InputError extends Error {
+/** A failure (or a non-zero finish) the CLI prints as `g287: <line>` and exits with `exitCode`. */
+export class CliError extends Error {
+  readonly exitCode: number;
+
+  /** An empty message prints nothing: `g287 sync` exits 3 when there is nothing new, silently. */
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = "CliError";
+    this.exitCode = exitCode;
+  }
+
+  /** The line after `g287: `, or "" for none. */
+  line(): string {
+    return this.message;
+  }
+}
+
+/** Bad input: exit 1, with the file and row in the line. */
+export class InputError extends CliError {
   readonly file: string;
   readonly row: number | undefined;
 
   constructor(file: string, reason: string, row?: number) {
-    super(reason);
+    super(reason, 1);
     this.name = "InputError";
     this.file = file;
     this.row = row;
@@ -15,6 +33,10 @@ export class InputError extends Error {
   /** `participating.xlsx row 12: SIGNED is not a date` */
   describe(): string {
     return `${this.file}${this.row !== undefined ? ` row ${this.row}` : ""}: ${this.message}`;
+  }
+
+  override line(): string {
+    return this.describe();
   }
 }
 
@@ -31,23 +53,9 @@ export class UnreadableListError extends InputError {
 }
 
 /** A usage error (bad flag or argument): exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends CliError {
   constructor(message: string) {
-    super(message);
+    super(message, 2);
     this.name = "UsageError";
-  }
-}
-
-/**
- * A command that finished without failing but with a status other than 0, or failed after printing
- * its own report: `g287 sync` exits 3 when there is nothing new. The message, if any, goes to stderr.
- */
-export class ExitStatus extends Error {
-  readonly code: number;
-
-  constructor(code: number, message = "") {
-    super(message);
-    this.name = "ExitStatus";
-    this.code = code;
   }
 }

@@ -1,6 +1,6 @@
 // Flag values are checked at the boundary with zod; a bad value is a usage error (exit 2) that
 // names the flag and what was expected.
-import { z } from "zod";
+import type { z } from "zod";
 import type { Model } from "../domain/model.js";
 import { UsageError } from "../errors.js";
 

@@ -1,6 +1,7 @@
 // Human output: aligned tables without borders, and a progress bar on a TTY for long work.
 import { SingleBar } from "cli-progress";
 import Table from "cli-table3";
+import type { OutStream } from "./context.js";
 
 export function table(
   columns: readonly string[],
@@ -53,9 +54,9 @@ const PHASES: Record<string, string> = {
   write: "writing ledger",
 };
 
-/** A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, --json). */
-export function progress(enabled: boolean): Progress {
-  if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
+/** A progress bar on stderr when it is a terminal; silent otherwise (pipes, CI, --json, tests). */
+export function progress(enabled: boolean, stderr: OutStream): Progress {
+  if (!enabled || !stderr.isTTY) return { update() {}, stop() {} };
   let bar: SingleBar | null = null;
   let current = "";
   return {
@@ -65,7 +66,8 @@ export function progress(enabled: boolean): Progress {
         current = phase;
         bar = new SingleBar({
           format: `${PHASES[phase] ?? phase} [{bar}] {value}/{total}`,
-          stream: process.stderr,
+          // Only a terminal gets here: the process's own stderr.
+          stream: stderr as NodeJS.WritableStream,
           hideCursor: true,
         });
         bar.start(total, 0);

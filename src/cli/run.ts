@@ -1,4 +1,4 @@
-// Entry point for bin/g287.
+// Entry point for bin/g287 (compiled to dist/cli/run.js) and `npm run g287:dev` (through tsx).
 import { main } from "./main.js";
 
 // `g287 roster | head` closes the pipe early; that is not an error.

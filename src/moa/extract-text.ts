@@ -32,8 +32,10 @@ export type Extracted =
   | { ok: true; numPages: number; title: string | null; pages: ExtractedPage[]; ms: number }
   | { ok: false; error: string; ms: number };
 
-// The worker is TypeScript: it loads through the same tsx hook as bin/g287.
-const WORKER = new URL("./extract-worker.ts", import.meta.url);
+// Compiled (dist/), the worker is JavaScript; from the sources it is TypeScript, loaded through the
+// tsx hook that `npm run g287:dev` uses.
+const COMPILED = import.meta.url.endsWith(".js");
+const WORKER = new URL(COMPILED ? "./extract-worker.js" : "./extract-worker.ts", import.meta.url);
 const TSX_HOOK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../cli/register.mjs");
 
 /** Starting the thread (tsx, pdf.js) takes a second or two, much longer on a busy machine. */
@@ -50,9 +52,9 @@ export class TextExtractor {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    if (!fs.existsSync(TSX_HOOK)) throw new Error(`cannot start the PDF reader: ${TSX_HOOK} is missing`);
+    if (!COMPILED && !fs.existsSync(TSX_HOOK)) throw new Error(`cannot start the PDF reader: ${TSX_HOOK} is missing`);
     const w = new Worker(WORKER, {
-      execArgv: ["--import", TSX_HOOK],
+      execArgv: COMPILED ? [] : ["--import", TSX_HOOK],
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb, maxYoungGenerationSizeMb: 64 },
       stdout: true,
       stderr: true,

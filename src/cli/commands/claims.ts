@@ -7,8 +7,10 @@ import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
 import { toCsv } from "../../domain/csv.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { isoDate, optional, stateCode } from "../args.js";
-import { out, type RegisterCommands, say, withStore } from "../common.js";
+import type { Ctx } from "../context.js";
 import { table } from "../format.js";
+import { say } from "../say.js";
+import { withStore } from "../store.js";
 
 const LABEL: Record<Verdict, string> = {
   supported: "SUPPORTED",
@@ -24,7 +26,7 @@ function describeQuery(q: unknown): string {
     .join(" ");
 }
 
-function printClaims(results: ClaimResult[], showIds: boolean): string {
+function printClaims(ctx: Ctx, results: ClaimResult[], showIds: boolean): string {
   const lines: string[] = [];
   for (const c of results) {
     lines.push(`(${c.id}) ${c.text}`);
@@ -34,9 +36,9 @@ function printClaims(results: ClaimResult[], showIds: boolean): string {
     for (const r of c.readings) {
       lines.push(`    - ${r.name}`);
       if (r.query) lines.push(`        query: ${describeQuery(r.query)}${r.as_of ? `  as of ${r.as_of}` : ""}`);
-      lines.push(`        result: ${r.value ?? "n/a"} → ${LABEL[r.verdict]}: ${say(r.reason, r.reason_msg)}`);
+      lines.push(`        result: ${r.value ?? "n/a"} → ${LABEL[r.verdict]}: ${say(ctx, r.reason, r.reason_msg)}`);
       if (r.evidence) {
-        lines.push(`        computed from: ${say(r.evidence.computed_from)}`);
+        lines.push(`        computed from: ${say(ctx, r.evidence.computed_from)}`);
         for (const n of r.evidence.notes) lines.push(`        · ${n}`);
         if (r.evidence.ids.length) {
           const ids = showIds ? r.evidence.ids : r.evidence.ids.slice(0, 5);
@@ -55,101 +57,73 @@ function printClaims(results: ClaimResult[], showIds: boolean): string {
   return lines.join("\n");
 }
 
-export const register: RegisterCommands = (program, globals) => {
-  const claims = program.command("claims").description("check published claims against the record");
-  claims
-    .command("check")
-    .description("check every claim in a claim file (data/claims/*.yaml) and give each a verdict with its evidence")
-    .argument("<file>", "claim file (YAML)")
-    .option("--ids", "list every row behind each figure, not just the first five")
-    .action(async (file: string, o: { ids?: boolean }) => {
-      const g = globals();
-      const claimFile = readClaimFile(file);
-      await withStore(
-        g,
-        async (store) => {
-          const ctx = await loadClaimContext(store.db);
-          const results = checkClaims(claimFile, ctx);
-          if (g.json) out(toJson({ article: claimFile.article, file, ...listEnvelope(results) }));
-          else out(`${describeArticle(claimFile.article)}\n\n${printClaims(results, !!o.ids)}`);
-        },
-        { readonly: true },
-      );
-    });
+export async function checkClaimFile(c: Ctx, file: string, o: { ids?: boolean }): Promise<void> {
+  const { g } = c;
+  const claimFile = readClaimFile(file);
+  await withStore(
+    c,
+    async (store) => {
+      const ctx = await loadClaimContext(store.db);
+      const results = checkClaims(claimFile, ctx);
+      if (g.json) c.out(toJson({ article: claimFile.article, file, ...listEnvelope(results) }));
+      else c.out(`${describeArticle(claimFile.article)}\n\n${printClaims(c, results, !!o.ids)}`);
+    },
+    { readonly: true },
+  );
+}
 
-  program
-    .command("conflicts")
-    .description(
-      "agreements listed in a state while a ban there was in effect, and how far mandate states' counties comply",
-    )
-    .option("--as-of <date>", "date, YYYY-MM-DD (default: the latest list)")
-    .option("--state <XX>", "two-letter state code")
-    .option("--csv", "the ban conflicts as CSV")
-    .action(async (o: { asOf?: string; state?: string; csv?: boolean }) => {
-      const g = globals();
-      const asOfArg = optional("--as-of", isoDate, o.asOf);
-      const state = optional("--state", stateCode, o.state);
-      await withStore(
-        g,
-        async (store) => {
-          const ctx = await loadClaimContext(store.db);
-          const asOf = asOfArg ?? ctx.facts.lists.at(-1)?.date ?? "9999-12-31";
-          const bans = banConflicts(ctx.facts, ctx.policiesOf, asOf).filter((c) => !state || c.state === state);
-          const mandates = mandateCompliance(ctx.facts, ctx.policiesOf, ctx.countiesOf, asOf).filter(
-            (m) => !state || m.state === state,
-          );
-          if (o.csv) {
-            process.stdout.write(
-              toCsv(Object.keys(bans[0] ?? { state: "" }), bans as unknown as Record<string, unknown>[]),
-            );
-            return;
-          }
-          if (g.json) {
-            out(toJson({ as_of: asOf, ban_conflicts: listEnvelope(bans), mandates }));
-            return;
-          }
-          const lines: string[] = [`State law against the record, as of ${asOf}`, ""];
-          lines.push(`Agreements listed while a state ban was in effect: ${bans.length}`);
-          if (bans.length) {
-            lines.push(
-              table(
-                [
-                  "state",
-                  "agency",
-                  "model",
-                  "signed_on",
-                  "ban_effective",
-                  "first_listed",
-                  "last_listed",
-                  "days",
-                  "status",
-                ],
-                bans as unknown as Record<string, unknown>[],
-              ),
-            );
-            for (const s of [...new Set(bans.map((b) => b.state))]) {
-              const b = bans.find((x) => x.state === s);
-              if (b)
-                lines.push(
-                  `${s} ban: ${b.ban_citation} (${b.ban_confidence} confidence${b.ban_caveat ? `: ${b.ban_caveat}` : ""}) ${b.ban_source_url}`,
-                );
-            }
-          }
-          for (const m of mandates) {
-            lines.push(
-              "",
-              `${m.state} mandate: ${m.citation} (effective ${m.effective ?? "?"}; ${m.confidence} confidence${m.caveat ? `: ${m.caveat}` : ""})`,
-            );
-            lines.push(`  ${say(m.summary, m.summary_msg)}`);
-            lines.push(`  caveat: ${say(m.limits, m.limits_msg)}`);
-            if (m.without_agreement.length)
-              lines.push(
-                `  without one (${m.without_agreement.length}): ${m.without_agreement.map((c) => c.county).join(", ")}`,
-              );
-          }
-          out(lines.join("\n"));
-        },
-        { readonly: true },
+export async function conflicts(c: Ctx, o: { asOf?: string; state?: string; csv?: boolean }): Promise<void> {
+  const { g } = c;
+  const asOfArg = optional("--as-of", isoDate, o.asOf);
+  const state = optional("--state", stateCode, o.state);
+  await withStore(
+    c,
+    async (store) => {
+      const ctx = await loadClaimContext(store.db);
+      const asOf = asOfArg ?? ctx.facts.lists.at(-1)?.date ?? "9999-12-31";
+      const bans = banConflicts(ctx.facts, ctx.policiesOf, asOf).filter((c) => !state || c.state === state);
+      const mandates = mandateCompliance(ctx.facts, ctx.policiesOf, ctx.countiesOf, asOf).filter(
+        (m) => !state || m.state === state,
       );
-    });
-};
+      if (o.csv) {
+        c.write(toCsv(Object.keys(bans[0] ?? { state: "" }), bans as unknown as Record<string, unknown>[]));
+        return;
+      }
+      if (g.json) {
+        c.out(toJson({ as_of: asOf, ban_conflicts: listEnvelope(bans), mandates }));
+        return;
+      }
+      const lines: string[] = [`State law against the record, as of ${asOf}`, ""];
+      lines.push(`Agreements listed while a state ban was in effect: ${bans.length}`);
+      if (bans.length) {
+        lines.push(
+          table(
+            ["state", "agency", "model", "signed_on", "ban_effective", "first_listed", "last_listed", "days", "status"],
+            bans as unknown as Record<string, unknown>[],
+          ),
+        );
+        for (const s of [...new Set(bans.map((b) => b.state))]) {
+          const b = bans.find((x) => x.state === s);
+          if (b)
+            lines.push(
+              `${s} ban: ${b.ban_citation} (${b.ban_confidence} confidence${b.ban_caveat ? `: ${b.ban_caveat}` : ""}) ${b.ban_source_url}`,
+            );
+        }
+      }
+      for (const m of mandates) {
+        lines.push(
+          "",
+          `${m.state} mandate: ${m.citation} (effective ${m.effective ?? "?"}; ${m.confidence} confidence${m.caveat ? `: ${m.caveat}` : ""})`,
+        );
+        lines.push(`  ${say(c, m.summary, m.summary_msg)}`);
+        lines.push(`  caveat: ${say(c, m.limits, m.limits_msg)}`);
+        if (m.without_agreement.length)
+          lines.push(
+            `  without one (${m.without_agreement.length}): ${m.without_agreement.map((c) => c.county).join(", ")}`,
+          );
+      }
+      c.out(lines.join("\n"));
+    },
+    { readonly: true },
+  );
+}

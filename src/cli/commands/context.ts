@@ -1,14 +1,14 @@
 // `g287 policies`, `g287 litigation`, `g287 politics`: the state layers as tables, each row with
 // its source URL and confidence, and the caveat of every medium- or low-confidence row.
 import { z } from "zod";
-import { litigation } from "../../context/litigation.js";
+import { litigation as litigationRows } from "../../context/litigation.js";
 import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../context/policies.js";
 import { allPolitics, politicsYears } from "../../context/politics.js";
 import { formatCaveat, type Sourced } from "../../context/sourced.js";
 import { InputError, UsageError } from "../../errors.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { check, isoDate, optional, stateCode } from "../args.js";
-import { out, type RegisterCommands, today } from "../common.js";
+import { type Ctx, today } from "../context.js";
 import { table } from "../format.js";
 
 const kindArg = z
@@ -43,120 +43,101 @@ function sourceLines(rows: (Sourced & { label: string })[]): string {
 
 const withCaveatText = <T extends Sourced>(r: T) => ({ ...r, caveat_text: formatCaveat(r) || null });
 
-export const register: RegisterCommands = (program, globals) => {
-  program
-    .command("policies")
-    .description(
-      "state law and executive action on 287(g): bans, restrictions, mandates, encouragement, rescissions, proposals",
-    )
-    .option("--state <XX>", "two-letter state code")
-    .option("--kind <kind>", POLICY_KINDS.join(", "))
-    .option("--as-of <date>", "only the policies in effect on this date, YYYY-MM-DD (proposals never are)")
-    .action((o: { state?: string; kind?: string; asOf?: string }) => {
-      const g = globals();
-      const state = optional("--state", stateCode, o.state);
-      const kind = optional("--kind", kindArg, o.kind);
-      const asOf = optional("--as-of", isoDate, o.asOf);
-      const on = asOf ?? today();
-      const rows = statePolicies()
-        .filter((p) => (!state || p.state === state) && (!kind || p.kind === kind) && (!asOf || inEffect(p, asOf)))
-        .map((p) => ({ ...withCaveatText(p), status: policyStatus(p, on) }));
-      if (g.json) return out(toJson(listEnvelope(rows, { as_of: on, filtered_to_in_effect: !!asOf })));
-      out(
-        table(
-          ["#", "state", "kind", "scope", "status", "enacted", "effective", "instrument", "confidence"],
-          rows.map((r, i) => ({ ...r, "#": i + 1 })),
-          { maxWidth: 36 },
-        ),
-      );
-      out(
-        `${rows.length} polic${rows.length === 1 ? "y" : "ies"}${asOf ? ` in effect on ${asOf}` : `; status as of ${on}`}` +
-          "; a date known only to the month or year counts from its last day",
-      );
-      if (rows.length)
-        out(`\nsources:\n${sourceLines(rows.map((r) => ({ ...r, label: `${r.state} ${r.kind}: ${r.citation}` })))}`);
-    });
+export function policies(c: Ctx, o: { state?: string; kind?: string; asOf?: string }) {
+  const { g } = c;
+  const state = optional("--state", stateCode, o.state);
+  const kind = optional("--kind", kindArg, o.kind);
+  const asOf = optional("--as-of", isoDate, o.asOf);
+  const on = asOf ?? today();
+  const rows = statePolicies()
+    .filter((p) => (!state || p.state === state) && (!kind || p.kind === kind) && (!asOf || inEffect(p, asOf)))
+    .map((p) => ({ ...withCaveatText(p), status: policyStatus(p, on) }));
+  if (g.json) return c.out(toJson(listEnvelope(rows, { as_of: on, filtered_to_in_effect: !!asOf })));
+  c.out(
+    table(
+      ["#", "state", "kind", "scope", "status", "enacted", "effective", "instrument", "confidence"],
+      rows.map((r, i) => ({ ...r, "#": i + 1 })),
+      { maxWidth: 36 },
+    ),
+  );
+  c.out(
+    `${rows.length} polic${rows.length === 1 ? "y" : "ies"}${asOf ? ` in effect on ${asOf}` : `; status as of ${on}`}` +
+      "; a date known only to the month or year counts from its last day",
+  );
+  if (rows.length)
+    c.out(`\nsources:\n${sourceLines(rows.map((r) => ({ ...r, label: `${r.state} ${r.kind}: ${r.citation}` })))}`);
+}
 
-  program
-    .command("litigation")
-    .description("lawsuits, decisions, settlements and attorney-general opinions on 287(g)")
-    .option("--state <XX>", "two-letter state code")
-    .action((o: { state?: string }) => {
-      const g = globals();
-      const state = optional("--state", stateCode, o.state);
-      const rows = litigation()
-        .filter((r) => !state || r.state === state)
-        .map(withCaveatText);
-      if (g.json) return out(toJson(listEnvelope(rows)));
-      out(
-        table(
-          ["#", "state", "case", "type", "filed", "last_date", "status_kind", "confidence"],
-          rows.map((r, i) => ({ ...r, "#": i + 1 })),
-          { maxWidth: 48 },
-        ),
-      );
-      out(`${rows.length} case(s) or action(s)`);
-      if (rows.length) out(`\nsources:\n${sourceLines(rows.map((r) => ({ ...r, label: `${r.state} ${r.case}` })))}`);
-    });
+export function litigation(c: Ctx, o: { state?: string }) {
+  const { g } = c;
+  const state = optional("--state", stateCode, o.state);
+  const rows = litigationRows()
+    .filter((r) => !state || r.state === state)
+    .map(withCaveatText);
+  if (g.json) return c.out(toJson(listEnvelope(rows)));
+  c.out(
+    table(
+      ["#", "state", "case", "type", "filed", "last_date", "status_kind", "confidence"],
+      rows.map((r, i) => ({ ...r, "#": i + 1 })),
+      { maxWidth: 48 },
+    ),
+  );
+  c.out(`${rows.length} case(s) or action(s)`);
+  if (rows.length) c.out(`\nsources:\n${sourceLines(rows.map((r) => ({ ...r, label: `${r.state} ${r.case}` })))}`);
+}
 
-  program
-    .command("politics")
-    .description("state politics by year (about February 1): governor, legislature, trifecta, 2024 battleground")
-    .option("--state <XX>", "two-letter state code: every year for that state")
-    .option("--year <YYYY>", "one year: every state, with the trifecta totals")
-    .action((o: { state?: string; year?: string }) => {
-      const g = globals();
-      if (!o.state && !o.year) throw new UsageError("politics: give --state XX, --year YYYY, or both");
-      const state = optional("--state", stateCode, o.state);
-      const year = o.year === undefined ? undefined : check("--year", yearArg, o.year);
-      const span = politicsYears();
-      if (year !== undefined && (year < span.first || year > span.last))
-        throw new InputError(
-          "politics",
-          `no row for ${year}: the table covers ${span.first}-${span.last}, and later years are not guessed`,
-        );
-      const rows = allPolitics()
-        .filter((p) => (!state || p.state === state) && (year === undefined || p.year === year))
-        .map(withCaveatText);
-      const totals =
-        year === undefined
-          ? undefined
-          : {
-              trifecta: {
-                R: rows.filter((r) => r.trifecta === "R").length,
-                D: rows.filter((r) => r.trifecta === "D").length,
-                divided: rows.filter((r) => r.trifecta === "divided").length,
-              },
-              battleground_2024: rows.filter((r) => r.battleground2024).map((r) => r.state),
-            };
-      if (g.json) return out(toJson(listEnvelope(rows, totals ? { year, totals } : {})));
-      // Caveats are long and repeat across years: numbered once below the table, never cut short.
-      const notes: string[] = [];
-      const mark = (text: string | null) => {
-        if (!text) return "";
-        const i = notes.indexOf(text);
-        return `[${i < 0 ? notes.push(text) : i + 1}]`;
-      };
-      out(
-        table(
-          [
-            "state",
-            "year",
-            "governor_party",
-            "legislature_control",
-            "trifecta",
-            "battleground2024",
-            "confidence",
-            "caveat",
-          ],
-          rows.map((r) => ({ ...r, caveat: mark(r.caveat_text) })),
-        ),
-      );
-      if (notes.length) out(notes.map((n, i) => `[${i + 1}] ${n}`).join("\n"));
-      if (totals && !state)
-        out(
-          `${year}: trifectas ${totals.trifecta.R} R / ${totals.trifecta.D} D / ${totals.trifecta.divided} divided; 2024 battleground: ${totals.battleground_2024.join(", ")}`,
-        );
-      out(`source: ${rows[0]?.source ?? "state_politics.csv"} (no per-row URL); status as of about February 1`);
-    });
-};
+export function politics(c: Ctx, o: { state?: string; year?: string }) {
+  const { g } = c;
+  if (!o.state && !o.year) throw new UsageError("politics: give --state XX, --year YYYY, or both");
+  const state = optional("--state", stateCode, o.state);
+  const year = o.year === undefined ? undefined : check("--year", yearArg, o.year);
+  const span = politicsYears();
+  if (year !== undefined && (year < span.first || year > span.last))
+    throw new InputError(
+      "politics",
+      `no row for ${year}: the table covers ${span.first}-${span.last}, and later years are not guessed`,
+    );
+  const rows = allPolitics()
+    .filter((p) => (!state || p.state === state) && (year === undefined || p.year === year))
+    .map(withCaveatText);
+  const totals =
+    year === undefined
+      ? undefined
+      : {
+          trifecta: {
+            R: rows.filter((r) => r.trifecta === "R").length,
+            D: rows.filter((r) => r.trifecta === "D").length,
+            divided: rows.filter((r) => r.trifecta === "divided").length,
+          },
+          battleground_2024: rows.filter((r) => r.battleground2024).map((r) => r.state),
+        };
+  if (g.json) return c.out(toJson(listEnvelope(rows, totals ? { year, totals } : {})));
+  // Caveats are long and repeat across years: numbered once below the table, never cut short.
+  const notes: string[] = [];
+  const mark = (text: string | null) => {
+    if (!text) return "";
+    const i = notes.indexOf(text);
+    return `[${i < 0 ? notes.push(text) : i + 1}]`;
+  };
+  c.out(
+    table(
+      [
+        "state",
+        "year",
+        "governor_party",
+        "legislature_control",
+        "trifecta",
+        "battleground2024",
+        "confidence",
+        "caveat",
+      ],
+      rows.map((r) => ({ ...r, caveat: mark(r.caveat_text) })),
+    ),
+  );
+  if (notes.length) c.out(notes.map((n, i) => `[${i + 1}] ${n}`).join("\n"));
+  if (totals && !state)
+    c.out(
+      `${year}: trifectas ${totals.trifecta.R} R / ${totals.trifecta.D} D / ${totals.trifecta.divided} divided; 2024 battleground: ${totals.battleground_2024.join(", ")}`,
+    );
+  c.out(`source: ${rows[0]?.source ?? "state_politics.csv"} (no per-row URL); status as of about February 1`);
+}

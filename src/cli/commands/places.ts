@@ -7,8 +7,9 @@ import { listEnvelope, toJson } from "../../export/json.js";
 import { typeOverride } from "../../normalize/agency-type.js";
 import type { Store } from "../../store/db.js";
 import { optional, stateCode } from "../args.js";
-import { out, type RegisterCommands, withStore } from "../common.js";
+import type { Ctx } from "../context.js";
 import { table } from "../format.js";
+import { withStore } from "../store.js";
 
 const agencyType = z.enum(AGENCY_TYPES, {
   message: `expected one of ${AGENCY_TYPES.join(", ")}`,
@@ -51,111 +52,97 @@ function noteOf(r: Row): string | null {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export const register: RegisterCommands = (program, globals) => {
-  program
-    .command("places")
-    .description("how many agencies carry a county FIPS (statewide agencies have none), by placement rule and by state")
-    .option("--state <XX>", "two-letter state code")
-    .option("--unplaced", "list the non-statewide agencies without a county, with the reason")
-    .action(async (o: { state?: string; unplaced?: boolean }) => {
-      const g = globals();
-      const state = optional("--state", stateCode, o.state);
-      await withStore(
-        g,
-        async (store) => {
-          const rows = await agencyRows(store, state);
-          const rep = placementReport(rows);
-          const byId = new Map(rows.map((r) => [r.agency_id, r]));
-          const unplaced = rep.unplaced.map((u) => ({ ...u, note: noteOf(byId.get(u.agency_id) as Row) }));
-          if (g.json) {
-            if (o.unplaced) return out(toJson(listEnvelope(unplaced, { share: rep.share })));
-            return out(toJson({ ...rep, unplaced }));
-          }
-          if (o.unplaced) {
-            out(table(["agency_id", "state", "type", "county", "note"], unplaced, { maxWidth: 70 }));
-            return out(`${unplaced.length} agencies without a county${state ? ` in ${state}` : ""}`);
-          }
-          const others = rep.total - rep.statewide;
-          out(
-            `${rep.total} agencies${state ? ` in ${state}` : ""}: ${rep.statewide} statewide; ` +
-              `${rep.placed} of the other ${others} carry a county FIPS (${pct(rep.share)}), ${others - rep.placed} do not`,
-          );
-          out("");
-          out(
-            table(
-              ["basis", "agencies"],
-              Object.entries(rep.byBasis).map(([basis, agencies]) => ({ basis, agencies })),
-            ),
-          );
-          out("");
-          out(
-            table(
-              ["state", "total", "statewide", "placed", "unplaced", "share"],
-              rep.byState.map((s) => ({ ...s, share: pct(s.share) })),
-            ),
-          );
-          if (rep.crossState.length) {
-            out("");
-            out("placed in another state's county (ICE listed them under the wrong state):");
-            out(table(["agency_id", "state", "county_fips"], rep.crossState));
-          }
-          if (unplaced.length) out(`\n${unplaced.length} without a county: see \`g287 places --unplaced\``);
-        },
-        { readonly: true },
+export async function places(c: Ctx, o: { state?: string; unplaced?: boolean }): Promise<void> {
+  const { g } = c;
+  const state = optional("--state", stateCode, o.state);
+  await withStore(
+    c,
+    async (store) => {
+      const rows = await agencyRows(store, state);
+      const rep = placementReport(rows);
+      const byId = new Map(rows.map((r) => [r.agency_id, r]));
+      const unplaced = rep.unplaced.map((u) => ({ ...u, note: noteOf(byId.get(u.agency_id) as Row) }));
+      if (g.json) {
+        if (o.unplaced) return c.out(toJson(listEnvelope(unplaced, { share: rep.share })));
+        return c.out(toJson({ ...rep, unplaced }));
+      }
+      if (o.unplaced) {
+        c.out(table(["agency_id", "state", "type", "county", "note"], unplaced, { maxWidth: 70 }));
+        return c.out(`${unplaced.length} agencies without a county${state ? ` in ${state}` : ""}`);
+      }
+      const others = rep.total - rep.statewide;
+      c.out(
+        `${rep.total} agencies${state ? ` in ${state}` : ""}: ${rep.statewide} statewide; ` +
+          `${rep.placed} of the other ${others} carry a county FIPS (${pct(rep.share)}), ${others - rep.placed} do not`,
       );
-    });
+      c.out("");
+      c.out(
+        table(
+          ["basis", "agencies"],
+          Object.entries(rep.byBasis).map(([basis, agencies]) => ({ basis, agencies })),
+        ),
+      );
+      c.out("");
+      c.out(
+        table(
+          ["state", "total", "statewide", "placed", "unplaced", "share"],
+          rep.byState.map((s) => ({ ...s, share: pct(s.share) })),
+        ),
+      );
+      if (rep.crossState.length) {
+        c.out("");
+        c.out("placed in another state's county (ICE listed them under the wrong state):");
+        c.out(table(["agency_id", "state", "county_fips"], rep.crossState));
+      }
+      if (unplaced.length) c.out(`\n${unplaced.length} without a county: see \`g287 places --unplaced\``);
+    },
+    { readonly: true },
+  );
+}
 
-  program
-    .command("types")
-    .description(
-      "agencies by type (sheriff, police, state_agency, corrections, jail_authority, campus, constable, other)",
-    )
-    .option("--type <type>", "list the agencies of one type, e.g. --type other")
-    .option("--state <XX>", "two-letter state code")
-    .action(async (o: { type?: string; state?: string }) => {
-      const g = globals();
-      const type = optional("--type", agencyType, o.type);
-      const state = optional("--state", stateCode, o.state);
-      await withStore(
-        g,
-        async (store) => {
-          const rows = await agencyRows(store, state);
-          if (type) {
-            const list = rows
-              .filter((r) => r.type === type)
-              .map((r) => ({
-                agency_id: r.agency_id,
-                state: r.state,
-                name: r.name,
-                jurisdiction: r.jurisdiction,
-                county: r.county_name,
-                override: typeOverride(r.name, r.state)?.evidence ?? null,
-              }));
-            if (g.json) return out(toJson(listEnvelope(list, { type })));
-            out(table(["agency_id", "state", "name", "jurisdiction", "county", "override"], list, { maxWidth: 60 }));
-            return out(`${list.length} agencies of type ${type}${state ? ` in ${state}` : ""}`);
-          }
-          const counts = AGENCY_TYPES.map((t) => {
-            const of = rows.filter((r) => r.type === t);
-            return {
-              type: t,
-              agencies: of.length,
-              curated: of.filter((r) => typeOverride(r.name, r.state)).length,
-              share: rows.length ? of.length / rows.length : 0,
-            };
-          });
-          if (g.json) return out(toJson(listEnvelope(counts, { total: rows.length })));
-          out(
-            table(
-              ["type", "agencies", "curated", "share"],
-              counts.map((c) => ({ ...c, share: pct(c.share) })),
-            ),
-          );
-          out(
-            `${rows.length} agencies${state ? ` in ${state}` : ""}; "curated" = set by data/corrections/agency-types.csv`,
-          );
-        },
-        { readonly: true },
+export async function types(c: Ctx, o: { type?: string; state?: string }): Promise<void> {
+  const { g } = c;
+  const type = optional("--type", agencyType, o.type);
+  const state = optional("--state", stateCode, o.state);
+  await withStore(
+    c,
+    async (store) => {
+      const rows = await agencyRows(store, state);
+      if (type) {
+        const list = rows
+          .filter((r) => r.type === type)
+          .map((r) => ({
+            agency_id: r.agency_id,
+            state: r.state,
+            name: r.name,
+            jurisdiction: r.jurisdiction,
+            county: r.county_name,
+            override: typeOverride(r.name, r.state)?.evidence ?? null,
+          }));
+        if (g.json) return c.out(toJson(listEnvelope(list, { type })));
+        c.out(table(["agency_id", "state", "name", "jurisdiction", "county", "override"], list, { maxWidth: 60 }));
+        return c.out(`${list.length} agencies of type ${type}${state ? ` in ${state}` : ""}`);
+      }
+      const counts = AGENCY_TYPES.map((t) => {
+        const of = rows.filter((r) => r.type === t);
+        return {
+          type: t,
+          agencies: of.length,
+          curated: of.filter((r) => typeOverride(r.name, r.state)).length,
+          share: rows.length ? of.length / rows.length : 0,
+        };
+      });
+      if (g.json) return c.out(toJson(listEnvelope(counts, { total: rows.length })));
+      c.out(
+        table(
+          ["type", "agencies", "curated", "share"],
+          counts.map((c) => ({ ...c, share: pct(c.share) })),
+        ),
       );
-    });
-};
+      c.out(
+        `${rows.length} agencies${state ? ` in ${state}` : ""}; "curated" = set by data/corrections/agency-types.csv`,
+      );
+    },
+    { readonly: true },
+  );
+}

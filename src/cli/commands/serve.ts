@@ -5,7 +5,8 @@ import { DEFAULT_WEB_DIST } from "../../server/app.js";
 import { startServer } from "../../server/serve.js";
 import type { Store } from "../../store/db.js";
 import { check } from "../args.js";
-import { type Globals, out, type RegisterCommands, withStore } from "../common.js";
+import type { Ctx } from "../context.js";
+import { readStore } from "../store.js";
 
 const port = z.coerce
   .number()
@@ -26,7 +27,8 @@ export function serveOptions(o: { port: string; host: string; web?: string }): S
 }
 
 /** Serves the store until SIGINT or SIGTERM; `g287 serve` and `g287 start` both end here. */
-export async function serveUntilStopped(store: Store, g: Globals, o: ServeOptions): Promise<void> {
+export async function serveUntilStopped(c: Ctx, store: Store, o: ServeOptions): Promise<void> {
+  const { g } = c;
   const { port: p, host: h } = o;
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -42,8 +44,8 @@ export async function serveUntilStopped(store: Store, g: Globals, o: ServeOption
     if (err.code === "EADDRNOTAVAIL") throw new Error(`cannot listen on ${h}: no such local address`);
     throw e;
   }
-  out(g.json ? JSON.stringify({ url: running.url, db: store.file }) : `g287 serving ${store.file} at ${running.url}`);
-  if (!g.quiet && !g.json) process.stderr.write("press Ctrl-C to stop\n");
+  c.out(g.json ? JSON.stringify({ url: running.url, db: store.file }) : `g287 serving ${store.file} at ${running.url}`);
+  if (!g.quiet && !g.json) c.err("press Ctrl-C to stop\n");
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -54,23 +56,10 @@ export async function serveUntilStopped(store: Store, g: Globals, o: ServeOption
     process.on("SIGTERM", stop);
   });
   await running.close();
-  if (!g.quiet && !g.json) process.stderr.write("stopped\n");
+  if (!g.quiet && !g.json) c.err("stopped\n");
 }
 
-export const register: RegisterCommands = (program, globals) => {
-  program
-    .command("serve")
-    .description("serve the API (/api/v1), the Atom feed (/feeds/changes.atom) and the web app from the ledger")
-    .option("--port <n>", "port to listen on (0 picks a free one)", "8287")
-    .option("--host <addr>", "address to listen on (0.0.0.0 for every interface)", "127.0.0.1")
-    .option("--web <dir>", "the built web app to serve (default: web/dist of this install)")
-    .addHelpText(
-      "after",
-      "\nWrite endpoints need G287_ADMIN_TOKEN set on the server and `Authorization: Bearer <token>` on the request.",
-    )
-    .action(async (o: { port: string; host: string; web?: string }) => {
-      const g: Globals = globals();
-      const opts = serveOptions(o);
-      await withStore(g, (store) => serveUntilStopped(store, g, opts), { readonly: true });
-    });
-};
+export async function serve(c: Ctx, o: { port: string; host: string; web?: string }): Promise<void> {
+  const opts = serveOptions(o);
+  await readStore(c, (store) => serveUntilStopped(c, store, opts));
+}

@@ -1,17 +1,17 @@
 // `g287 stats`, `timeline`, `funnel` and `coverage`: counts, growth, the pending funnel and the
 // population covered, each as a table, --json (with the agreement ids behind every number) or --csv.
-import { type Command, Option } from "commander";
 import { z } from "zod";
-import { type CoverageRow, coverage } from "../../analysis/coverage.js";
-import { funnel, type Quartiles } from "../../analysis/funnel.js";
-import { STATS_BY, type StatsBy, statsBy } from "../../analysis/stats.js";
-import { timeline } from "../../analysis/timeline.js";
+import { type CoverageRow, coverage as coverageOf } from "../../analysis/coverage.js";
+import { funnel as funnelOf, type Quartiles } from "../../analysis/funnel.js";
+import { type StatsBy, statsBy } from "../../analysis/stats.js";
+import { timeline as timelineOf } from "../../analysis/timeline.js";
 import { toCsv } from "../../domain/csv.js";
 import { UsageError } from "../../errors.js";
 import { toJson } from "../../export/json.js";
 import { isoDate, model, optional, stateCode } from "../args.js";
-import { type Globals, out, type RegisterCommands, withStore } from "../common.js";
+import type { Ctx, Globals } from "../context.js";
 import { table } from "../format.js";
+import { readStore } from "../store.js";
 
 const year = z.coerce
   .number()
@@ -29,10 +29,6 @@ const num = (n: number | null | undefined) => (n === null || n === undefined ? "
 const rate = (x: number | null | undefined) => (x === null || x === undefined ? "" : x.toFixed(3));
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "" : `${(x * 100).toFixed(1)}%`);
 
-function readOnly<T>(g: Globals, fn: Parameters<typeof withStore<T>>[1]) {
-  return withStore(g, fn, { readonly: true });
-}
-
 interface StatsFlags {
   by: string;
   asOf?: string;
@@ -47,111 +43,6 @@ interface StatsFlags {
   csv?: boolean;
 }
 
-function registerStats(program: Command, globals: () => Globals): void {
-  program
-    .command("stats")
-    .description(
-      "agreements and distinct agencies per group; by default those listed on the latest list (--as-of to choose the date, --ever for every agreement ever listed)",
-    )
-    .addOption(new Option("--by <group>", "what to group by").choices(STATS_BY).default("state"))
-    .option("--as-of <date>", "count agreements listed on this date (default: the latest list)")
-    .option("--ever", "count every agreement ever listed, not only those listed on --as-of")
-    .option("--signed-from <date>", "only agreements signed on or after this date")
-    .option("--signed-to <date>", "only agreements signed on or before this date")
-    .option("--state <XX>", "two-letter state code")
-    .option("--model <model>", "jem, tfm or wso")
-    .option("--per-capita", "with --by state: agreements and agencies per 100,000 residents (2023 Census estimate)")
-    .option(
-      "--politics-year <yyyy>",
-      "with --by trifecta|battleground: the year of state politics (default: the year of --as-of)",
-    )
-    .addOption(
-      new Option(
-        "--politics-at <when>",
-        "with --by trifecta|battleground: 'signing' groups each agreement by its state's politics in its signed year",
-      ).choices(["as-of", "signing"]),
-    )
-    .option("--csv", "CSV on stdout (one row per group, agreement ids space-separated)")
-    .addHelpText(
-      "after",
-      `
-Groups: state, model, type (agency type), year and month (of the signed date), administration
-(by signed date: Bush to 2009-01-20, Obama, Trump I from 2017-01-20, Biden from 2021-01-20,
-Trump II from 2025-01-20), trifecta and battleground (the state's politics in the year of --as-of),
-policy (state policies in effect on --as-of: ban, restrict, mandate, encourage, none).
-Agreements with no signed date form the group "unknown".`,
-    )
-    .action(async (o: StatsFlags) => {
-      const g = globals();
-      const fmt = format(g, o.csv);
-      const by = o.by as StatsBy;
-      const politics = by === "trifecta" || by === "battleground";
-      if (!politics && (o.politicsYear !== undefined || o.politicsAt !== undefined))
-        throw new UsageError("--politics-year and --politics-at apply only to --by trifecta or --by battleground");
-      if (o.politicsYear !== undefined && o.politicsAt === "signing")
-        throw new UsageError("give --politics-year or --politics-at signing, not both");
-      if (o.perCapita && by !== "state")
-        throw new UsageError(
-          `--per-capita applies only to --by state (residents per state); it does not apply to --by ${by}`,
-        );
-      const q = {
-        by,
-        asOf: optional("--as-of", isoDate, o.asOf),
-        ever: !!o.ever,
-        signedFrom: optional("--signed-from", isoDate, o.signedFrom),
-        signedTo: optional("--signed-to", isoDate, o.signedTo),
-        state: optional("--state", stateCode, o.state),
-        model: optional("--model", model, o.model),
-        perCapita: !!o.perCapita,
-        politicsYear: optional("--politics-year", year, o.politicsYear),
-        politicsAt: o.politicsAt,
-      };
-      if (q.signedFrom && q.signedTo && q.signedFrom > q.signedTo)
-        throw new UsageError(`--signed-from ${q.signedFrom} is after --signed-to ${q.signedTo}`);
-      await readOnly(g, async (store) => {
-        const r = await statsBy(store.db, q);
-        if (fmt === "json") return out(toJson(r));
-        const cols = ["key", "label", "agreements", "agencies"];
-        if (q.perCapita) cols.push("population", "agreements_per_100k", "agencies_per_100k");
-        if (fmt === "csv") {
-          return process.stdout.write(
-            toCsv(
-              ["by", ...cols, "agreement_ids"],
-              r.groups.map((x) => ({ ...x, by: r.by, agreement_ids: x.ids.join(" ") })),
-            ),
-          );
-        }
-        const human = r.groups.map((x) => ({
-          ...x,
-          group: by === "state" || by === "month" || by === "year" ? x.key : x.label,
-          population: num(x.population),
-          agreements_per_100k: rate(x.agreements_per_100k),
-          agencies_per_100k: rate(x.agencies_per_100k),
-        }));
-        const hcols = ["group", "agreements", "agencies"];
-        if (q.perCapita) hcols.push("population", "agreements_per_100k", "agencies_per_100k");
-        out(`${r.basis}; by ${by}`);
-        out(table(hcols, human, { maxWidth: 60 }));
-        const t = r.total;
-        out(
-          `total: ${t.agreements} agreement(s), ${t.agencies} distinct agencies` +
-            (q.perCapita && t.population
-              ? `; ${rate(t.agreements_per_100k)} agreements and ${rate(t.agencies_per_100k)} agencies per 100,000 of ${num(t.population)} residents`
-              : ""),
-        );
-        if (by === "policy") {
-          const caveats = r.groups.flatMap((x) =>
-            (x.policies ?? [])
-              .filter((p) => p.confidence && p.confidence !== "high")
-              .map((p) => `  ${p.state} ${p.kind}: ${p.confidence} confidence${p.caveat ? `: ${p.caveat}` : ""}`),
-          );
-          if (caveats.length) out(["caveats:", ...new Set(caveats)].join("\n"));
-        }
-        for (const n of r.notes) out(`note: ${n}`);
-      });
-    });
-}
-
 interface TimelineFlags {
   by: "day" | "month";
   from?: string;
@@ -163,72 +54,6 @@ interface TimelineFlags {
 }
 
 const TIMELINE_COLUMNS = ["date", "agreements", "agencies", "JEM", "TFM", "WSO", "entered", "left"];
-
-function registerTimeline(program: Command, globals: () => Globals): void {
-  program
-    .command("timeline")
-    .description(
-      "agreements and distinct agencies listed per day or month, from the replayed lists (an agreement counts while it is listed, not from its signed date)",
-    )
-    .addOption(
-      new Option("--by <step>", "day, or month (the value on the month's last day)")
-        .choices(["day", "month"])
-        .default("month"),
-    )
-    .option("--from <date>", "first day (default: the first list, 2021-01-13 in the archive)")
-    .option("--to <date>", "last day (default: the latest list)")
-    .option("--state <XX>", "two-letter state code")
-    .option("--model <model>", "jem, tfm or wso")
-    .option(
-      "--ids",
-      "with --json: every point lists all its agreement ids (otherwise only those that entered and left)",
-    )
-    .option("--csv", "CSV on stdout (entered and left as counts)")
-    .addHelpText(
-      "after",
-      `
-An agreement counts from the first list that shows it until the first list that no longer does
-(the same rule as \`g287 roster --as-of\`), and not during a recorded gap. "entered" and "left"
-compare each point with the previous one.`,
-    )
-    .action(async (o: TimelineFlags) => {
-      const g = globals();
-      const fmt = format(g, o.csv);
-      const q = {
-        by: o.by,
-        from: optional("--from", isoDate, o.from),
-        to: optional("--to", isoDate, o.to),
-        state: optional("--state", stateCode, o.state),
-        model: optional("--model", model, o.model),
-        ids: !!o.ids,
-      };
-      if (q.from && q.to && q.from > q.to) throw new UsageError(`--from ${q.from} is after --to ${q.to}`);
-      await readOnly(g, async (store) => {
-        const r = await timeline(store.db, q);
-        if (fmt === "json") return out(toJson(r));
-        const rows = r.points.map((p) => ({
-          ...p,
-          date: r.by === "month" ? (p.month as string) : p.date,
-          entered: p.entered.length,
-          left: p.left.length,
-        }));
-        if (fmt === "csv") {
-          const cols = r.by === "month" ? ["month", "date", ...TIMELINE_COLUMNS.slice(1)] : TIMELINE_COLUMNS;
-          return process.stdout.write(
-            toCsv(
-              cols,
-              r.points.map((p) => ({ ...p, entered: p.entered.length, left: p.left.length })),
-            ),
-          );
-        }
-        out(
-          `agreements listed per ${r.by}, ${r.from} to ${r.to}${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`,
-        );
-        out(table(TIMELINE_COLUMNS, rows));
-        for (const n of r.notes) out(`note: ${n}`);
-      });
-    });
-}
 
 interface FunnelFlags {
   state?: string;
@@ -250,82 +75,6 @@ const NEVER_SIGNED_COLUMNS = [
 
 function quartileRow(label: string, q: Quartiles) {
   return { measure: label, n: q.n, min: q.min, q1: q.q1, median: q.median, q3: q.q3, max: q.max, negative: q.negative };
-}
-
-function registerFunnel(program: Command, globals: () => Globals): void {
-  program
-    .command("funnel")
-    .description(
-      "pending → signed → removed: applications on ICE's pending lists, how many signed and how fast, which were dropped, and which signed agreements were later removed",
-    )
-    .option("--state <XX>", "two-letter state code")
-    .option("--model <model>", "jem, tfm or wso")
-    .option("--list", "also list the applications that never signed (dropped or still pending)")
-    .option("--csv", "CSV on stdout: the stages, or with --list the applications that never signed")
-    .action(async (o: FunnelFlags) => {
-      const g = globals();
-      const fmt = format(g, o.csv);
-      const q = { state: optional("--state", stateCode, o.state), model: optional("--model", model, o.model) };
-      await readOnly(g, async (store) => {
-        const r = await funnel(store.db, q);
-        if (fmt === "json") {
-          const { never_signed, ...rest } = r;
-          return out(toJson(o.list ? r : { ...rest, never_signed_count: never_signed.length }));
-        }
-        const a = r.applications;
-        const s = r.signed_agreements;
-        const stages = [
-          { stage: "applications ever pending", count: a.ever_pending.count },
-          { stage: "  signed", count: a.signed.count },
-          { stage: "  dropped", count: a.dropped.count },
-          {
-            stage: "  still pending",
-            count: a.still_pending.count,
-            note: a.still_pending.missing_from_latest
-              ? `${a.still_pending.missing_from_latest} missing from the latest pending list`
-              : "",
-          },
-          { stage: "agreements from signed applications", count: s.total.count },
-          { stage: "  still active", count: s.active.count },
-          { stage: "  pending removal", count: s.pending_removal.count },
-          { stage: "  removed", count: s.removed.count },
-          { stage: "  superseded", count: s.superseded.count },
-          {
-            stage: "agreements never on a pending list",
-            count: r.signed_without_pending_listing.count,
-            note: `first listed on or after ${r.pending_lists.first ?? "—"}`,
-          },
-        ];
-        if (fmt === "csv") {
-          if (o.list) return process.stdout.write(toCsv(NEVER_SIGNED_COLUMNS, r.never_signed));
-          return process.stdout.write(
-            toCsv(
-              ["stage", "count"],
-              stages.map((x) => ({ ...x, stage: x.stage.trim() })),
-            ),
-          );
-        }
-        out(`funnel${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`);
-        out(table(["stage", "count", "note"], stages, { maxWidth: 70 }));
-        out("\ntime to sign, in days:");
-        const t = r.time_to_sign_days;
-        out(
-          table(
-            ["measure", "n", "min", "q1", "median", "q3", "max", "negative"],
-            [
-              quartileRow("first pending list → signed date", t.to_signed_date),
-              quartileRow("first pending list → first participating list", t.to_first_listing),
-            ],
-            { maxWidth: 60 },
-          ),
-        );
-        if (o.list) {
-          out(`\napplications that never signed (${r.never_signed.length}):`);
-          out(table(NEVER_SIGNED_COLUMNS.slice(1), r.never_signed));
-        }
-        for (const n of r.notes) out(`note: ${n}`);
-      });
-    });
 }
 
 interface CoverageFlags {
@@ -362,81 +111,223 @@ function flat(r: CoverageRow) {
   };
 }
 
-function registerCoverage(program: Command, globals: () => Globals): void {
-  program
-    .command("coverage")
-    .description(
-      "residents living under at least one agreement: a statewide agency covers its state, a county-wide one its county; overlaps count once",
-    )
-    .option("--as-of <date>", "agreements listed on this date (default: the latest list)")
-    .addOption(
-      new Option("--by <group>", "one row per state, or per model").choices(["state", "model"]).default("state"),
-    )
-    .option("--state <XX>", "two-letter state code")
-    .option("--model <model>", "jem, tfm or wso")
-    .option("--csv", "CSV on stdout")
-    .addHelpText(
-      "after",
-      `
-Who covers whom: a statewide agency (state police, public safety, corrections) counts for every
-resident of its state; "without statewide" gives the county-wide agreements alone. Sheriffs,
-county jails and jail authorities, county police and county prosecutors cover their county.
-City and township police, constables, campus police and task forces police part of a county:
-they are reported apart and never added in ("upper bound" adds their whole counties, to show
-the most they could add). Residents: Census Vintage-2023 estimates.`,
-    )
-    .action(async (o: CoverageFlags) => {
-      const g = globals();
-      const fmt = format(g, o.csv);
-      const q = {
-        asOf: optional("--as-of", isoDate, o.asOf),
-        by: o.by,
-        state: optional("--state", stateCode, o.state),
-        model: optional("--model", model, o.model),
-      };
-      await readOnly(g, async (store) => {
-        const r = await coverage(store.db, q);
-        if (fmt === "json") return out(toJson(r));
-        const rows = [...r.rows, r.national].map(flat);
-        if (fmt === "csv") return process.stdout.write(toCsv(COVERAGE_COLUMNS, rows));
-        out(`${r.basis}; population covered by ${r.by}`);
-        out(
-          table(
-            [
-              r.by,
-              "population",
-              "covered",
-              "share",
-              "statewide",
-              "counties",
-              "without statewide",
-              "local-only counties",
-              "upper bound",
-              "agreements s/c/l/u",
-            ],
-            rows.map((x) => ({
-              [r.by]: x.key,
-              population: num(x.population),
-              covered: num(x.covered),
-              share: pct(x.share),
-              statewide: x.statewide ? "yes" : "",
-              counties: x.counties_covered,
-              "without statewide": num(x.covered_without_statewide),
-              "local-only counties": x.local_only_counties,
-              "upper bound": num(x.upper_bound_with_local),
-              "agreements s/c/l/u": `${x.state_agreements}/${x.county_agreements}/${x.local_agreements}/${x.unplaced_agreements}`,
-            })),
-          ),
-        );
-        out("agreements s/c/l/u: statewide / county-wide / local (not counted) / unplaced (not counted)");
-        for (const n of r.notes) out(`note: ${n}`);
-      });
-    });
+export async function stats(c: Ctx, o: StatsFlags): Promise<void> {
+  const { g } = c;
+  const fmt = format(g, o.csv);
+  const by = o.by as StatsBy;
+  const politics = by === "trifecta" || by === "battleground";
+  if (!politics && (o.politicsYear !== undefined || o.politicsAt !== undefined))
+    throw new UsageError("--politics-year and --politics-at apply only to --by trifecta or --by battleground");
+  if (o.politicsYear !== undefined && o.politicsAt === "signing")
+    throw new UsageError("give --politics-year or --politics-at signing, not both");
+  if (o.perCapita && by !== "state")
+    throw new UsageError(
+      `--per-capita applies only to --by state (residents per state); it does not apply to --by ${by}`,
+    );
+  const q = {
+    by,
+    asOf: optional("--as-of", isoDate, o.asOf),
+    ever: !!o.ever,
+    signedFrom: optional("--signed-from", isoDate, o.signedFrom),
+    signedTo: optional("--signed-to", isoDate, o.signedTo),
+    state: optional("--state", stateCode, o.state),
+    model: optional("--model", model, o.model),
+    perCapita: !!o.perCapita,
+    politicsYear: optional("--politics-year", year, o.politicsYear),
+    politicsAt: o.politicsAt,
+  };
+  if (q.signedFrom && q.signedTo && q.signedFrom > q.signedTo)
+    throw new UsageError(`--signed-from ${q.signedFrom} is after --signed-to ${q.signedTo}`);
+  await readStore(c, async (store) => {
+    const r = await statsBy(store.db, q);
+    if (fmt === "json") return c.out(toJson(r));
+    const cols = ["key", "label", "agreements", "agencies"];
+    if (q.perCapita) cols.push("population", "agreements_per_100k", "agencies_per_100k");
+    if (fmt === "csv") {
+      return c.write(
+        toCsv(
+          ["by", ...cols, "agreement_ids"],
+          r.groups.map((x) => ({ ...x, by: r.by, agreement_ids: x.ids.join(" ") })),
+        ),
+      );
+    }
+    const human = r.groups.map((x) => ({
+      ...x,
+      group: by === "state" || by === "month" || by === "year" ? x.key : x.label,
+      population: num(x.population),
+      agreements_per_100k: rate(x.agreements_per_100k),
+      agencies_per_100k: rate(x.agencies_per_100k),
+    }));
+    const hcols = ["group", "agreements", "agencies"];
+    if (q.perCapita) hcols.push("population", "agreements_per_100k", "agencies_per_100k");
+    c.out(`${r.basis}; by ${by}`);
+    c.out(table(hcols, human, { maxWidth: 60 }));
+    const t = r.total;
+    c.out(
+      `total: ${t.agreements} agreement(s), ${t.agencies} distinct agencies` +
+        (q.perCapita && t.population
+          ? `; ${rate(t.agreements_per_100k)} agreements and ${rate(t.agencies_per_100k)} agencies per 100,000 of ${num(t.population)} residents`
+          : ""),
+    );
+    if (by === "policy") {
+      const caveats = r.groups.flatMap((x) =>
+        (x.policies ?? [])
+          .filter((p) => p.confidence && p.confidence !== "high")
+          .map((p) => `  ${p.state} ${p.kind}: ${p.confidence} confidence${p.caveat ? `: ${p.caveat}` : ""}`),
+      );
+      if (caveats.length) c.out(["caveats:", ...new Set(caveats)].join("\n"));
+    }
+    for (const n of r.notes) c.out(`note: ${n}`);
+  });
 }
 
-export const register: RegisterCommands = (program, globals) => {
-  registerStats(program, globals);
-  registerTimeline(program, globals);
-  registerFunnel(program, globals);
-  registerCoverage(program, globals);
-};
+export async function timeline(c: Ctx, o: TimelineFlags): Promise<void> {
+  const { g } = c;
+  const fmt = format(g, o.csv);
+  const q = {
+    by: o.by,
+    from: optional("--from", isoDate, o.from),
+    to: optional("--to", isoDate, o.to),
+    state: optional("--state", stateCode, o.state),
+    model: optional("--model", model, o.model),
+    ids: !!o.ids,
+  };
+  if (q.from && q.to && q.from > q.to) throw new UsageError(`--from ${q.from} is after --to ${q.to}`);
+  await readStore(c, async (store) => {
+    const r = await timelineOf(store.db, q);
+    if (fmt === "json") return c.out(toJson(r));
+    const rows = r.points.map((p) => ({
+      ...p,
+      date: r.by === "month" ? (p.month as string) : p.date,
+      entered: p.entered.length,
+      left: p.left.length,
+    }));
+    if (fmt === "csv") {
+      const cols = r.by === "month" ? ["month", "date", ...TIMELINE_COLUMNS.slice(1)] : TIMELINE_COLUMNS;
+      return c.write(
+        toCsv(
+          cols,
+          r.points.map((p) => ({ ...p, entered: p.entered.length, left: p.left.length })),
+        ),
+      );
+    }
+    c.out(
+      `agreements listed per ${r.by}, ${r.from} to ${r.to}${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`,
+    );
+    c.out(table(TIMELINE_COLUMNS, rows));
+    for (const n of r.notes) c.out(`note: ${n}`);
+  });
+}
+
+export async function funnel(c: Ctx, o: FunnelFlags): Promise<void> {
+  const { g } = c;
+  const fmt = format(g, o.csv);
+  const q = { state: optional("--state", stateCode, o.state), model: optional("--model", model, o.model) };
+  await readStore(c, async (store) => {
+    const r = await funnelOf(store.db, q);
+    if (fmt === "json") {
+      const { never_signed, ...rest } = r;
+      return c.out(toJson(o.list ? r : { ...rest, never_signed_count: never_signed.length }));
+    }
+    const a = r.applications;
+    const s = r.signed_agreements;
+    const stages = [
+      { stage: "applications ever pending", count: a.ever_pending.count },
+      { stage: "  signed", count: a.signed.count },
+      { stage: "  dropped", count: a.dropped.count },
+      {
+        stage: "  still pending",
+        count: a.still_pending.count,
+        note: a.still_pending.missing_from_latest
+          ? `${a.still_pending.missing_from_latest} missing from the latest pending list`
+          : "",
+      },
+      { stage: "agreements from signed applications", count: s.total.count },
+      { stage: "  still active", count: s.active.count },
+      { stage: "  pending removal", count: s.pending_removal.count },
+      { stage: "  removed", count: s.removed.count },
+      { stage: "  superseded", count: s.superseded.count },
+      {
+        stage: "agreements never on a pending list",
+        count: r.signed_without_pending_listing.count,
+        note: `first listed on or after ${r.pending_lists.first ?? "—"}`,
+      },
+    ];
+    if (fmt === "csv") {
+      if (o.list) return c.write(toCsv(NEVER_SIGNED_COLUMNS, r.never_signed));
+      return c.write(
+        toCsv(
+          ["stage", "count"],
+          stages.map((x) => ({ ...x, stage: x.stage.trim() })),
+        ),
+      );
+    }
+    c.out(`funnel${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`);
+    c.out(table(["stage", "count", "note"], stages, { maxWidth: 70 }));
+    c.out("\ntime to sign, in days:");
+    const t = r.time_to_sign_days;
+    c.out(
+      table(
+        ["measure", "n", "min", "q1", "median", "q3", "max", "negative"],
+        [
+          quartileRow("first pending list → signed date", t.to_signed_date),
+          quartileRow("first pending list → first participating list", t.to_first_listing),
+        ],
+        { maxWidth: 60 },
+      ),
+    );
+    if (o.list) {
+      c.out(`\napplications that never signed (${r.never_signed.length}):`);
+      c.out(table(NEVER_SIGNED_COLUMNS.slice(1), r.never_signed));
+    }
+    for (const n of r.notes) c.out(`note: ${n}`);
+  });
+}
+
+export async function coverage(c: Ctx, o: CoverageFlags): Promise<void> {
+  const { g } = c;
+  const fmt = format(g, o.csv);
+  const q = {
+    asOf: optional("--as-of", isoDate, o.asOf),
+    by: o.by,
+    state: optional("--state", stateCode, o.state),
+    model: optional("--model", model, o.model),
+  };
+  await readStore(c, async (store) => {
+    const r = await coverageOf(store.db, q);
+    if (fmt === "json") return c.out(toJson(r));
+    const rows = [...r.rows, r.national].map(flat);
+    if (fmt === "csv") return c.write(toCsv(COVERAGE_COLUMNS, rows));
+    c.out(`${r.basis}; population covered by ${r.by}`);
+    c.out(
+      table(
+        [
+          r.by,
+          "population",
+          "covered",
+          "share",
+          "statewide",
+          "counties",
+          "without statewide",
+          "local-only counties",
+          "upper bound",
+          "agreements s/c/l/u",
+        ],
+        rows.map((x) => ({
+          [r.by]: x.key,
+          population: num(x.population),
+          covered: num(x.covered),
+          share: pct(x.share),
+          statewide: x.statewide ? "yes" : "",
+          counties: x.counties_covered,
+          "without statewide": num(x.covered_without_statewide),
+          "local-only counties": x.local_only_counties,
+          "upper bound": num(x.upper_bound_with_local),
+          "agreements s/c/l/u": `${x.state_agreements}/${x.county_agreements}/${x.local_agreements}/${x.unplaced_agreements}`,
+        })),
+      ),
+    );
+    c.out("agreements s/c/l/u: statewide / county-wide / local (not counted) / unplaced (not counted)");
+    for (const n of r.notes) c.out(`note: ${n}`);
+  });
+}

@@ -1,9 +1,8 @@
 // `g287 sync` (fetch ICE's current lists once) and `g287 watch` (sync on a schedule). Exit codes are
 // for cron: 0 = a new list was ingested, 3 = nothing new, 1 = failure (2 = usage error).
-import { Option } from "commander";
 import { z } from "zod";
 import { enqueueAlerts, sendAlerts } from "../../alerts/index.js";
-import { ExitStatus, UsageError } from "../../errors.js";
+import { CliError, UsageError } from "../../errors.js";
 import { toJson } from "../../export/json.js";
 import { type SyncOptions, type SyncSummary, sync } from "../../pipeline/sync.js";
 import {
@@ -16,7 +15,9 @@ import {
 import { watch } from "../../pipeline/watch.js";
 import type { Store } from "../../store/db.js";
 import { check } from "../args.js";
-import { type Globals, type RegisterCommands, say, withStore } from "../common.js";
+import { type Ctx, withGlobals } from "../context.js";
+import { say } from "../say.js";
+import { withStore } from "../store.js";
 
 interface SyncFlags {
   url?: string;
@@ -61,27 +62,6 @@ function settings(f: SyncFlags): SyncSettings & { archiveDir: string } {
   return { ...s, archiveDir: s.archiveDir };
 }
 
-function addSourceOptions<T extends import("commander").Command>(c: T): T {
-  return c
-    .option(
-      "--url <url>",
-      "ICE's 287(g) page (default $G287_ICE_URL, else https://www.ice.gov/identify-and-arrest/287g)",
-    )
-    .option("--archive <dir>", "archive folder that keeps every downloaded list (default $G287_ARCHIVE)")
-    .option(
-      "--mirror <url>",
-      "a public archive of past lists (a folder with MANIFEST.csv and SIGHTINGS.csv) used to fill gaps; repeatable",
-      (v: string, prev: string[] = []) => [...prev, v],
-    )
-    .option(
-      "--config <file>",
-      "YAML or JSON settings: url, archive, mirrors, http timeouts (default $G287_SYNC_CONFIG)",
-    )
-    .option("--connect-timeout <duration>", "give up connecting after this long (default 15s)")
-    .option("--timeout <duration>", "give up when the server is silent this long (default 30s)")
-    .option("--retries <n>", "retries on 5xx, 429, timeouts and dropped connections (default 3)");
-}
-
 /** One line for a run: what came in, or why not. */
 export function runLine(s: SyncSummary): string {
   if (s.outcome === "failed") return `failed: ${s.error}`;
@@ -96,9 +76,10 @@ export function runLine(s: SyncSummary): string {
   return `${s.outcome === "new" ? "new list ingested" : "nothing new"}: ${lists || "no files"}${ingested}${ev}`;
 }
 
-function report(s: SyncSummary, g: Globals): void {
+function report(c: Ctx, s: SyncSummary): void {
+  const { g } = c;
   if (g.json) {
-    process.stdout.write(toJson(s));
+    c.write(toJson(s));
     return;
   }
   if (g.quiet) return;
@@ -128,18 +109,18 @@ function report(s: SyncSummary, g: Globals): void {
       `ledger: ${s.ingest.newObservations} new observation(s), ${s.ingest.applied} applied, ${s.ingest.quarantined.length} quarantined, ${s.ingest.events} event(s)` +
         (s.events ? ` (seq ${s.events.from}-${s.events.to}${s.events.renumbered ? ", after a full replay" : ""})` : ""),
     );
-    for (const q of s.ingest.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${say(q.reason)}`);
+    for (const q of s.ingest.quarantined) lines.push(`quarantined ${q.date} ${q.file}: ${say(c, q.reason)}`);
   }
   if (s.outcome !== "failed") lines.push(s.outcome === "new" ? "new list ingested" : "nothing new");
-  if (lines.length) process.stderr.write(`${lines.join("\n")}\n`);
+  if (lines.length) c.err(`${lines.join("\n")}\n`);
 }
 
-function runOptions(s: SyncSettings & { archiveDir: string }, g: Globals, signal?: AbortSignal): SyncOptions {
+function runOptions(c: Ctx, s: SyncSettings & { archiveDir: string }, signal?: AbortSignal): SyncOptions {
   return {
     ...s,
     signal,
     log: (line) => {
-      if (!g.quiet && !g.json) process.stderr.write(`g287 sync: ${line}\n`);
+      if (!c.g.quiet && !c.g.json) c.err(`g287 sync: ${line}\n`);
     },
   };
 }
@@ -149,95 +130,79 @@ function runOptions(s: SyncSettings & { archiveDir: string }, g: Globals, signal
  * not only runs with a new list, so alerts left in the outbox by a crashed run go out; a delivery failure is logged
  * and never changes sync's exit code (cron reads that as "was there a new list").
  */
-async function deliverAlerts(store: Store, g: Globals): Promise<void> {
+async function deliverAlerts(c: Ctx, store: Store): Promise<void> {
+  const { g } = c;
   try {
     await enqueueAlerts(store);
     const sent = await sendAlerts(store);
     if (!g.quiet && !g.json && (sent.sent || sent.failed))
-      process.stderr.write(`g287 sync: alerts sent ${sent.sent}, failed ${sent.failed}\n`);
+      c.err(`g287 sync: alerts sent ${sent.sent}, failed ${sent.failed}\n`);
   } catch (e) {
-    if (!g.quiet) process.stderr.write(`g287 sync: alerts not delivered: ${(e as Error).message}\n`);
+    if (!g.quiet) c.err(`g287 sync: alerts not delivered: ${(e as Error).message}\n`);
   }
 }
 
-export const register: RegisterCommands = (program, globals) => {
-  addSourceOptions(
-    program
-      .command("sync")
-      .description(
-        "fetch ICE's 287(g) page, download the participating and pending lists, keep them in the archive folder and ingest them (exit 0 = new list, 3 = nothing new, 1 = failure)",
-      ),
-  ).action(async (f: SyncFlags) => {
-    const g = globals();
-    const s = settings(f);
-    const summary = await withStore(g, async (store) => {
-      const r = await sync(store, runOptions(s, g));
-      report(r, g);
-      // A failed run leaves the store exactly as it was, so it sends nothing either.
-      if (r.exitCode !== 1) await deliverAlerts(store, g);
-      // Nothing was written to the store: a ledger file this run created is removed again.
-      if (r.exitCode === 1 && !r.ingest?.newObservations) throw new ExitStatus(r.exitCode, r.error ?? "");
-      return r;
-    });
-    if (summary.exitCode !== 0)
-      throw new ExitStatus(summary.exitCode, summary.exitCode === 1 ? (summary.error ?? "") : "");
+export async function syncOnce(c: Ctx, f: SyncFlags): Promise<void> {
+  const s = settings(f);
+  const summary = await withStore(c, async (store) => {
+    const r = await sync(store, runOptions(c, s));
+    report(c, r);
+    // A failed run leaves the store exactly as it was, so it sends nothing either.
+    if (r.exitCode !== 1) await deliverAlerts(c, store);
+    // Nothing was written to the store: a ledger file this run created is removed again.
+    if (r.exitCode === 1 && !r.ingest?.newObservations) throw new CliError(r.error ?? "", r.exitCode);
+    return r;
   });
+  if (summary.exitCode !== 0) throw new CliError(summary.exitCode === 1 ? (summary.error ?? "") : "", summary.exitCode);
+}
 
-  addSourceOptions(
-    program
-      .command("watch")
-      .description(
-        "run sync now and then every --every (plus up to --jitter), logging one line per run; keeps going through failures until SIGINT or SIGTERM",
-      )
-      .addOption(new Option("--every <duration>", "time between runs, e.g. 6h").default("6h"))
-      .addOption(new Option("--jitter <duration>", "random extra delay of up to this much per run").default("10m"))
-      .option("--max-runs <n>", "stop after this many runs (default: run until stopped)"),
-  ).action(async (f: WatchFlags) => {
-    const g = globals();
-    const everyMs = durationFlag("--every", f.every);
-    if (everyMs < 60_000)
-      throw new UsageError(`--every ${JSON.stringify(f.every)}: at least 1m (be kind to ICE's server)`);
-    const jitterMs = durationFlag("--jitter", f.jitter);
-    const maxRuns = f.maxRuns === undefined ? undefined : check("--max-runs", count, f.maxRuns);
-    const s = settings(f);
-    const stop = new AbortController();
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stop.signal.aborted) process.exit(130);
-      if (!g.quiet) process.stderr.write(`g287 watch: ${sig}, stopping after the current step\n`);
-      stop.abort(new Error(sig));
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    if (!g.quiet && !g.json) {
-      process.stderr.write(
-        `g287 watch: syncing ${s.pageUrl} into ${s.archiveDir} every ${formatDuration(everyMs)} (+ up to ${formatDuration(jitterMs)})\n`,
-      );
-    }
-    try {
-      await watch({
-        everyMs,
-        jitterMs,
-        maxRuns,
-        signal: stop.signal,
-        run: async (signal) => {
-          const r = await withStore(g, async (store) => {
-            const out = await sync(store, { ...runOptions(s, { ...g, quiet: true }), signal });
-            if (out.exitCode !== 1) await deliverAlerts(store, { ...g, quiet: true });
-            return out;
-          });
-          return { line: runLine(r), ok: r.exitCode !== 1, data: r };
-        },
-        log: (report, at, next) => {
-          const when = { at: at.toISOString(), next: next?.toISOString() ?? null };
-          if (g.json) {
-            const data = report.data ?? { outcome: "failed", exitCode: 1, error: report.line.replace(/^failed: /, "") };
-            process.stdout.write(`${JSON.stringify({ ...when, ...(data as object) })}\n`);
-          } else process.stdout.write(`${when.at} ${report.line}${next ? `; next run ${when.next}` : ""}\n`);
-        },
-      });
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
-  });
-};
+export async function watchSync(c: Ctx, f: WatchFlags): Promise<void> {
+  const { g } = c;
+  const everyMs = durationFlag("--every", f.every);
+  if (everyMs < 60_000)
+    throw new UsageError(`--every ${JSON.stringify(f.every)}: at least 1m (be kind to ICE's server)`);
+  const jitterMs = durationFlag("--jitter", f.jitter);
+  const maxRuns = f.maxRuns === undefined ? undefined : check("--max-runs", count, f.maxRuns);
+  const s = settings(f);
+  const quiet = withGlobals(c, { quiet: true });
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    // A second signal means now, not after the current step.
+    if (stop.signal.aborted) process.exit(130);
+    if (!g.quiet) c.err(`g287 watch: ${sig}, stopping after the current step\n`);
+    stop.abort(new Error(sig));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  if (!g.quiet && !g.json) {
+    c.err(
+      `g287 watch: syncing ${s.pageUrl} into ${s.archiveDir} every ${formatDuration(everyMs)} (+ up to ${formatDuration(jitterMs)})\n`,
+    );
+  }
+  try {
+    await watch({
+      everyMs,
+      jitterMs,
+      maxRuns,
+      signal: stop.signal,
+      run: async (signal) => {
+        const r = await withStore(c, async (store) => {
+          const out = await sync(store, { ...runOptions(quiet, s), signal });
+          if (out.exitCode !== 1) await deliverAlerts(quiet, store);
+          return out;
+        });
+        return { line: runLine(r), ok: r.exitCode !== 1, data: r };
+      },
+      log: (report, at, next) => {
+        const when = { at: at.toISOString(), next: next?.toISOString() ?? null };
+        if (g.json) {
+          const data = report.data ?? { outcome: "failed", exitCode: 1, error: report.line.replace(/^failed: /, "") };
+          c.write(`${JSON.stringify({ ...when, ...(data as object) })}\n`);
+        } else c.write(`${when.at} ${report.line}${next ? `; next run ${when.next}` : ""}\n`);
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
