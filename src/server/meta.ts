@@ -4,6 +4,7 @@
 // gets one small entry file per page and language (state/TX/index.html, es/state/TX/index.html)
 // carrying the tags; a script beside it (go.js) sends a reader on to the app's hash route.
 import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../domain/files.js";
+import { type Model, modelCounts } from "../domain/model.js";
 import { renderCard } from "./og-card.js";
 
 export type MetaLang = "en" | "es";
@@ -239,8 +240,8 @@ export function sitePages(m: MetaInput, cards: Map<string, Buffer>): PageMeta[] 
     const rows = byAgency.get(ag.agency_id) ?? [];
     // Listed now, as Home counts it: on the latest list.
     const listed = rows.filter((r) => r.periods.some(([from, to]) => from <= latest && (to === null || to > latest)));
-    const counts = { JEM: 0, TFM: 0, WSO: 0 };
-    for (const r of listed) if (r.model in counts) counts[r.model as keyof typeof counts]++;
+    const counts = modelCounts();
+    for (const r of listed) if (Object.hasOwn(counts, r.model)) counts[r.model as Model]++;
     const st = both((l) => stateName(ag.state, stateNames.get(ag.state) ?? ag.state, l));
     const lastEnd = rows
       .map((r) => r.ended_on)

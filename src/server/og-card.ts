@@ -2,6 +2,7 @@
 // node:zlib: no native image library is installed, and social scrapers ignore SVG images. Text
 // uses a 5×7 capital bitmap font, so names are folded to unaccented capitals on the card.
 import zlib from "node:zlib";
+import { MODELS, type Model } from "../domain/model.js";
 
 // Half the 1200×630 Open Graph size: sharp enough for a pixel font, four times cheaper to encode
 // (the site renders one card per state and agency in each language).
@@ -204,7 +205,7 @@ export interface CardInput {
   /** Lines under it. */
   lines: string[];
   /** Agreements listed now by model: drawn as a bar. */
-  models: { JEM: number; TFM: number; WSO: number };
+  models: Record<Model, number>;
   footer: string;
 }
 
@@ -229,7 +230,7 @@ export function renderCard(o: CardInput): Buffer {
   if (total > 0) {
     let x = m;
     const w = CARD_W - 2 * m;
-    for (const k of ["JEM", "TFM", "WSO"] as const) {
+    for (const k of MODELS) {
       const part = (o.models[k] / total) * w;
       c.rect(x, 244, part, 16, INK[k]);
       x += part;

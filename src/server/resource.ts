@@ -47,7 +47,7 @@ export interface ListData {
 export interface ItemData {
   data: unknown;
   /** The CSV twin of an item: its main table. */
-  csv: { columns: readonly string[]; rows: Row[] };
+  csv: { columns: readonly string[]; rows: readonly object[] };
 }
 
 type Shape = Record<string, z.ZodType>;
@@ -220,7 +220,9 @@ async function build(
   const out = lang ? localise(loaded, lang) : loaded;
   if (r.kind === "item") {
     const d = out as ItemData;
-    return fmt === "csv" ? renderCsv(r.name, d.csv.columns, d.csv.rows) : renderJson(itemBody(env, d.data));
+    return fmt === "csv"
+      ? renderCsv(r.name, d.csv.columns, d.csv.rows as readonly Row[])
+      : renderJson(itemBody(env, d.data));
   }
   const d = out as ListData & { keys: string[] };
   // A CSV is a download: every row unless a page size was asked for.

@@ -3,6 +3,7 @@
 import { coverage } from "../../analysis/coverage.js";
 import { funnel } from "../../analysis/funnel.js";
 import { STATS_BY, statsBy } from "../../analysis/stats.js";
+import { coverageTable, funnelTable, statsTable, timelineTable } from "../../analysis/tables.js";
 import { timeline } from "../../analysis/timeline.js";
 import { ApiError } from "../http.js";
 import { checked, p, z } from "../params.js";
@@ -91,15 +92,8 @@ const statsResource = listResource({
       politicsYear: f.politics_year ? Number(f.politics_year) : undefined,
       politicsAt: f.politics_at,
     });
-    const { groups, ...rest } = r;
-    const cols = ["by", "key", "label", "agreements", "agencies"];
-    if (f.per_capita === "true") cols.push("population", "agreements_per_100k", "agencies_per_100k");
-    return {
-      rows: groups.map((g) => ({ by: r.by, ...g, agreement_ids: g.ids.join(" ") })),
-      columns: [...cols, "agreement_ids"],
-      key: ordinal,
-      extra: rest,
-    };
+    const { groups: _, ...rest } = r;
+    return { ...statsTable(r, f.per_capita === "true"), key: ordinal, extra: rest };
   },
 });
 
@@ -133,12 +127,7 @@ const timelineResource = listResource({
       ids: f.ids === "true",
     });
     const { points, ...rest } = t;
-    return {
-      rows: points.map((pt) => ({ ...pt, entered_ids: pt.entered.join(" "), left_ids: pt.left.join(" ") })),
-      columns: ["date", "month", "agreements", "agencies", "JEM", "TFM", "WSO", "entered_ids", "left_ids"],
-      key: (r) => r.date as string,
-      extra: rest,
-    };
+    return { ...timelineTable(points), key: (r) => r.date as string, extra: rest };
   },
 });
 
@@ -153,24 +142,7 @@ const funnelResource = itemResource({
   query: { state: p.state(), model: p.model() },
   async load(ctx, f) {
     const r = await funnel(ctx.db, { state: f.state, model: f.model });
-    const stages: Row[] = [
-      ...Object.entries(r.applications).map(([k, s]) => ({
-        stage: `applications.${k}`,
-        count: s.count,
-        ids: s.ids.join(" "),
-      })),
-      ...Object.entries(r.signed_agreements).map(([k, s]) => ({
-        stage: `signed_agreements.${k}`,
-        count: s.count,
-        ids: s.ids.join(" "),
-      })),
-      {
-        stage: "signed_without_pending_listing",
-        count: r.signed_without_pending_listing.count,
-        ids: r.signed_without_pending_listing.ids.join(" "),
-      },
-    ];
-    return { data: r, csv: { columns: ["stage", "count", "ids"], rows: stages } };
+    return { data: r, csv: funnelTable(r) };
   },
 });
 
@@ -194,33 +166,7 @@ const coverageResource = listResource({
   async load(ctx, f) {
     const r = await coverage(ctx.db, { by: f.by ?? "state", asOf: f.as_of, state: f.state, model: f.model });
     const { rows, ...rest } = r;
-    return {
-      rows: rows.map((x) => ({
-        ...x,
-        state_agreements: x.agreements.state,
-        county_agreements: x.agreements.county,
-        local_agreements: x.agreements.local,
-        unplaced_agreements: x.agreements.unplaced,
-        agreement_ids: x.ids.join(" "),
-      })),
-      columns: [
-        "key",
-        "population",
-        "covered",
-        "share",
-        "statewide",
-        "counties_covered",
-        "local_only_counties",
-        "upper_bound_with_local",
-        "state_agreements",
-        "county_agreements",
-        "local_agreements",
-        "unplaced_agreements",
-        "agreement_ids",
-      ],
-      key: (x) => x.key as string,
-      extra: rest,
-    };
+    return { ...coverageTable(rows), key: (x) => x.key as string, extra: rest };
   },
 });
 

@@ -7,6 +7,7 @@ import { describeArticle, readClaimFile } from "../../analysis/claim-file.js";
 import { checkClaims } from "../../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
 import { searchMoa } from "../../analysis/moa.js";
+import { conflictsTable } from "../../analysis/tables.js";
 import { InputError } from "../../errors.js";
 import { p, z } from "../params.js";
 import { type Ctx, itemResource, listResource, type Resource, type Row } from "../resource.js";
@@ -17,27 +18,6 @@ export const CLAIMS_DIR = fileURLToPath(new URL("../../../data/claims/", import.
 function claimContext(ctx: Ctx): Promise<ConflictContext> {
   return ctx.memo("claim-context", () => loadClaimContext(ctx.db));
 }
-
-const CONFLICT_COLUMNS = [
-  "state",
-  "agreement_id",
-  "agency_id",
-  "agency",
-  "model",
-  "signed_on",
-  "ban_effective",
-  "ban_citation",
-  "ban_confidence",
-  "ban_caveat",
-  "ban_source_url",
-  "first_listed",
-  "last_listed",
-  "listed_until",
-  "days",
-  "signed_after_ban",
-  "before_record",
-  "status",
-] as const;
 
 const conflictsResource = itemResource({
   path: "/conflicts",
@@ -57,7 +37,7 @@ const conflictsResource = itemResource({
     );
     return {
       data: { as_of: asOf, ban_conflicts: bans, mandates },
-      csv: { columns: CONFLICT_COLUMNS, rows: bans as unknown as Row[] },
+      csv: conflictsTable(bans),
     };
   },
 });

@@ -10,6 +10,7 @@ import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../c
 import { allPolitics, politicsFor } from "../../context/politics.js";
 import { formatCaveat, type Sourced } from "../../context/sourced.js";
 import { AGREEMENT_COLUMNS, type AgreementRow } from "../../domain/columns.js";
+import { MODELS, type Model, modelCounts } from "../../domain/model.js";
 import { checked, p, z } from "../params.js";
 import { type Ctx, itemResource, listResource, type Resource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";
@@ -21,18 +22,12 @@ async function dateOf(ctx: Ctx, asOf: string | undefined): Promise<string> {
   return asOf ?? (await ctx.memo("latest-list", async () => (await latestListDate(ctx.db)) ?? "9999-12-31"));
 }
 
-interface Counts {
-  agreements: number;
-  JEM: number;
-  TFM: number;
-  WSO: number;
-  agencies: number;
-}
+type Counts = { agreements: number; agencies: number } & Record<Model, number>;
 
 function count(rows: readonly AgreementRow[]): Counts {
-  const c = { agreements: rows.length, JEM: 0, TFM: 0, WSO: 0, agencies: new Set(rows.map((r) => r.agency_id)).size };
-  for (const r of rows) if (r.model === "JEM" || r.model === "TFM" || r.model === "WSO") c[r.model]++;
-  return c;
+  const m = modelCounts();
+  for (const r of rows) if (Object.hasOwn(m, String(r.model))) m[r.model as Model]++;
+  return { agreements: rows.length, ...m, agencies: new Set(rows.map((r) => r.agency_id)).size };
 }
 
 function groupBy<T>(rows: readonly T[], key: (r: T) => string | number | null): Map<string, T[]> {
@@ -50,20 +45,16 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string | number | null): 
 
 const per100k = (n: number, pop: number | null) => (pop ? Math.round((n / pop) * 100_000 * 100) / 100 : null);
 
+/** What a state and a county row count, in this order. */
+const PLACE_COUNT_COLUMNS = ["as_of", "agreements", ...MODELS, "agencies", "agreements_per_100k", "ever"] as const;
+
 const STATE_COLUMNS = [
   "state",
   "fips",
   "name",
   "territory",
   "population",
-  "as_of",
-  "agreements",
-  "JEM",
-  "TFM",
-  "WSO",
-  "agencies",
-  "agreements_per_100k",
-  "ever",
+  ...PLACE_COUNT_COLUMNS,
   "policies_in_effect",
   "trifecta",
   "battleground2024",
@@ -119,22 +110,7 @@ const statesResource = listResource({
   },
 });
 
-const COUNTY_COLUMNS = [
-  "geoid",
-  "state",
-  "name",
-  "population",
-  "lat",
-  "lon",
-  "as_of",
-  "agreements",
-  "JEM",
-  "TFM",
-  "WSO",
-  "agencies",
-  "agreements_per_100k",
-  "ever",
-] as const;
+const COUNTY_COLUMNS = ["geoid", "state", "name", "population", "lat", "lon", ...PLACE_COUNT_COLUMNS] as const;
 
 async function countyRows(ctx: Ctx, counties: readonly CountyRow[], asOf: string): Promise<Row[]> {
   const [listed, ever] = await Promise.all([roster(ctx.db, { asOf }), agreements(ctx.db)]);

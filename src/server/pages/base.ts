@@ -8,6 +8,7 @@ import { allStates } from "../../context/geography.js";
 import { AGREEMENT_COLUMNS } from "../../domain/columns.js";
 import type { EventCategory } from "../../domain/events.js";
 import type { AgencyItem, AgreementItem, EventItem, TimelinePointItem } from "../../domain/files.js";
+import { type Model, modelCounts } from "../../domain/model.js";
 import type { Db } from "../../store/db.js";
 import type { Table } from "../data-file.js";
 import type { Ctx } from "../resource.js";
@@ -80,9 +81,9 @@ function flat(v: unknown): string | number | boolean | null {
   return JSON.stringify(v);
 }
 
-export function byModel(rows: readonly AgreementFact[]): { JEM: number; TFM: number; WSO: number } {
-  const m = { JEM: 0, TFM: 0, WSO: 0 };
-  for (const a of rows) if (a.model === "JEM" || a.model === "TFM" || a.model === "WSO") m[a.model]++;
+export function byModel(rows: readonly AgreementFact[]): Record<Model, number> {
+  const m = modelCounts();
+  for (const a of rows) if (Object.hasOwn(m, a.model)) m[a.model as Model]++;
   return m;
 }
 

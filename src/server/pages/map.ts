@@ -5,6 +5,7 @@ import { allStates, CT_CROSSWALK, countiesOf, county } from "../../context/geogr
 import { inEffect, statePolicies } from "../../context/policies.js";
 import { politicsFor } from "../../context/politics.js";
 import type { CountiesFile, CountyItem, CtCrosswalkRow, StateItem, StatesFile } from "../../domain/files.js";
+import { MODELS } from "../../domain/model.js";
 import { isTerritory } from "../../domain/state.js";
 import { dataFile } from "../data-file.js";
 import { type Base, baseOf, byModel, per100k } from "./base.js";
@@ -98,34 +99,10 @@ function counties(b: Base): CountiesFile {
   };
 }
 
-const STATE_CSV = [
-  "state",
-  "fips",
-  "name",
-  "population",
-  "active",
-  "JEM",
-  "TFM",
-  "WSO",
-  "per_100k",
-  "ever",
-  "agencies_active",
-  "policies",
-  "trifecta",
-];
-const COUNTY_CSV = [
-  "county_fips",
-  "state",
-  "name",
-  "population",
-  "active",
-  "JEM",
-  "TFM",
-  "WSO",
-  "per_100k",
-  "ever",
-  "agencies",
-];
+/** What a state and a county row count on the latest list, in this order. */
+const COUNTS = ["population", "active", ...MODELS, "per_100k", "ever"];
+const STATE_CSV = ["state", "fips", "name", ...COUNTS, "agencies_active", "policies", "trifecta"];
+const COUNTY_CSV = ["county_fips", "state", "name", ...COUNTS, "agencies"];
 
 export const statesFile = dataFile({
   path: "states",

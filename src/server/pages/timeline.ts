@@ -1,5 +1,6 @@
 // data/timeline.json and .csv: agreements and agencies listed each month, by model, for the home
 // and timeline charts, with the dates of every list applied.
+import { TIMELINE_COUNT_COLUMNS } from "../../analysis/tables.js";
 import { computeTimeline } from "../../analysis/timeline.js";
 import type { TimelineFile } from "../../domain/files.js";
 import { dataFile } from "../data-file.js";
@@ -16,5 +17,5 @@ function timeline(b: Base): TimelineFile {
 export const timelineFile = dataFile({
   path: "timeline",
   load: async (ctx) => timeline(await baseOf(ctx)),
-  csv: (t) => ({ columns: ["date", "month", "agreements", "agencies", "JEM", "TFM", "WSO"], rows: t.monthly }),
+  csv: (t) => ({ columns: TIMELINE_COUNT_COLUMNS, rows: t.monthly }),
 });
