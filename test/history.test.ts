@@ -2,7 +2,7 @@
 // the ledger's yearly counts, and links from historical agencies to ledger agencies only where sure.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeOn, historyLinks, historyReport, ledgerAgencyRefs } from "../src/analysis/history.js";
-import { normalizeOri } from "../src/context/derive-layers.js";
+import { normalizeOri } from "../src/context/derive-history.js";
 import {
   asSheriffOffice,
   HISTORY_FACTS,

@@ -4,23 +4,15 @@
 import fs from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { agencyType, modelExact } from "../domain/schemas.js";
+import { AGREEMENT_STATUSES } from "../domain/status.js";
 import { InputError } from "../errors.js";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 /** A claim's date may be a day or, when the article gives only a month, `YYYY-MM`. */
 const claimDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected YYYY-MM-DD or YYYY-MM");
 const state = z.string().regex(/^[A-Z]{2}$/, "expected a two-letter state code");
-const model = z.enum(["JEM", "TFM", "WSO"]);
-const agencyType = z.enum([
-  "sheriff",
-  "police",
-  "state_agency",
-  "corrections",
-  "jail_authority",
-  "campus",
-  "constable",
-  "other",
-]);
+const model = modelExact;
 const policyKind = z.enum(["ban", "restrict", "mandate", "encourage", "cooperation_mandate", "rescission", "none"]);
 
 /** Counting agreements or agencies in the ledger, with the filters `g287 stats` has. */
@@ -45,7 +37,7 @@ export const LedgerQuery = z
     exclude_type: z.array(agencyType).optional(),
     /** Local = not a statewide (state-level) agency. */
     local: z.boolean().optional(),
-    status: z.array(z.enum(["active", "pending_removal", "removed", "superseded"])).optional(),
+    status: z.array(z.enum(AGREEMENT_STATUSES)).optional(),
     trifecta: z.array(z.enum(["R", "D", "divided"])).optional(),
     governor: z.array(z.enum(["R", "D"])).optional(),
     battleground: z.boolean().optional(),

@@ -3,44 +3,13 @@
 // and county layers; `g287 conflicts` and the API load them.
 
 import { addDays, daysBetween } from "../domain/date.js";
+import type { BanConflict } from "../domain/files.js";
 import type { PolicyFact } from "./claims.js";
 import type { Facts } from "./facts.js";
 import { type Msg, type MsgKey, msg } from "./messages.js";
 import { type AgreementFact, activeOn } from "./population.js";
 
-export interface BanConflict {
-  state: string;
-  agreement_id: string;
-  agency_id: string;
-  agency: string;
-  model: string;
-  signed_on: string | null;
-  /** The ban: when it took effect, its citation, source and confidence. */
-  ban_effective: string;
-  ban_citation: string;
-  ban_confidence: string;
-  ban_caveat: string | null;
-  ban_source_url: string;
-  /** The first list that carried the agreement. */
-  first_listed: string;
-  /** The last list, up to the as-of date, that carried it. */
-  last_listed: string;
-  /** The first list without it after the ban took effect, or null while still listed on the as-of date. */
-  listed_until: string | null;
-  /**
-   * Days listed under the ban: days from the ban's first day on which the list in force carried it
-   * (to `as_of` when still listed). 0 = it had left the list by the day the ban took effect.
-   */
-  days: number;
-  /** Signed on or after the day the ban took effect. */
-  signed_after_ban: boolean;
-  /**
-   * Already listed on the first list the record has (2021-01-13): it may have been in force under
-   * the ban before then, which the record cannot show.
-   */
-  before_record: boolean;
-  status: string;
-}
+export type { BanConflict };
 
 export interface MandateCounty {
   county_fips: string;

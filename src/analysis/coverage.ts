@@ -2,11 +2,14 @@
 // and a county-wide agency (sheriff, county jail, county police, prosecutor) its county; overlaps
 // count once. City police, constables and campus police cover part of a county only: they are
 // reported apart, with the population of their counties as an upper bound, never added in.
+import type { CoverageResult, CoverageRow } from "../domain/statistics.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
 import { type CountyLike, loadContext, type StatsContext } from "./layers.js";
 import { type AgreementFact, asOfNotes, EMPTY_LEDGER, loadFacts, recordSpan, selectPopulation } from "./population.js";
+
+export type { CoverageResult, CoverageRow };
 
 /** How far an agency's agreement reaches. */
 export type Reach = "state" | "county" | "local" | "unplaced";
@@ -31,41 +34,6 @@ export function reachOf(
     (a.agency_type === "other" && a.jurisdiction === "county");
   if (!countyWide) return "local";
   return a.county_fips ? "county" : "unplaced";
-}
-
-export interface CoverageRow {
-  /** A state (by state) or a model (by model). */
-  key: string;
-  population: number | null;
-  covered: number | null;
-  share: number | null;
-  /** A statewide agreement covers the state. */
-  statewide: boolean;
-  /** Counties with a county-wide agreement, statewide or not. */
-  counties_covered: number;
-  /** The residents of those counties alone: what the state's population would be without statewide agencies. */
-  covered_without_statewide: number | null;
-  /** Local agencies in counties no county-wide or statewide agreement covers: population of those counties. */
-  local_only_counties: number;
-  upper_bound_with_local: number | null;
-  agreements: { state: number; county: number; local: number; unplaced: number };
-  /** Agreements behind `covered`, and the local and unplaced ones reported apart. */
-  ids: string[];
-  local_ids: string[];
-  unplaced_ids: string[];
-  /** Counties covered whose population is unknown (counted as 0). */
-  unknown_population: string[];
-}
-
-export interface CoverageResult {
-  by: "state" | "model";
-  as_of: string;
-  basis: string;
-  rows: CoverageRow[];
-  national: CoverageRow;
-  /** by model: each model's coverage per state. */
-  states_by_model?: Record<string, CoverageRow[]>;
-  notes: string[];
 }
 
 export interface CoverageOptions {

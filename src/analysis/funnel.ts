@@ -2,24 +2,12 @@
 // signed, how long that took, which signed agreements were later removed, and which never signed.
 
 import { daysBetween } from "../domain/date.js";
+import type { ApplicationFact, FunnelResult, Quartiles, Stage } from "../domain/statistics.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
 import { EMPTY_LEDGER } from "./population.js";
 
-export type ApplicationFact = {
-  application_id: string;
-  agency_id: string;
-  agency: string;
-  state: string;
-  model: string;
-  first_listed: string;
-  last_listed: string;
-  /** pending | pending_removal | signed | dropped */
-  status: string;
-  agreement_id: string | null;
-  signed_on: string | null;
-  ended_on: string | null;
-};
+export type { ApplicationFact, FunnelResult, Quartiles, Stage };
 
 /** What the funnel needs of an agreement. */
 export interface FunnelAgreement {
@@ -29,55 +17,6 @@ export interface FunnelAgreement {
   first_listed: string;
   status: string;
   ended_on: string | null;
-}
-
-export interface Quartiles {
-  n: number;
-  min: number | null;
-  q1: number | null;
-  median: number | null;
-  q3: number | null;
-  max: number | null;
-  /** Values below zero: signed (per ICE) before the agency first appeared on a pending list. */
-  negative: number;
-}
-
-export interface Stage {
-  count: number;
-  ids: string[];
-}
-
-export interface FunnelResult {
-  state: string | null;
-  model: string | null;
-  pending_lists: { first: string | null; latest: string | null };
-  applications: {
-    ever_pending: Stage;
-    signed: Stage;
-    dropped: Stage;
-    /** On the latest pending list, or missing from it but not yet confirmed dropped. */
-    still_pending: Stage & { missing_from_latest: number };
-  };
-  time_to_sign_days: {
-    /** From the first pending list showing the application to the signed date on the participating list. */
-    to_signed_date: Quartiles;
-    /** From the first pending list to the first participating list showing the agreement. */
-    to_first_listing: Quartiles;
-  };
-  /** The agreements that signed applications became, by their status now. */
-  signed_agreements: {
-    total: Stage;
-    active: Stage;
-    removed: Stage;
-    superseded: Stage;
-    pending_removal: Stage;
-  };
-  /** Agreements first listed after the pending lists began that never appeared on one. */
-  signed_without_pending_listing: Stage;
-  /** Applications already on the first pending list: they may have been pending for longer. */
-  on_first_pending_list: number;
-  never_signed: ApplicationFact[];
-  notes: string[];
 }
 
 /** Quartiles by linear interpolation between closest ranks (the default of R, NumPy and Excel's QUARTILE.INC). */

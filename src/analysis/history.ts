@@ -1,7 +1,7 @@
 // Counts by year from 2005 to today, each naming its source: the historical layer up to 2019 and
 // the ledger from its first list (2021-01-13). Also links historical agencies to ledger agencies.
 import { sql } from "kysely";
-import { HISTORY_SOURCES } from "../context/derive-layers.js";
+import { HISTORY_SOURCES } from "../context/derive-history.js";
 import {
   HISTORY_FACTS,
   type HistoryLinks,

@@ -3,15 +3,9 @@
 // the web page, the CLI (`--lang es`) and the API (`?lang=es`) render the same message per language.
 // Pure and dependency-free: the web app imports this file too.
 
-export type MsgLang = "en" | "es";
-export type MsgParam = string | number | MsgRef | null;
-export interface MsgRef {
-  key: string;
-  params: Record<string, MsgParam>;
-}
-export interface Msg extends MsgRef {
-  text: string;
-}
+import type { Msg, MsgLang, MsgParam, MsgRef } from "../domain/message.js";
+
+export type { Msg, MsgLang, MsgParam, MsgRef };
 
 const EN = {
   "quarantine.empty": "empty list: the header is there but no rows",

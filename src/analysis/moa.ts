@@ -3,6 +3,7 @@
 // with ICE's list. Documents are matched to agreements by link and by URL, so the answers survive
 // a full replay that renames an agreement.
 import { PostgresAdapter, sql } from "kysely";
+import type { MoaDocumentLink } from "../domain/files.js";
 import { compareMoa, isMismatch, type MismatchResult, type MoaFacts } from "../moa/mismatch.js";
 import { moaDb } from "../moa/tables.js";
 import type { Db } from "../store/db.js";
@@ -410,26 +411,6 @@ export async function moaPageText(db: Db, sha256: string, page: number): Promise
     .where("page", "=", page)
     .executeTakeFirst();
   return r?.text ?? null;
-}
-
-/** One stored MOA document as an agency page lists it: what it is, who signed, and whether it agrees with the list. */
-export interface MoaDocumentLink {
-  sha256: string;
-  kind: string;
-  /** Where ICE's list linked it. */
-  url: string | null;
-  /** The stored copy, from the site root: served by the web app's data routes and the static site. */
-  copy: string;
-  pages: number;
-  status: string;
-  template: string | null;
-  model: string | null;
-  effective_on: string | null;
-  ice_field_office: string | null;
-  signatures: { party: string; name: string | null; title: string | null; date: string | null }[];
-  agreements: string[];
-  /** Per agreement: `ok`, `mismatch` or `unverified` on model and signed date, with the reasons. */
-  checks: { agreement_id: string; model: string; date: string; reasons: string[] }[];
 }
 
 export function moaCopyPath(sha256: string): string {

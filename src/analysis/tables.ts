@@ -3,13 +3,13 @@
 // column is named and ordered in one place.
 import type { BanConflict } from "./conflicts.js";
 import type { CoverageRow } from "./coverage.js";
-import type { ApplicationFact, FunnelResult } from "./funnel.js";
+import type { FunnelResult } from "./funnel.js";
 import type { StatsResult } from "./stats.js";
 import type { TimelinePoint } from "./timeline.js";
 
-export interface Table<R = Record<string, unknown>> {
+export interface Table {
   columns: readonly string[];
-  rows: R[];
+  rows: Record<string, unknown>[];
 }
 
 const ids = (list: readonly string[]) => list.join(" ");
@@ -63,8 +63,8 @@ export const NEVER_SIGNED_COLUMNS = [
 ] as const;
 
 /** The applications that never signed (`funnel --list`). */
-export function neverSignedTable(r: FunnelResult): Table<ApplicationFact> {
-  return { columns: NEVER_SIGNED_COLUMNS, rows: r.never_signed };
+export function neverSignedTable(r: FunnelResult): Table {
+  return { columns: NEVER_SIGNED_COLUMNS, rows: r.never_signed.map((a) => ({ ...a })) };
 }
 
 export const COVERAGE_COLUMNS = [
@@ -121,6 +121,6 @@ export const CONFLICT_COLUMNS = [
 ] as const;
 
 /** Agreements listed in a state while a ban there was in effect. */
-export function conflictsTable(bans: readonly BanConflict[]): Table<BanConflict> {
-  return { columns: CONFLICT_COLUMNS, rows: [...bans] };
+export function conflictsTable(bans: readonly BanConflict[]): Table {
+  return { columns: CONFLICT_COLUMNS, rows: bans.map((b) => ({ ...b })) };
 }

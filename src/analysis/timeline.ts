@@ -3,11 +3,13 @@
 // no longer does, and not during a gap).
 
 import { addDays, monthEnd } from "../domain/date.js";
+import type { TimelinePoint, TimelineResult } from "../domain/statistics.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
 import { type AgreementFact, activeOn, EMPTY_LEDGER, loadFacts, recordSpan } from "./population.js";
 
+export type { TimelinePoint, TimelineResult };
 export { recordSpan };
 
 export interface TimelineOptions {
@@ -20,33 +22,6 @@ export interface TimelineOptions {
   model?: string;
   /** Every point carries the full list of agreement ids, not just what entered and left. */
   ids?: boolean;
-}
-
-export interface TimelinePoint {
-  /** The day the value is taken on: the day itself, or the month's last day (or `to`). */
-  date: string;
-  /** by month: YYYY-MM. */
-  month?: string;
-  agreements: number;
-  agencies: number;
-  JEM: number;
-  TFM: number;
-  WSO: number;
-  /** Agreements listed on this point's date and not on the previous point's (all of them at the first point). */
-  entered: string[];
-  left: string[];
-  ids?: string[];
-}
-
-export interface TimelineResult {
-  by: "day" | "month";
-  from: string;
-  to: string;
-  state: string | null;
-  model: string | null;
-  record: { first_list: string; latest_list: string };
-  points: TimelinePoint[];
-  notes: string[];
 }
 
 /** The dates a value is taken on: every day, or the last day of each month (the final month cut at `to`). */

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { stateByUsps } from "../domain/state.js";
 import { agencyKey } from "../normalize/agency-key.js";
-import { HISTORY_SOURCES, WAPO_LICENCE } from "./derive-layers.js";
+import { HISTORY_SOURCES, WAPO_LICENCE } from "./derive-history.js";
 import { readLayer } from "./layer-files.js";
 import { CONFIDENCES, type Sourced } from "./sourced.js";
 

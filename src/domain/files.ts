@@ -2,6 +2,8 @@
 // Plain types only, so both sides of the contract type-check against one file.
 import type { EventCategory } from "./events.js";
 import type { MsgRef } from "./message.js";
+import type { Model } from "./model.js";
+import type { TimelinePoint } from "./statistics.js";
 
 /** Every file names the latest list it was computed from, so a copied file keeps its date. */
 export interface FileBase {
@@ -153,7 +155,17 @@ export interface AgencyFile extends FileBase {
   events: EventItem[];
 }
 
-export interface StateItem {
+/** A place's agreements: listed on the latest list, by model, per 100,000 residents, and ever. */
+export interface PlaceCounts extends Record<Model, number> {
+  population: number | null;
+  /** Listed on the latest list. */
+  active: number;
+  per_100k: number | null;
+  /** Ever listed since the first list. */
+  ever: number;
+}
+
+export interface StateItem extends PlaceCounts {
   state: string;
   fips: string;
   name: string;
@@ -161,15 +173,6 @@ export interface StateItem {
   territory: boolean;
   /** Counties (or county-equivalents) in the Census gazetteer: 0 = no county map. */
   counties: number;
-  population: number | null;
-  /** Listed on the latest list. */
-  active: number;
-  JEM: number;
-  TFM: number;
-  WSO: number;
-  per_100k: number | null;
-  /** Ever listed since the first list. */
-  ever: number;
   agencies_active: number;
   /** Policy kinds in effect on the latest list's date (ban, restrict, mandate…). */
   policies: string[];
@@ -182,17 +185,10 @@ export interface StatesFile extends FileBase {
   missing: string[];
 }
 
-export interface CountyItem {
+export interface CountyItem extends PlaceCounts {
   county_fips: string;
   state: string;
   name: string;
-  population: number | null;
-  active: number;
-  JEM: number;
-  TFM: number;
-  WSO: number;
-  per_100k: number | null;
-  ever: number;
   agencies: number;
 }
 
@@ -213,15 +209,8 @@ export interface CountiesFile extends FileBase {
   missing: string[];
 }
 
-export interface TimelinePointItem {
-  date: string;
-  month?: string;
-  agreements: number;
-  agencies: number;
-  JEM: number;
-  TFM: number;
-  WSO: number;
-}
+/** A timeline point without the agreement ids (the web app's charts need the counts alone). */
+export type TimelinePointItem = Omit<TimelinePoint, "entered" | "left" | "ids">;
 
 export interface TimelineFile extends FileBase {
   first_list: string;
@@ -274,26 +263,43 @@ export interface PoliticsItem {
   caveat: string | null;
 }
 
-export interface BanConflictItem {
+/** An agreement listed in a state while a ban there was in effect (`g287 conflicts`, the API). */
+export interface BanConflict {
+  state: string;
   agreement_id: string;
   agency_id: string;
   agency: string;
   model: string;
   signed_on: string | null;
+  /** The ban: when it took effect, its citation, source and confidence. */
   ban_effective: string;
   ban_citation: string;
   ban_confidence: string;
   ban_caveat: string | null;
   ban_source_url: string;
-  /** The first and last lists that carried it (the last up to the latest list). */
+  /** The first list that carried the agreement. */
   first_listed: string;
+  /** The last list, up to the as-of date, that carried it. */
   last_listed: string;
-  /** The first list without it after the ban took effect; null while still listed. */
+  /** The first list without it after the ban took effect, or null while still listed on the as-of date. */
   listed_until: string | null;
+  /**
+   * Days listed under the ban: days from the ban's first day on which the list in force carried it
+   * (to `as_of` when still listed). 0 = it had left the list by the day the ban took effect.
+   */
   days: number;
+  /** Signed on or after the day the ban took effect. */
   signed_after_ban: boolean;
+  /**
+   * Already listed on the first list the record has (2021-01-13): it may have been in force under
+   * the ban before then, which the record cannot show.
+   */
+  before_record: boolean;
   status: string;
 }
+
+/** A state page lists its own conflicts: the state goes without saying. */
+export type BanConflictItem = Omit<BanConflict, "state">;
 
 export interface MandateItem {
   kind: string;
@@ -400,11 +406,13 @@ export interface MethodologyFile extends FileBase {
   missing: string[];
 }
 
+/** One stored MOA document as an agency page lists it: what it is, who signed, and whether it agrees with the list. */
 export interface MoaDocumentLink {
   sha256: string;
   kind: string;
+  /** Where ICE's list linked it. */
   url: string | null;
-  /** The stored copy, from the site root (`data/moa/<sha256>.pdf`). */
+  /** The stored copy, from the site root: served by the web app's data routes and the static site. */
   copy: string;
   pages: number;
   status: string;
@@ -414,5 +422,6 @@ export interface MoaDocumentLink {
   ice_field_office: string | null;
   signatures: { party: string; name: string | null; title: string | null; date: string | null }[];
   agreements: string[];
+  /** Per agreement: `ok`, `mismatch` or `unverified` on model and signed date, with the reasons. */
   checks: { agreement_id: string; model: string; date: string; reasons: string[] }[];
 }

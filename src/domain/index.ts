@@ -10,4 +10,5 @@ export * from "./files.js";
 export * from "./message.js";
 export * from "./model.js";
 export * from "./state.js";
+export * from "./statistics.js";
 export * from "./status.js";

@@ -1,27 +1,13 @@
 // Coverage: the residents who live where at least one agreement applies. A statewide agency
 // covers its state, a county-wide one its county, and each person counts once however many
 // agreements overlap. Read from the API's coverage resource (a static file in the built site too).
+import type { CoverageResult, CoverageRow } from "@domain";
 import { useApp } from "../app.js";
 import { DataTable, Figure, Stat, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
-interface Row {
-  key: string;
-  population: number | null;
-  covered: number | null;
-  share: number | null;
-  statewide: boolean;
-  counties_covered: number;
-  covered_without_statewide: number | null;
-  local_only_counties: number;
-  upper_bound_with_local: number | null;
-  agreements: { state: number; county: number; local: number; unplaced: number };
-}
-export interface CoverageData {
-  as_of: string;
-  national: Row;
-  rows: Row[];
-}
+type Row = CoverageRow;
+export type CoverageData = Pick<CoverageResult, "as_of" | "national" | "rows">;
 
 export const COVERAGE_PATH = "../api/v1/coverage.json";
 

@@ -1,41 +1,12 @@
 // Funnel: applications seen on ICE's pending lists, how many signed and how fast, what the signed
 // agreements became, and which applications were dropped. Read from the API's funnel resource
 // (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
+import type { FunnelResult } from "@domain";
 import { useApp } from "../app.js";
 import { DataTable, Figure, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
-interface Stage {
-  count: number;
-}
-interface Quartiles {
-  n: number;
-  min: number | null;
-  q1: number | null;
-  median: number | null;
-  q3: number | null;
-  max: number | null;
-  negative: number;
-}
-interface Application {
-  application_id: string;
-  agency_id: string;
-  agency: string;
-  state: string;
-  model: string;
-  first_listed: string;
-  last_listed: string;
-  ended_on: string | null;
-}
-export interface FunnelData {
-  pending_lists: { first: string | null; latest: string | null };
-  applications: { ever_pending: Stage; signed: Stage; dropped: Stage; still_pending: Stage };
-  time_to_sign_days: { to_signed_date: Quartiles; to_first_listing: Quartiles };
-  signed_agreements: { total: Stage; active: Stage; removed: Stage; superseded: Stage; pending_removal: Stage };
-  signed_without_pending_listing: Stage;
-  on_first_pending_list: number;
-  never_signed: Application[];
-}
+export type FunnelData = FunnelResult;
 
 /** The API envelope, fetched beside data/ (`data/../api/…` is `api/…` on serve and on a static copy). */
 export const FUNNEL_PATH = "../api/v1/funnel.json";
