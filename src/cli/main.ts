@@ -15,7 +15,7 @@ export function buildProgram(io: Io = PROCESS_IO): Command {
     .description(
       "A public ledger of ICE 287(g) agreements: every published list replayed into a stable, sourced history.",
     )
-    .option("--db <file>", "ledger file (default ./g287.db, or $G287_DB)")
+    .option("--db <file>", "ledger file or postgres:// URL (default ./g287.db, or $G287_DB, or $DATABASE_URL)")
     .option("--json", "machine-readable output on stdout")
     .option("--quiet", "no progress or summary on stderr")
     .option("--lang <lang>", "language of analysis sentences (reasons, summaries): en (default) or es")

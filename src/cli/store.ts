@@ -1,7 +1,8 @@
-// Running a command against the store (--db, else $G287_DB, else ./g287.db), so that a failure on a
-// fresh ledger leaves no file behind.
+// Running a command against the store (--db, else $G287_DB or $DATABASE_URL, else ./g287.db), so
+// that a failure on a fresh SQLite ledger leaves no file behind.
 import fs from "node:fs";
 import { defaultDbPath, openStore, type Store } from "../store/db.js";
+import { dialectOf } from "../store/dialect.js";
 import type { Ctx } from "./context.js";
 
 export async function withStore<T>(
@@ -10,7 +11,8 @@ export async function withStore<T>(
   opts: { readonly?: boolean } = {},
 ): Promise<T> {
   const file = c.g.db ?? defaultDbPath();
-  const existed = fs.existsSync(file);
+  const sqlite = dialectOf(file) === "sqlite";
+  const existed = !sqlite || fs.existsSync(file);
   const store = await openStore(file, opts);
   let ok = false;
   try {

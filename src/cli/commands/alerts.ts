@@ -15,6 +15,7 @@ import { toCsv } from "../../domain/csv.js";
 import { InputError, UsageError } from "../../errors.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { defaultDbPath, StoreError } from "../../store/db.js";
+import { dialectOf } from "../../store/dialect.js";
 import type { Ctx } from "../context.js";
 import { table } from "../format.js";
 import { withStore } from "../store.js";
@@ -22,7 +23,8 @@ import { withStore } from "../store.js";
 /** Alerts are about a ledger: these commands never create an empty one. */
 function needLedger(c: Ctx): void {
   const file = c.g.db ?? defaultDbPath();
-  if (!fs.existsSync(file))
+  // A PostgreSQL database says itself, at open, when it holds no ledger.
+  if (dialectOf(file) === "sqlite" && !fs.existsSync(file))
     throw new StoreError(`no ledger at ${file}: run \`g287 ingest PATH\` (or \`npm start\`) first, or pass --db`);
 }
 

@@ -4,6 +4,7 @@ import { loadClaimContext } from "../../analysis/claim-context.js";
 import { describeArticle, readClaimFile } from "../../analysis/claim-file.js";
 import { type ClaimResult, checkClaims, type Verdict } from "../../analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../../analysis/conflicts.js";
+import { conflictsTable } from "../../analysis/tables.js";
 import { toCsv } from "../../domain/csv.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { isoDate, optional, stateCode } from "../args.js";
@@ -86,7 +87,8 @@ export async function conflicts(c: Ctx, o: { asOf?: string; state?: string; csv?
         (m) => !state || m.state === state,
       );
       if (o.csv) {
-        c.write(toCsv(Object.keys(bans[0] ?? { state: "" }), bans as unknown as Record<string, unknown>[]));
+        const t = conflictsTable(bans);
+        c.write(toCsv(t.columns, t.rows));
         return;
       }
       if (g.json) {

@@ -1,9 +1,18 @@
 // `g287 stats`, `timeline`, `funnel` and `coverage`: counts, growth, the pending funnel and the
 // population covered, each as a table, --json (with the agreement ids behind every number) or --csv.
 import { z } from "zod";
-import { type CoverageRow, coverage as coverageOf } from "../../analysis/coverage.js";
+import { coverage as coverageOf } from "../../analysis/coverage.js";
 import { funnel as funnelOf, type Quartiles } from "../../analysis/funnel.js";
 import { type StatsBy, statsBy } from "../../analysis/stats.js";
+import {
+  coverageTable,
+  funnelTable,
+  NEVER_SIGNED_COLUMNS,
+  neverSignedTable,
+  statsTable,
+  type Table,
+  timelineTable,
+} from "../../analysis/tables.js";
 import { timeline as timelineOf } from "../../analysis/timeline.js";
 import { toCsv } from "../../domain/csv.js";
 import { UsageError } from "../../errors.js";
@@ -18,6 +27,8 @@ const year = z.coerce
   .int()
   .min(1990, "expected a year such as 2024")
   .max(2100, "expected a year such as 2024");
+
+const csv = (t: Table) => toCsv(t.columns, t.rows);
 
 /** --json and --csv are two answers to one question: pick one. */
 function format(g: Globals, csv: boolean | undefined): "json" | "csv" | "human" {
@@ -53,7 +64,8 @@ interface TimelineFlags {
   csv?: boolean;
 }
 
-const TIMELINE_COLUMNS = ["date", "agreements", "agencies", "JEM", "TFM", "WSO", "entered", "left"];
+/** The human table counts the agreements that entered and left; --csv and --json list them. */
+const TIMELINE_HUMAN = ["date", "agreements", "agencies", "JEM", "TFM", "WSO", "entered", "left"];
 
 interface FunnelFlags {
   state?: string;
@@ -61,17 +73,6 @@ interface FunnelFlags {
   list?: boolean;
   csv?: boolean;
 }
-
-const NEVER_SIGNED_COLUMNS = [
-  "application_id",
-  "state",
-  "agency",
-  "model",
-  "first_listed",
-  "last_listed",
-  "status",
-  "ended_on",
-];
 
 function quartileRow(label: string, q: Quartiles) {
   return { measure: label, n: q.n, min: q.min, q1: q.q1, median: q.median, q3: q.q3, max: q.max, negative: q.negative };
@@ -83,32 +84,6 @@ interface CoverageFlags {
   state?: string;
   model?: string;
   csv?: boolean;
-}
-
-const COVERAGE_COLUMNS = [
-  "key",
-  "population",
-  "covered",
-  "share",
-  "statewide",
-  "counties_covered",
-  "covered_without_statewide",
-  "local_only_counties",
-  "upper_bound_with_local",
-  "state_agreements",
-  "county_agreements",
-  "local_agreements",
-  "unplaced_agreements",
-];
-
-function flat(r: CoverageRow) {
-  return {
-    ...r,
-    state_agreements: r.agreements.state,
-    county_agreements: r.agreements.county,
-    local_agreements: r.agreements.local,
-    unplaced_agreements: r.agreements.unplaced,
-  };
 }
 
 export async function stats(c: Ctx, o: StatsFlags): Promise<void> {
@@ -141,16 +116,7 @@ export async function stats(c: Ctx, o: StatsFlags): Promise<void> {
   await readStore(c, async (store) => {
     const r = await statsBy(store.db, q);
     if (fmt === "json") return c.out(toJson(r));
-    const cols = ["key", "label", "agreements", "agencies"];
-    if (q.perCapita) cols.push("population", "agreements_per_100k", "agencies_per_100k");
-    if (fmt === "csv") {
-      return c.write(
-        toCsv(
-          ["by", ...cols, "agreement_ids"],
-          r.groups.map((x) => ({ ...x, by: r.by, agreement_ids: x.ids.join(" ") })),
-        ),
-      );
-    }
+    if (fmt === "csv") return c.write(csv(statsTable(r, q.perCapita)));
     const human = r.groups.map((x) => ({
       ...x,
       group: by === "state" || by === "month" || by === "year" ? x.key : x.label,
@@ -202,19 +168,11 @@ export async function timeline(c: Ctx, o: TimelineFlags): Promise<void> {
       entered: p.entered.length,
       left: p.left.length,
     }));
-    if (fmt === "csv") {
-      const cols = r.by === "month" ? ["month", "date", ...TIMELINE_COLUMNS.slice(1)] : TIMELINE_COLUMNS;
-      return c.write(
-        toCsv(
-          cols,
-          r.points.map((p) => ({ ...p, entered: p.entered.length, left: p.left.length })),
-        ),
-      );
-    }
+    if (fmt === "csv") return c.write(csv(timelineTable(r.points)));
     c.out(
       `agreements listed per ${r.by}, ${r.from} to ${r.to}${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`,
     );
-    c.out(table(TIMELINE_COLUMNS, rows));
+    c.out(table(TIMELINE_HUMAN, rows));
     for (const n of r.notes) c.out(`note: ${n}`);
   });
 }
@@ -254,13 +212,7 @@ export async function funnel(c: Ctx, o: FunnelFlags): Promise<void> {
       },
     ];
     if (fmt === "csv") {
-      if (o.list) return c.write(toCsv(NEVER_SIGNED_COLUMNS, r.never_signed));
-      return c.write(
-        toCsv(
-          ["stage", "count"],
-          stages.map((x) => ({ ...x, stage: x.stage.trim() })),
-        ),
-      );
+      return c.write(csv(o.list ? neverSignedTable(r) : funnelTable(r)));
     }
     c.out(`funnel${r.state ? ` in ${r.state}` : ""}${r.model ? ` (${r.model})` : ""}`);
     c.out(table(["stage", "count", "note"], stages, { maxWidth: 70 }));
@@ -296,8 +248,8 @@ export async function coverage(c: Ctx, o: CoverageFlags): Promise<void> {
   await readStore(c, async (store) => {
     const r = await coverageOf(store.db, q);
     if (fmt === "json") return c.out(toJson(r));
-    const rows = [...r.rows, r.national].map(flat);
-    if (fmt === "csv") return c.write(toCsv(COVERAGE_COLUMNS, rows));
+    const rows = [...r.rows, r.national];
+    if (fmt === "csv") return c.write(csv(coverageTable(rows)));
     c.out(`${r.basis}; population covered by ${r.by}`);
     c.out(
       table(
@@ -323,7 +275,7 @@ export async function coverage(c: Ctx, o: CoverageFlags): Promise<void> {
           "without statewide": num(x.covered_without_statewide),
           "local-only counties": x.local_only_counties,
           "upper bound": num(x.upper_bound_with_local),
-          "agreements s/c/l/u": `${x.state_agreements}/${x.county_agreements}/${x.local_agreements}/${x.unplaced_agreements}`,
+          "agreements s/c/l/u": `${x.agreements.state}/${x.agreements.county}/${x.agreements.local}/${x.agreements.unplaced}`,
         })),
       ),
     );

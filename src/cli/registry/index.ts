@@ -6,6 +6,7 @@ import type { Ctx } from "../context.js";
 import { define as alerts } from "./alerts.js";
 import { define as claims } from "./claims.js";
 import { define as context } from "./context.js";
+import { define as db } from "./db.js";
 import { define as history } from "./history.js";
 import { define as ledger } from "./ledger.js";
 import { define as moa } from "./moa.js";
@@ -25,4 +26,4 @@ export type Lazy = (load: () => Promise<Action>) => (...args: unknown[]) => Prom
 export type Define = (program: Command, lazy: Lazy) => void;
 
 /** In the order `g287 --help` lists them. */
-export const COMMANDS: Define[] = [ledger, alerts, claims, context, history, moa, places, stats, sync, serve, site];
+export const COMMANDS: Define[] = [ledger, alerts, claims, context, history, moa, places, stats, sync, serve, site, db];
