@@ -2,7 +2,16 @@
 // the local one, trust authentication), dropped afterwards. G287_TEST_DIALECTS narrows the
 // backends under test (`sqlite`, `postgres`, or both, comma-separated; both by default).
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
+import { expect } from "vitest";
+import { DATASETS, dataset } from "../src/analysis/datasets.js";
+import { toCsv } from "../src/domain/csv.js";
+import { listEnvelope, toJson } from "../src/export/json.js";
+import { writeRelease } from "../src/pipeline/release.js";
+import type { Store } from "../src/store/db.js";
 
 export const PG_ADMIN_URL = process.env.G287_PG_URL || "postgres://postgres@127.0.0.1:5432/test";
 
@@ -41,4 +50,34 @@ export async function freshDatabase(): Promise<PgDatabase> {
     url: u.toString(),
     drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
+}
+
+/** Every dataset as the CLI exports it (CSV and JSON), keyed by file name. */
+export async function datasetFiles(store: Store): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const name of DATASETS) {
+    const d = await dataset(store.db, name);
+    out.set(`${name}.csv`, toCsv(d.columns, d.rows));
+    out.set(`${name}.json`, toJson(listEnvelope(d.rows)));
+  }
+  return out;
+}
+
+/** The release bundle of a store, file by file. */
+export async function releaseFiles(store: Store): Promise<Map<string, Buffer>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "g287-pg-release-"));
+  try {
+    await writeRelease(store, path.join(dir, "r"));
+    const files = fs.readdirSync(path.join(dir, "r")).sort();
+    return new Map(files.map((f) => [f, fs.readFileSync(path.join(dir, "r", f))]));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same file names with the same bytes, named on failure. */
+export function expectSameFiles(actual: Map<string, string | Buffer>, expected: Map<string, string | Buffer>): void {
+  expect([...actual.keys()]).toEqual([...expected.keys()]);
+  expect(expected.size).toBeGreaterThan(0);
+  for (const [f, want] of expected) expect(Buffer.from(actual.get(f) ?? "").equals(Buffer.from(want)), f).toBe(true);
 }

@@ -3,8 +3,6 @@
 // local midnight would be the day before). Also: the schema check at open, and `db migrate` twice.
 process.env.TZ = "America/Los_Angeles";
 
-import fs from "node:fs";
-import path from "node:path";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -12,11 +10,10 @@ import { DATASETS, dataset } from "../src/analysis/datasets.js";
 import { toCsv } from "../src/domain/csv.js";
 import { listEnvelope, toJson } from "../src/export/json.js";
 import { ingest } from "../src/pipeline/ingest.js";
-import { writeRelease } from "../src/pipeline/release.js";
 import { migrateStore, openStore, type Store } from "../src/store/db.js";
 import { InlineMigrations } from "../src/store/migrations/index.js";
-import { ARCHIVE, openArchive, tmpDir } from "./helpers.js";
-import { freshDatabase, type PgDatabase, testPostgres } from "./pg-helpers.js";
+import { ARCHIVE, openArchive } from "./helpers.js";
+import { expectSameFiles, freshDatabase, type PgDatabase, releaseFiles, testPostgres } from "./pg-helpers.js";
 
 describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
   let db: PgDatabase;
@@ -61,16 +58,9 @@ describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
   });
 
   it("writes a release bundle byte-identical to SQLite's", async () => {
-    const dir = tmpDir("g287-pg-release-");
-    const [a, b] = [path.join(dir, "sqlite"), path.join(dir, "postgres")];
-    await writeRelease(sqliteStore, a);
-    await writeRelease(pgStore, b);
-    const files = fs.readdirSync(a).sort();
-    expect(fs.readdirSync(b).sort()).toEqual(files);
-    expect(files.length).toBeGreaterThan(10);
-    for (const f of files)
-      expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f))), f).toBe(true);
-    fs.rmSync(dir, { recursive: true, force: true });
+    const want = await releaseFiles(sqliteStore);
+    expect(want.size).toBeGreaterThan(10);
+    expectSameFiles(await releaseFiles(pgStore), want);
   });
 
   it("returns counts as numbers, dates as their text, booleans as 1/0", async () => {
