@@ -46,20 +46,20 @@ export function resolveAgencies(ctx: ListContext, kind: ListKind): Map<number, R
   const out = new Map<number, Resolution>();
   const groups = new Map<string, RowGroup>();
   const seenAgencies = new Set<string>();
-  const group = (i: number, r: UsableRow, k: string, fallback?: string) => {
+  const group = (i: number, r: UsableRow, fallback?: string) => {
+    const k = `${r.state}|${r.agencyKey}`;
     const g = groups.get(k) ?? { state: r.state, key: r.agencyKey, rows: [], ...(fallback ? { fallback } : {}) };
     g.rows.push(i);
     groups.set(k, g);
   };
   for (const i of ctx.usable) {
     const r = ctx.row(i);
-    const k = `${r.state}|${r.agencyKey}`;
     const id = entities.agencyByKey(r.state, r.agencyKey);
     if (id && kind === "participating" && !ctx.withAgreements().has(id)) {
       // Known only from the pending list: another agency's agreement with the same terms that
       // vanished from this list may be this row under its signed name (`Arkansas State Police`
       // for `Arkansas State Police Department`, 2025-08-08). Failing that, the pending agency.
-      group(i, r, k, id);
+      group(i, r, id);
       continue;
     }
     if (id) {
@@ -80,7 +80,7 @@ export function resolveAgencies(ctx: ListContext, kind: ListKind): Map<number, R
       seenAgencies.add(loose);
       continue;
     }
-    group(i, r, k);
+    group(i, r);
   }
   if (groups.size === 0) return out;
 
