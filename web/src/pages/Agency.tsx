@@ -1,11 +1,22 @@
 // Agency page: its agreements with MOA links and the list rows behind each one, when each was
 // listed (chart and table), its names as listed over time, and its full event history.
 import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "@domain";
+import type { ComponentChildren } from "preact";
 import { useApp, useTitle } from "../app.js";
 import { PeriodsChart } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LawNearEnd } from "../components/LawNearEnd.js";
-import { DataTable, Downloads, ExtLink, Figure, ModelBadge, NotFound, Ready, StatusBadge } from "../components/ui.js";
+import {
+  DataTable,
+  Downloads,
+  ExtLink,
+  Figure,
+  ModelBadge,
+  NotFound,
+  Ready,
+  Section,
+  StatusBadge,
+} from "../components/ui.js";
 import { missing, useData } from "../data.js";
 
 export default function Agency() {
@@ -93,8 +104,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
         <a href={app.link(`/state/${a.state}`)}>{app.stateName(a.state)}</a>
       </p>
       <h1>{a.name}</h1>
-      <section aria-labelledby="facts">
-        <h2 id="facts">{app.t("agency.facts")}</h2>
+      <Section id="facts" title={app.t("agency.facts")}>
         <dl class="facts">
           <dt>{app.t("common.state")}</dt>
           <dd>
@@ -120,18 +130,16 @@ function AgencyView({ d }: { d: AgencyFile }) {
           <dt>{app.t("agency.last_seen")}</dt>
           <dd>{app.date(a.last_seen)}</dd>
         </dl>
-      </section>
-      <section aria-labelledby="agreements">
-        <h2 id="agreements">{app.t("agency.agreements")}</h2>
+      </Section>
+      <Section id="agreements" title={app.t("agency.agreements")}>
         {d.agreements.map((g) => (
           <AgreementCard key={g.agreement_id} g={g} />
         ))}
-      </section>
+      </Section>
       <LawNearEnd d={d} />
       {d.documents?.length ? <Documents docs={d.documents} /> : null}
       {figure}
-      <section aria-labelledby="names">
-        <h2 id="names">{app.t("agency.names")}</h2>
+      <Section id="names" title={app.t("agency.names")}>
         <DataTable
           caption={app.t("agency.names")}
           rows={a.names}
@@ -142,10 +150,9 @@ function AgencyView({ d }: { d: AgencyFile }) {
             { key: "last", label: app.t("agency.names_last"), render: (n) => app.date(n.lastSeen) },
           ]}
         />
-      </section>
+      </Section>
       {d.applications.length ? (
-        <section aria-labelledby="apps">
-          <h2 id="apps">{app.t("agency.applications")}</h2>
+        <Section id="apps" title={app.t("agency.applications")}>
           <DataTable
             caption={app.t("agency.applications")}
             rows={d.applications}
@@ -158,16 +165,15 @@ function AgencyView({ d }: { d: AgencyFile }) {
               { key: "signed", label: app.t("agreements.signed"), render: (p) => app.date(p.signed_on) },
             ]}
           />
-        </section>
+        </Section>
       ) : null}
-      <section aria-labelledby="history">
-        <h2 id="history">{app.t("agency.events")}</h2>
+      <Section id="history" title={app.t("agency.events")}>
         <ul class="events">
           {d.events.map((e) => (
             <EventLine key={e.seq} e={e} showAgency={false} />
           ))}
         </ul>
-      </section>
+      </Section>
       <Downloads
         files={[
           { label: `${a.agency_id}.json`, path: `agency/${a.agency_id}.json` },
@@ -177,6 +183,20 @@ function AgencyView({ d }: { d: AgencyFile }) {
     </>
   );
 }
+
+/** A term and its value in a card's facts, left out when there is no value. */
+function Fact({ label, value }: { label: string; value: ComponentChildren }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+/** A document link named by its file name. */
+const FileLink = ({ url }: { url: string }) => <ExtLink href={url}>{decodeSafe(url.split("/").pop() ?? url)}</ExtLink>;
 
 function AgreementCard({ g }: { g: AgencyAgreement }) {
   const app = useApp();
@@ -194,40 +214,11 @@ function AgreementCard({ g }: { g: AgencyAgreement }) {
         <dd>{app.date(g.first_listed)}</dd>
         <dt>{app.t("agreements.last_listed")}</dt>
         <dd>{app.date(g.last_listed)}</dd>
-        {g.ended_on ? (
-          <>
-            <dt>{app.t("agreements.ended")}</dt>
-            <dd>{app.date(g.ended_on)}</dd>
-          </>
-        ) : null}
-        {g.moa_url ? (
-          <>
-            <dt>{app.t("agreements.moa")}</dt>
-            <dd>
-              <ExtLink href={g.moa_url}>{decodeSafe(g.moa_url.split("/").pop() ?? g.moa_url)}</ExtLink>
-            </dd>
-          </>
-        ) : null}
-        {g.addendum_url ? (
-          <>
-            <dt>{app.t("agreements.addendum")}</dt>
-            <dd>
-              <ExtLink href={g.addendum_url}>{decodeSafe(g.addendum_url.split("/").pop() ?? g.addendum_url)}</ExtLink>
-            </dd>
-          </>
-        ) : null}
-        {g.predecessor_id ? (
-          <>
-            <dt>{app.t("agency.predecessor")}</dt>
-            <dd>{g.predecessor_id}</dd>
-          </>
-        ) : null}
-        {g.successor_id ? (
-          <>
-            <dt>{app.t("agency.successor")}</dt>
-            <dd>{g.successor_id}</dd>
-          </>
-        ) : null}
+        <Fact label={app.t("agreements.ended")} value={g.ended_on && app.date(g.ended_on)} />
+        <Fact label={app.t("agreements.moa")} value={g.moa_url && <FileLink url={g.moa_url} />} />
+        <Fact label={app.t("agreements.addendum")} value={g.addendum_url && <FileLink url={g.addendum_url} />} />
+        <Fact label={app.t("agency.predecessor")} value={g.predecessor_id} />
+        <Fact label={app.t("agency.successor")} value={g.successor_id} />
       </dl>
       <h4>{app.t("agency.provenance")}</h4>
       <ul class="provenance">
@@ -290,8 +281,7 @@ function Documents({ docs }: { docs: MoaDocumentLink[] }) {
           .join(" · ")
       : app.t("agency.doc_unverified");
   return (
-    <section aria-labelledby="documents">
-      <h2 id="documents">{app.t("agency.documents")}</h2>
+    <Section id="documents" title={app.t("agency.documents")}>
       <p class="muted">{app.t("agency.documents_desc")}</p>
       <DataTable
         caption={app.t("agency.documents")}
@@ -332,6 +322,6 @@ function Documents({ docs }: { docs: MoaDocumentLink[] }) {
           },
         ]}
       />
-    </section>
+    </Section>
   );
 }

@@ -196,6 +196,21 @@ function ChangesView({
   );
 }
 
+/** A titled group of a list's events, left out when empty. */
+function Events({ title, events }: { title: string; events: SplitList["events"] }) {
+  if (!events.length) return null;
+  return (
+    <>
+      <h3>{title}</h3>
+      <ul class="events">
+        {events.map((e) => (
+          <EventLine key={e.seq} e={e} showDate={false} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function ListEntry({ l, show }: { l: SplitList; show: Set<EventCategory> }) {
   const app = useApp();
   const real = l.events.filter((e) => show.has(e.category) && e.category !== "fix");
@@ -218,26 +233,8 @@ function ListEntry({ l, show }: { l: SplitList; show: Set<EventCategory> }) {
       {l.reason ? (
         <p class="quarantine">{app.t("changes.quarantine_reason", { reason: app.msg(l.reason, l.reason_msg) })}</p>
       ) : null}
-      {real.length ? (
-        <>
-          <h3>{app.t("changes.real")}</h3>
-          <ul class="events">
-            {real.map((e) => (
-              <EventLine key={e.seq} e={e} showDate={false} />
-            ))}
-          </ul>
-        </>
-      ) : null}
-      {fixes.length ? (
-        <>
-          <h3>{app.t("changes.fixes")}</h3>
-          <ul class="events">
-            {fixes.map((e) => (
-              <EventLine key={e.seq} e={e} showDate={false} />
-            ))}
-          </ul>
-        </>
-      ) : null}
+      <Events title={app.t("changes.real")} events={real} />
+      <Events title={app.t("changes.fixes")} events={fixes} />
     </article>
   );
 }

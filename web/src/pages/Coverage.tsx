@@ -3,7 +3,7 @@
 // agreements overlap. Read from the API's coverage resource (a static file in the built site too).
 import type { CoverageResult, CoverageRow } from "@domain";
 import { useApp } from "../app.js";
-import { DataTable, Figure, Stat, WithFile } from "../components/ui.js";
+import { DataTable, Figure, Section, Stat, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
 type Row = CoverageRow;
@@ -113,15 +113,14 @@ function CoverageView({ c }: { c: CoverageData }) {
           />
         }
       />
-      <section aria-labelledby="c-how">
-        <h2 id="c-how">{app.t("coverage.how")}</h2>
+      <Section id="c-how" title={app.t("coverage.how")}>
         <ul>
           <li>{app.t("coverage.note_statewide")}</li>
           <li>{app.t("coverage.note_county")}</li>
           <li>{app.t("coverage.note_local")}</li>
           <li>{app.t("coverage.note_population")}</li>
         </ul>
-      </section>
+      </Section>
     </>
   );
 }

@@ -3,7 +3,7 @@
 // (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
 import type { FunnelResult } from "@domain";
 import { useApp } from "../app.js";
-import { DataTable, Figure, WithFile } from "../components/ui.js";
+import { DataTable, Figure, Section, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
 export type FunnelData = FunnelResult;
@@ -76,8 +76,7 @@ function FunnelView({ f }: { f: FunnelData }) {
           />
         }
       />
-      <section aria-labelledby="f-time">
-        <h2 id="f-time">{app.t("funnel.time_title")}</h2>
+      <Section id="f-time" title={app.t("funnel.time_title")}>
         <p>
           {app.t("funnel.time_text", {
             median: app.num(q.to_first_listing.median),
@@ -108,9 +107,8 @@ function FunnelView({ f }: { f: FunnelData }) {
             without: app.num(f.signed_without_pending_listing.count),
           })}
         </p>
-      </section>
-      <section aria-labelledby="f-never">
-        <h2 id="f-never">{app.t("funnel.never_title")}</h2>
+      </Section>
+      <Section id="f-never" title={app.t("funnel.never_title")}>
         <DataTable
           caption={app.t("funnel.never_caption", { n: app.num(never.length) })}
           rows={never}
@@ -132,7 +130,7 @@ function FunnelView({ f }: { f: FunnelData }) {
             { key: "last", label: app.t("funnel.pending_to"), date: true, render: (r) => app.date(r.last_listed) },
           ]}
         />
-      </section>
+      </Section>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
 import { EventLine } from "../components/events.js";
 import { LookupBox } from "../components/LookupBox.js";
-import { ByModel, Downloads, Ready, Stat } from "../components/ui.js";
+import { ByModel, Downloads, Ready, Section, Stat } from "../components/ui.js";
 import { useAll } from "../data.js";
 
 export default function Home() {
@@ -80,8 +80,7 @@ export default function Home() {
               })}
             </p>
             {chart}
-            <section aria-labelledby="latest-changes">
-              <h2 id="latest-changes">{app.t("home.latest_changes")}</h2>
+            <Section id="latest-changes" title={app.t("home.latest_changes")}>
               <ul class="events">
                 {s.latest_changes.map((e) => (
                   <EventLine key={e.seq} e={e} />
@@ -90,9 +89,8 @@ export default function Home() {
               <p>
                 <a href={app.link("/changes")}>{app.t("home.all_changes")}</a>
               </p>
-            </section>
-            <section aria-labelledby="explore">
-              <h2 id="explore">{app.t("home.explore")}</h2>
+            </Section>
+            <Section id="explore" title={app.t("home.explore")}>
               <ul class="explore">
                 <li>
                   <a href={app.link("/map")}>{app.t("nav.map")}</a>: {app.t("home.explore_map")}
@@ -104,7 +102,7 @@ export default function Home() {
                   <a href={app.link("/methodology")}>{app.t("nav.methodology")}</a>: {app.t("home.explore_method")}
                 </li>
               </ul>
-            </section>
+            </Section>
             <Downloads
               files={[
                 { label: "summary.json", path: "summary.json" },

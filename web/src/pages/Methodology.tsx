@@ -3,7 +3,7 @@
 import type { MethodologyFile } from "@domain";
 import { useApp } from "../app.js";
 import { Msg } from "../components/Msg.js";
-import { DataTable, Downloads, Ready } from "../components/ui.js";
+import { DataTable, Downloads, Ready, Section } from "../components/ui.js";
 import { useData } from "../data.js";
 
 export default function Methodology() {
@@ -19,8 +19,7 @@ export default function Methodology() {
           <>
             <h1>{app.t("method.title")}</h1>
             <p class="lead">{app.t("method.intro")}</p>
-            <section aria-labelledby="m-sources">
-              <h2 id="m-sources">{app.t("method.sources")}</h2>
+            <Section id="m-sources" title={app.t("method.sources")}>
               <p>
                 {app.t("method.sources_text", {
                   files: app.num(d.archive.files),
@@ -49,9 +48,8 @@ export default function Methodology() {
                   ))}
                 </ul>
               ) : null}
-            </section>
-            <section aria-labelledby="m-rules">
-              <h2 id="m-rules">{app.t("method.rules")}</h2>
+            </Section>
+            <Section id="m-rules" title={app.t("method.rules")}>
               <ol class="rules">
                 <li>{app.t("method.rule_order")}</li>
                 <li>
@@ -78,9 +76,8 @@ export default function Methodology() {
                   { key: "rows", label: app.t("method.rows"), numeric: true, render: (t) => app.num(t.rows) },
                 ]}
               />
-            </section>
-            <section aria-labelledby="m-corrections">
-              <h2 id="m-corrections">{app.t("method.corrections")}</h2>
+            </Section>
+            <Section id="m-corrections" title={app.t("method.corrections")}>
               <p>{app.t("method.corrections_text")}</p>
               <DataTable
                 caption={app.t("method.corrections")}
@@ -118,9 +115,8 @@ export default function Methodology() {
                   </ul>
                 </>
               ) : null}
-            </section>
-            <section aria-labelledby="m-placement">
-              <h2 id="m-placement">{app.t("method.placement")}</h2>
+            </Section>
+            <Section id="m-placement" title={app.t("method.placement")}>
               <DataTable
                 caption={app.t("method.placement")}
                 rows={d.placement}
@@ -135,9 +131,8 @@ export default function Methodology() {
                   },
                 ]}
               />
-            </section>
-            <section aria-labelledby="m-limits">
-              <h2 id="m-limits">{app.t("method.limits")}</h2>
+            </Section>
+            <Section id="m-limits" title={app.t("method.limits")}>
               <ul>
                 <li>{app.t("method.limit_dates")}</li>
                 <li>{app.t("method.limit_placement", { unplaced: app.num(unplaced), total: app.num(agencies) })}</li>
@@ -148,7 +143,7 @@ export default function Methodology() {
               {d.missing.length ? (
                 <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p>
               ) : null}
-            </section>
+            </Section>
             <Downloads files={[{ label: "methodology.json", path: "methodology.json" }]} />
           </>
         );

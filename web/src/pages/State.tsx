@@ -18,6 +18,7 @@ import {
   ModelBadge,
   NotFound,
   Ready,
+  Section,
   Stat,
   StatusBadge,
 } from "../components/ui.js";
@@ -169,8 +170,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
       {d.missing.length ? <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p> : null}
       <TimelineFigure points={d.timeline} title={app.t("state.timeline_title", { name })} />
       {map}
-      <section aria-labelledby="law">
-        <h2 id="law">{app.t("state.law")}</h2>
+      <Section id="law" title={app.t("state.law")}>
         {d.policies.length ? (
           <DataTable
             caption={app.t("state.law")}
@@ -221,9 +221,8 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
         ) : (
           <p>{app.t("state.law_none")}</p>
         )}
-      </section>
-      <section aria-labelledby="litigation">
-        <h2 id="litigation">{app.t("state.litigation")}</h2>
+      </Section>
+      <Section id="litigation" title={app.t("state.litigation")}>
         {d.litigation.length ? (
           <DataTable
             caption={app.t("state.litigation")}
@@ -257,9 +256,8 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
         ) : (
           <p>{app.t("state.litigation_none")}</p>
         )}
-      </section>
-      <section aria-labelledby="politics">
-        <h2 id="politics">{app.t("state.politics")}</h2>
+      </Section>
+      <Section id="politics" title={app.t("state.politics")}>
         {d.politics.length ? (
           <DataTable
             caption={app.t("state.politics")}
@@ -281,12 +279,11 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
         ) : (
           <p>{app.t("state.politics_none")}</p>
         )}
-      </section>
+      </Section>
       {d.conflicts.bans.length ||
       d.conflicts.mandates.length ||
       d.policies.some((p) => p.kind === "ban" || p.kind === "mandate") ? (
-        <section aria-labelledby="conflicts">
-          <h2 id="conflicts">{app.t("state.conflicts")}</h2>
+        <Section id="conflicts" title={app.t("state.conflicts")}>
           {d.policies.some((p) => p.kind === "ban") ? (
             <>
               <h3>{app.t("state.bans")}</h3>
@@ -360,10 +357,9 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           {d.conflicts.computed_from ? (
             <p class="note">{app.t("state.computed_from", { source: app.msg(d.conflicts.computed_from) })}</p>
           ) : null}
-        </section>
+        </Section>
       ) : null}
-      <section aria-labelledby="state-agreements">
-        <h2 id="state-agreements">{app.t("state.agreements", { name })}</h2>
+      <Section id="state-agreements" title={app.t("state.agreements", { name })}>
         <DataTable
           caption={app.t("state.agreements", { name })}
           rows={active.slice(0, 50)}
@@ -384,7 +380,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           <a href={app.link("/agreements", { state: s.state })}>{app.t("agency.state_page", { state: name })}</a>
           {active.length > 50 ? ` (${app.t("common.showing", { shown: 50, total: app.num(active.length) })})` : ""}
         </p>
-      </section>
+      </Section>
       <Downloads
         files={[
           { label: `${s.state}.json`, path: `state/${s.state}.json` },
