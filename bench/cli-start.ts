@@ -1,7 +1,9 @@
 // `g287 --help` and `g287 status` as whole processes (bin/g287 running the compiled dist/, built
 // first so it is the current code), beside node's own start-up and the openpyxl baseline of the run.
+// The targets are the issue's: --help under 150 ms, status under 300 ms.
 import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "bin/g287");
@@ -45,4 +47,11 @@ export function benchCliStart(db: string, openpyxlMedianMs: number | null) {
   );
   console.log(line("g287 status", status));
   return { node_start_median_ms: median(node), help, status, openpyxl_median_ms: openpyxlMedianMs };
+}
+
+// Alone: `node --import tsx bench/cli-start.ts LEDGER.db` (npm run bench calls benchCliStart).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const db = process.argv[2];
+  if (!db) throw new Error("usage: bench/cli-start.ts LEDGER.db");
+  benchCliStart(path.resolve(db), null);
 }

@@ -24,6 +24,19 @@ export function summarize(detail: Record<string, unknown>): string {
     .join(" ");
 }
 
+/** Rows as --json (the list envelope), else as an aligned table and a count line. */
+function printRows(
+  c: Ctx,
+  rows: Record<string, unknown>[],
+  columns: string[],
+  count: string,
+  human: { rows?: Record<string, unknown>[]; maxWidth?: number } = {},
+): void {
+  if (c.g.json) return c.out(toJson(listEnvelope(rows)));
+  c.out(table(columns, human.rows ?? rows, { maxWidth: human.maxWidth }));
+  c.out(count);
+}
+
 export async function roster(
   c: Ctx,
   o: { asOf?: string; state?: string; model?: string; includeUnconfirmed?: boolean },
@@ -55,9 +68,8 @@ export async function agreements(c: Ctx, o: { status?: string; state?: string; m
   };
   await readStore(c, async (store) => {
     const rows = await agreementRows(store.db, f);
-    if (c.g.json) return c.out(toJson(listEnvelope(rows)));
-    c.out(table(["state", "agency", "model", "signed_on", "first_listed", "last_listed", "status", "ended_on"], rows));
-    c.out(`${rows.length} agreement(s)`);
+    const columns = ["state", "agency", "model", "signed_on", "first_listed", "last_listed", "status", "ended_on"];
+    printRows(c, rows, columns, `${rows.length} agreement(s)`);
   });
 }
 
@@ -75,15 +87,10 @@ export async function events(
   };
   await readStore(c, async (store) => {
     const rows = await eventRows(store.db, f);
-    if (c.g.json) return c.out(toJson(listEnvelope(rows)));
-    c.out(
-      table(
-        ["date", "type", "state", "agency", "list", "detail"],
-        rows.map((e) => ({ ...e, detail: summarize(e.detail) })),
-        { maxWidth: 60 },
-      ),
-    );
-    c.out(`${rows.length} event(s)`);
+    printRows(c, rows, ["date", "type", "state", "agency", "list", "detail"], `${rows.length} event(s)`, {
+      rows: rows.map((e) => ({ ...e, detail: summarize(e.detail) })),
+      maxWidth: 60,
+    });
   });
 }
 
