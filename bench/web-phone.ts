@@ -4,18 +4,14 @@
 // of issue 11. `npm run bench` calls benchWebPhone(); `npx tsx bench/web-phone.ts [ledger.db]` runs
 // it alone; test/web-phone.test.ts uses measurePage() on its own server.
 import fs from "node:fs";
-import type http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { serve } from "@hono/node-server";
 import { type Browser, chromium } from "playwright-core";
 import { viteBuild } from "../scripts/vite-build.js";
-import { createApp } from "../src/server/app.js";
 import { openStore } from "../src/store/db.js";
+import { type AppPage, appPages, CHROMIUM, phoneAgency, type Served, serveApp } from "../test/browser-app.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** Chrome DevTools' "Fast 3G", in bytes per second and milliseconds. */
 export const FAST_3G = {
@@ -37,24 +33,10 @@ export const BUDGET = {
 /** The pages the byte budgets apply to (issue 11: Home, Map of states, Agency, State). */
 export const BUDGET_PAGES = new Set(["home", "map", "agency", "state-MD", "state-TX"]);
 
-export interface PhonePage {
-  name: string;
-  hash: string;
-}
+export type PhonePage = AppPage;
 
-export function phonePages(agency: string): PhonePage[] {
-  return [
-    { name: "home", hash: "#/" },
-    { name: "map", hash: "#/map" },
-    { name: "agreements", hash: "#/agreements" },
-    { name: "agency", hash: `#/agency/${agency}` },
-    { name: "state-MD", hash: "#/state/MD" },
-    { name: "state-TX", hash: "#/state/TX" },
-    { name: "changes", hash: "#/changes" },
-    { name: "claims", hash: "#/claims" },
-    { name: "methodology", hash: "#/methodology" },
-  ];
-}
+/** The pages measured: every page, with Maryland and Texas for the state page. */
+export const phonePages = (agency: string): PhonePage[] => appPages(agency, ["MD", "TX"]);
 
 export interface PhoneFigure {
   name: string;
@@ -176,28 +158,13 @@ export async function benchWebPhone(db: string): Promise<WebPhone> {
   }
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), "g287-web-phone-"));
   const store = await openStore(db, { readonly: true });
-  let server: http.Server | null = null;
+  let server: Served | null = null;
   let browser: Browser | null = null;
   try {
     buildWeb(dist);
-    const tampa = await store.db
-      .selectFrom("agency")
-      .select("agency_id")
-      .where("agency_id", "=", "fl-tampa-police-department")
-      .executeTakeFirst();
-    const top = await store.db
-      .selectFrom("agreement")
-      .select(["agency_id", store.db.fn.countAll<number>().as("n")])
-      .groupBy("agency_id")
-      .orderBy("n", "desc")
-      .orderBy("agency_id")
-      .executeTakeFirst();
-    const agency = tampa?.agency_id ?? top?.agency_id ?? "none";
-    const app = createApp({ store, webDist: dist });
-    server = await new Promise<http.Server>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as http.Server));
-    });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const agency = await phoneAgency(store);
+    server = await serveApp(store, dist);
+    const base = server.base;
     try {
       browser = await chromium.launch({ executablePath: CHROMIUM });
     } catch (e) {
@@ -224,7 +191,7 @@ export async function benchWebPhone(db: string): Promise<WebPhone> {
     };
   } finally {
     await browser?.close();
-    await new Promise((r) => (server ? server.close(r) : r(null)));
+    await server?.close();
     await store.close();
     fs.rmSync(dist, { recursive: true, force: true });
   }

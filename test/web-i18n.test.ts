@@ -1,21 +1,14 @@
-// Both languages everywhere: every page in Spanish is scanned for untranslated message keys and
-// English-only phrases (text marked lang="en", curated English such as law summaries and claim
-// quotes, is left out), numbers use one Spanish format, `<html lang>` follows the language, and
-// ?lang= works before or inside the hash and is remembered. Also the new pages (states, models,
-// funnel, coverage), Agreements opening on "listed now", and the law named near a removed
-// agreement's end date, each checked against the data files.
-import fs from "node:fs";
-import type http from "node:http";
-import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { serve } from "@hono/node-server";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { keyedText, messageKeys, renderMsg } from "../src/analysis/messages.js";
-import { createApp } from "../src/server/app.js";
-import type { Store } from "../src/store/db.js";
 import type { AgencyFile, AgreementsFile, ClaimsFile, StateFile, StatesFile } from "../src/domain/files.js";
-import { builtWeb, openArchive, ROOT } from "./helpers.js";
+import { frame as enFrame } from "../web/src/i18n/en/frame.js";
+import { pages as enPages } from "../web/src/i18n/en/pages.js";
+import { values as enValues } from "../web/src/i18n/en/values.js";
+import { frame as esFrame } from "../web/src/i18n/es/frame.js";
+import { pages as esPages } from "../web/src/i18n/es/pages.js";
+import { values as esValues } from "../web/src/i18n/es/values.js";
+import { browserSuite, getJson as fetchJson, settled } from "./browser.js";
 
 declare const document: {
   documentElement: { lang: string };
@@ -31,7 +24,8 @@ interface FakeNode {
 }
 declare const location: { hash: string; search: string };
 
-const CHROMIUM = "/usr/bin/chromium";
+const EN = { ...enFrame, ...enValues, ...enPages };
+const ES = { ...esFrame, ...esValues, ...esPages };
 
 /** Words that must not appear in Spanish text (whole words, case-sensitive where capitalised). */
 const ENGLISH_ONLY = [
@@ -55,29 +49,16 @@ const ENGLISH_ONLY = [
   "counties have",
 ];
 
-let store: Store;
-let server: http.Server;
+const web = browserSuite();
 let base: string;
 let browser: Browser;
-let i18nKeys: Set<string>;
+/** The app's message keys: a key printed as-is is a missing translation. */
+const i18nKeys = new Set([...Object.keys(EN), ...messageKeys("en")]);
+const getJson = <T>(p: string) => fetchJson<T>(web, p);
 
-async function getJson<T>(p: string): Promise<T> {
-  const r = await fetch(`${base}${p}`);
-  expect(r.status, p).toBe(200);
-  return (await r.json()) as T;
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      !!document.querySelector("main h1") &&
-      !document.querySelector(".loading") &&
-      !document.querySelector(".map-placeholder") &&
-      !document.querySelector(".error"),
-    null,
-    { timeout: 60_000 },
-  );
-}
+beforeAll(() => {
+  ({ base, browser } = web);
+});
 
 /**
  * The page's visible text, every <details> opened, without the parts marked as English (curated
@@ -107,26 +88,21 @@ async function spanishText(page: Page): Promise<string> {
   return text.replace(/[\w.-]+\.(csv|json|atom|xlsx|pdf)\b/g, " ").replace(/\S*_\S*/g, " ");
 }
 
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian chromium`);
-  const dist = builtWeb();
-  // The app's message keys, read from its source: a key printed as-is is a missing translation.
-  const src = fs.readFileSync(path.join(ROOT, "web/src/i18n.ts"), "utf8");
-  i18nKeys = new Set([...src.matchAll(/^ {2}"([a-z_]+(?:\.[A-Za-z_]+)+)":/gm)].map((m) => m[1] as string));
-  for (const k of messageKeys("en")) i18nKeys.add(k);
-  store = await openArchive();
-  const app = createApp({ store, webDist: dist });
-  server = await new Promise<http.Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as http.Server));
+describe("the app's messages", () => {
+  it("has every key in both languages, each file with the same keys, and no Spanish message left empty", () => {
+    const pairs = [
+      [enFrame, esFrame],
+      [enValues, esValues],
+      [enPages, esPages],
+    ] as const;
+    for (const [en, es] of pairs) expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    expect(Object.keys(EN).length).toBe(
+      Object.keys(enFrame).length + Object.keys(enValues).length + Object.keys(enPages).length,
+    );
+    expect(Object.keys(EN).length).toBeGreaterThan(500);
+    // A message is empty in Spanish only where it is in English too ("claims.op.none").
+    expect(Object.entries(ES).filter(([k, v]) => !v.trim() && EN[k as keyof typeof EN].trim())).toEqual([]);
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r(null)));
-  await store?.close();
 });
 
 describe("analysis sentences as message keys", () => {

@@ -6,16 +6,13 @@
 // on an emulated phone on Fast 3G (bench/web-phone.ts). Screenshots go to /tmp/g287-phone-shots/.
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
-import { serve } from "@hono/node-server";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   BUDGET,
   BUDGET_PAGES,
-  CHROMIUM,
   CPU_SLOWDOWN,
   measurePage,
   type PhoneFigure,
@@ -24,10 +21,10 @@ import {
 } from "../bench/web-phone.js";
 import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../src/domain/changes-files.js";
 import type { ChangesFile } from "../src/domain/files.js";
-import { createApp } from "../src/server/app.js";
-import { dataPaths } from "../src/server/web-data.js";
+import { dataPaths } from "../src/server/pages/index.js";
 import type { Store } from "../src/store/db.js";
-import { builtWeb, openArchive, ROOT } from "./helpers.js";
+import { browserSuite, LANGS, phoneAgency, settled, shotsDir, withLang } from "./browser.js";
+import { ROOT } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).
 interface El {
@@ -46,67 +43,22 @@ declare const document: {
 };
 declare const window: { innerWidth: number; addEventListener(t: string, f: (e: { data: unknown }) => void): void };
 
-const SHOTS = "/tmp/g287-phone-shots";
+const SHOTS = shotsDir("/tmp/g287-phone-shots");
 const VIEWPORTS = [
   { width: 360, height: 800 },
   { width: 390, height: 844 },
 ] as const;
-const LANGS = ["en", "es"] as const;
 
+const web = browserSuite();
 let store: Store;
-let dist: string;
-let server: http.Server;
 let base: string;
 let browser: Browser;
 /** Tampa Police Department (long MOA file names), else the agency with the most agreements. */
 let agency: string;
 
-const withLang = (hash: string, lang: string) =>
-  lang === "en" ? hash : `${hash}${hash.includes("?") ? "&" : "?"}lang=${lang}`;
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      !!document.querySelector("main h1") &&
-      !document.querySelector(".loading") &&
-      !document.querySelector(".map-placeholder") &&
-      !document.querySelector(".error"),
-    null,
-    { timeout: 60_000 },
-  );
-}
-
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian chromium (apt-get install -y chromium)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  dist = builtWeb();
-  store = await openArchive();
-  const tampa = await store.db
-    .selectFrom("agency")
-    .select("agency_id")
-    .where("agency_id", "=", "fl-tampa-police-department")
-    .executeTakeFirst();
-  const top = await store.db
-    .selectFrom("agreement")
-    .select(["agency_id", store.db.fn.countAll<number>().as("n")])
-    .groupBy("agency_id")
-    .orderBy("n", "desc")
-    .orderBy("agency_id")
-    .executeTakeFirstOrThrow();
-  agency = tampa?.agency_id ?? top.agency_id;
-  const app = createApp({ store, webDist: dist });
-  server = await new Promise<http.Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s as http.Server));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r(null)));
-  await store?.close();
+  ({ store, base, browser } = web);
+  agency = await phoneAgency(store);
 });
 
 describe("phone layout", () => {
