@@ -5,6 +5,7 @@
 // carrying the tags; a script beside it (go.js) sends a reader on to the app's hash route.
 import type { AgenciesFile, AgreementsFile, StatesFile, Summary } from "../domain/files.js";
 import { type Model, modelCounts } from "../domain/model.js";
+import { STATE_NAMES_ES } from "../domain/state-names-es.js";
 import { renderCard } from "./og-card.js";
 
 export type MetaLang = "en" | "es";
@@ -18,30 +19,6 @@ export interface PageMeta {
   /** The share card, from the site root (`og/state/TX.en.png`); one per language or one for both. */
   image: Record<MetaLang, string> | null;
 }
-
-/** Spanish state names where they differ (as in web/src/i18n.ts). */
-const STATE_ES: Record<string, string> = {
-  DC: "Distrito de Columbia",
-  HI: "Hawái",
-  LA: "Luisiana",
-  MI: "Míchigan",
-  MS: "Misisipi",
-  MO: "Misuri",
-  NH: "Nuevo Hampshire",
-  NJ: "Nueva Jersey",
-  NM: "Nuevo México",
-  NY: "Nueva York",
-  NC: "Carolina del Norte",
-  ND: "Dakota del Norte",
-  OR: "Oregón",
-  PA: "Pensilvania",
-  SC: "Carolina del Sur",
-  SD: "Dakota del Sur",
-  WV: "Virginia Occidental",
-  VI: "Islas Vírgenes de EE. UU.",
-  MP: "Islas Marianas del Norte",
-  AS: "Samoa Americana",
-};
 
 const POLICY: Record<MetaLang, Record<string, string>> = {
   en: {
@@ -167,7 +144,7 @@ export interface MetaInput {
 }
 
 const stateName = (usps: string, fallback: string, lang: MetaLang) =>
-  lang === "es" ? (STATE_ES[usps] ?? fallback) : fallback;
+  lang === "es" ? (STATE_NAMES_ES[usps] ?? fallback) : fallback;
 
 /** Every page with its title, description and card (cards rendered into `cards`, by path). */
 export function sitePages(m: MetaInput, cards: Map<string, Buffer>): PageMeta[] {

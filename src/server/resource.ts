@@ -128,9 +128,13 @@ export function apiDeps(db: Db, opts: { versionTtlMs?: number } = {}): ApiDeps {
   };
 }
 
-/** The response cache's key for a request: its whole URL (the suffix and query pick the answer). */
+/**
+ * The response cache's key for a request: its whole URL (the suffix and query pick the answer),
+ * except for a web data file, which no query changes: its path, so `?x=1`, `?x=2`… cannot fill the cache.
+ */
 export function responseKey(c: Context): string {
-  return c.req.url;
+  const p = c.req.path;
+  return p.startsWith("/data/") ? p : c.req.url;
 }
 
 /** The format asked for by the URL's suffix: `.csv`, else JSON. */
