@@ -2,13 +2,14 @@
 // {placeholders}, and each locale's number, date and list formats. A key missing in Spanish fails
 // type-checking, so no page can show half a language.
 import { stateByUsps } from "@domain/state.js";
+import { STATE_NAMES_ES } from "@domain/state-names-es.js";
 import { frame as enFrame } from "./en/frame.js";
 import { pages as enPages } from "./en/pages.js";
 import { values as enValues } from "./en/values.js";
 import { frame as esFrame } from "./es/frame.js";
 import { pages as esPages } from "./es/pages.js";
-import { stateNames as esStateNames } from "./es/states.js";
 import { values as esValues } from "./es/values.js";
+
 export const LANGS = ["en", "es"] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -48,7 +49,7 @@ export function makeI18n(lang: Lang): I18n {
     const info = stateByUsps(usps);
     // Codes as given: the domain's lookup ignores case, a page's label does not.
     if (info?.usps !== usps) return usps;
-    return lang === "es" ? (esStateNames[usps] ?? info.name) : info.name;
+    return lang === "es" ? (STATE_NAMES_ES[usps] ?? info.name) : info.name;
   };
   const t = (key: Key, vars?: Record<string, string | number>) => {
     let s: string = dict[key] ?? en[key] ?? key;
