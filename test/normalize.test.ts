@@ -193,24 +193,25 @@ describe("agency keys and counties", () => {
   });
 });
 
-describe("a row, end to end", () => {
-  const sheet = (cells: Sheet["rows"][number]["cells"]): Sheet => ({
-    format: "xlsx",
-    sheetName: "Sheet1",
-    sheetNames: ["Sheet1"],
-    headerRow: 1,
-    columns: ["state", "agency", "type", "county", "model", "signed", "moa"].map((f, index) => ({
-      index,
-      header: f.toUpperCase(),
-      key: f.toUpperCase(),
-      field: f as never,
-      mappedBy: "header",
-    })),
-    rows: [{ row: 2, cells }],
-    kind: "participating",
-    notes: [],
-  });
+/** A participating list of one row (state, agency, type, county, model, signed, moa). */
+const sheet = (cells: Sheet["rows"][number]["cells"]): Sheet => ({
+  format: "xlsx",
+  sheetName: "Sheet1",
+  sheetNames: ["Sheet1"],
+  headerRow: 1,
+  columns: ["state", "agency", "type", "county", "model", "signed", "moa"].map((f, index) => ({
+    index,
+    header: f.toUpperCase(),
+    key: f.toUpperCase(),
+    field: f as never,
+    mappedBy: "header",
+  })),
+  rows: [{ row: 2, cells }],
+  kind: "participating",
+  notes: [],
+});
 
+describe("a row, end to end", () => {
   it("logs every correction with its rule, and applies the curated fixes", () => {
     const [r] = normalizeRows(
       sheet([
@@ -266,23 +267,7 @@ describe("state-name typos: the general rule", () => {
   const fixes = loadCorrections();
   const one = (state: string) => {
     const cells = [state, "Belknap County Sheriff's Office", "County", "Belknap", "Task Force Model", 46000, null];
-    const s: Sheet = {
-      format: "xlsx",
-      sheetName: "Sheet1",
-      sheetNames: ["Sheet1"],
-      headerRow: 1,
-      columns: ["state", "agency", "type", "county", "model", "signed", "moa"].map((f, index) => ({
-        index,
-        header: f.toUpperCase(),
-        key: f.toUpperCase(),
-        field: f as never,
-        mappedBy: "header",
-      })),
-      rows: [{ row: 2, cells: cells.map((v) => ({ v })) }],
-      kind: "participating",
-      notes: [],
-    };
-    return normalizeRows(s, fixes)[0];
+    return normalizeRows(sheet(cells.map((v) => ({ v }))), fixes)[0];
   };
 
   it("folds NEW HAMSPHIRE (a transposition) to NH, recorded as a state_typo correction", () => {

@@ -1,5 +1,6 @@
 // The agreements a statistic counts, shared by stats, timeline, funnel and coverage: plain rows
 // (agreement + agency placement + listed periods), the date rules, and one loader from the store.
+import type { AgreementItem } from "../domain/files.js";
 import type { Model } from "../domain/model.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
@@ -11,22 +12,25 @@ export interface Period {
 }
 
 /** One agreement with what the statistics need of its agency. */
-export interface AgreementFact {
-  agreement_id: string;
-  agency_id: string;
-  agency: string;
-  state: string;
-  model: string;
-  signed_on: string | null;
-  first_listed: string;
-  last_listed: string;
-  status: string;
-  ended_on: string | null;
-  agency_type: string;
-  jurisdiction: string | null;
-  county_fips: string | null;
+export interface AgreementFact
+  extends Pick<
+    AgreementItem,
+    | "agreement_id"
+    | "agency_id"
+    | "agency"
+    | "state"
+    | "model"
+    | "signed_on"
+    | "first_listed"
+    | "last_listed"
+    | "status"
+    | "ended_on"
+    | "agency_type"
+    | "jurisdiction"
+    | "county_fips"
+    | "statewide"
+  > {
   county_name: string | null;
-  statewide: boolean;
   periods: Period[];
 }
 

@@ -1,6 +1,6 @@
 // Questions answered from the store: status, roster as of a date, agreements, one agency, a diff
 // between two dates, events, the review queue. Interfaces call these; they never parse sheets.
-import { sql } from "kysely";
+import { type SqlBool, sql } from "kysely";
 import type { AgreementRow } from "../domain/columns.js";
 import type { Model } from "../domain/model.js";
 import type { Db } from "../store/db.js";
@@ -117,6 +117,10 @@ export async function roster(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
   return [...listed, ...missing].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** One of the agreement's listed periods (`g`) covers `asOf`: it was on the list in force that day. */
+const periodCovers = (asOf: string) =>
+  sql<SqlBool>`exists (select 1 from agreement_period as p where p.agreement_id = g.agreement_id and p.start <= ${asOf} and (p."end" is null or p."end" > ${asOf}))`;
+
 /**
  * Agreements missing from the list in force on `asOf` whose removal was not confirmed by then:
  * the gap closed later, the removal is still unconfirmed, or it was confirmed after `asOf`.
@@ -124,18 +128,7 @@ export async function roster(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
 async function unconfirmedOn(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
   let q = agreementQuery(db)
     .where("g.first_listed", "<=", f.asOf)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("agreement_period as p")
-            .select(sql`1`.as("one"))
-            .whereRef("p.agreement_id", "=", "g.agreement_id")
-            .where("p.start", "<=", f.asOf)
-            .where((w) => w.or([w("p.end", "is", null), w("p.end", ">", f.asOf)])),
-        ),
-      ),
-    );
+    .where(sql<SqlBool>`not ${periodCovers(f.asOf)}`);
   if (f.state) q = q.where("a.state", "=", f.state);
   if (f.model) q = q.where("g.model", "=", f.model);
   const rows = (await q.execute()) as AgreementRow[];
@@ -172,16 +165,7 @@ async function unconfirmedOn(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
 }
 
 async function listedOn(db: Db, f: RosterFilter): Promise<AgreementRow[]> {
-  let q = agreementQuery(db).where((eb) =>
-    eb.exists(
-      eb
-        .selectFrom("agreement_period as p")
-        .select(sql`1`.as("one"))
-        .whereRef("p.agreement_id", "=", "g.agreement_id")
-        .where("p.start", "<=", f.asOf)
-        .where((w) => w.or([w("p.end", "is", null), w("p.end", ">", f.asOf)])),
-    ),
-  );
+  let q = agreementQuery(db).where(periodCovers(f.asOf));
   if (f.state) q = q.where("a.state", "=", f.state);
   if (f.model) q = q.where("g.model", "=", f.model);
   return (await q

@@ -1,17 +1,6 @@
 // The history layers derived from ../shared/data/history: ICE's partner lists of 2007-2008 and
 // the OIG's of 2009, agreement counts 2007-2017, and the Washington Post's sheriff list.
-import {
-  type CuratedCaveat,
-  caveatFor,
-  DeriveError,
-  LAYER_INPUTS,
-  need,
-  oneOf,
-  type Row,
-  rated,
-  readCsv,
-  usps,
-} from "./derive-rows.js";
+import { type CuratedCaveat, caveatFor, LAYER_INPUTS, type Row, rawRows } from "./derive-rows.js";
 import type { Confidence } from "./sourced.js";
 
 // Where each history table was first published. Commit permalinks, so the link keeps pointing at
@@ -58,40 +47,38 @@ const OIG_MODELS: Record<string, string> = { "Jail Enforcement": "JEM", "Task Fo
 
 export function deriveRosters(iceText: string, oigText: string): Row[] {
   const out: Row[] = [];
-  const iceFile = LAYER_INPUTS.iceLists;
-  readCsv(iceText, iceFile).forEach((r, i) => {
-    const asOf = need(r, "as_of", iceFile, i);
+  rawRows(iceText, LAYER_INPUTS.iceLists).forEach((r) => {
+    const asOf = r.need("as_of");
     out.push({
       roster: `ice-list-${asOf}`,
-      row: String(i + 1),
+      row: r.row,
       as_of: asOf,
-      state: usps(need(r, "state_abbr", iceFile, i) || need(r, "state", iceFile, i), iceFile, i),
-      agency: need(r, "agency", iceFile, i),
+      state: r.usps(r.need("state_abbr") || r.need("state")),
+      agency: r.need("agency"),
       model: "",
       signed_on: "",
       status: "listed",
-      capture: need(r, "capture", iceFile, i),
-      source: need(r, "source", iceFile, i),
+      capture: r.need("capture"),
+      source: r.need("source"),
       source_url: HISTORY_SOURCES.iceLists.url,
     });
   });
-  const oigFile = LAYER_INPUTS.oig;
-  readCsv(oigText, oigFile).forEach((r, i) => {
-    const asOf = need(r, "as_of", oigFile, i);
-    const model = need(r, "model", oigFile, i);
-    const status = need(r, "status", oigFile, i);
-    if (!OIG_MODELS[model]) throw new DeriveError(`${oigFile} row ${i + 1}: model ${JSON.stringify(model)}`);
+  rawRows(oigText, LAYER_INPUTS.oig).forEach((r) => {
+    const asOf = r.need("as_of");
+    const model = r.need("model");
+    const status = r.need("status");
+    if (!OIG_MODELS[model]) throw r.error(`model ${JSON.stringify(model)}`);
     out.push({
       roster: `oig-${asOf}`,
-      row: String(i + 1),
+      row: r.row,
       as_of: asOf,
-      state: usps(need(r, "state", oigFile, i), oigFile, i),
-      agency: need(r, "agency", oigFile, i),
+      state: r.usps(r.need("state")),
+      agency: r.need("agency"),
       model: OIG_MODELS[model] as string,
-      signed_on: need(r, "date_signed_original", oigFile, i),
-      status: oneOf(status, ["signed", "pending"], "status", oigFile, i),
+      signed_on: r.need("date_signed_original"),
+      status: r.oneOf(status, ["signed", "pending"], "status"),
       capture: "",
-      source: need(r, "source", oigFile, i),
+      source: r.need("source"),
       source_url: HISTORY_SOURCES.oig.url,
     });
   });
@@ -119,27 +106,26 @@ const BASIS_CAVEATS: Record<string, string> = {
 };
 
 export function deriveCounts(text: string, caveats: CuratedCaveat[]): Row[] {
-  const file = LAYER_INPUTS.counts;
-  return readCsv(text, file).map((r, i) => {
-    const asOf = need(r, "as_of", file, i);
-    const basis = need(r, "basis", file, i);
+  return rawRows(text, LAYER_INPUTS.counts).map((r) => {
+    const asOf = r.need("as_of");
+    const basis = r.need("basis");
     const cav = caveatFor(caveats, "history_counts", "", asOf);
     const byBasis = BASIS_CAVEATS[basis];
     const { confidence: c, caveat } = cav
-      ? rated(file, i, null, cav)
+      ? r.rated(null, cav)
       : byBasis
         ? { confidence: "medium" as Confidence, caveat: byBasis }
-        : rated(file, i, null, null);
-    const n = need(r, "n_agreements", file, i);
-    if (!/^\d+$/.test(n)) throw new DeriveError(`${file} row ${i + 1}: n_agreements ${JSON.stringify(n)}`);
+        : r.rated(null, null);
+    const n = r.need("n_agreements");
+    if (!/^\d+$/.test(n)) throw r.error(`n_agreements ${JSON.stringify(n)}`);
     return {
       as_of: asOf,
       count: n,
-      moa_links: need(r, "moa_links", file, i),
-      unit: need(r, "unit", file, i),
+      moa_links: r.need("moa_links"),
+      unit: r.need("unit"),
       basis,
-      claim: need(r, "claim", file, i),
-      source: need(r, "source", file, i),
+      claim: r.need("claim"),
+      source: r.need("source"),
       source_url: HISTORY_SOURCES.counts.url,
       confidence: c,
       caveat,
@@ -181,13 +167,12 @@ export function normalizeOri(raw: string): string | null {
 }
 
 export function deriveWapo(text: string): Row[] {
-  const file = LAYER_INPUTS.wapo;
   const out: Row[] = [];
   let section = "current";
   let lastState = "";
-  readCsv(text, file).forEach((r, i) => {
-    const agency = need(r, "County", file, i);
-    const rawState = need(r, "State", file, i);
+  rawRows(text, LAYER_INPUTS.wapo).forEach((r) => {
+    const agency = r.need("County");
+    const rawState = r.need("State");
     // The sheet's second part starts with a heading row: `State (Alphabetical), COUNTIES THAT ENDED 287(g)`.
     if (/ended 287\(g\)/i.test(agency)) {
       section = "ended";
@@ -196,27 +181,27 @@ export function deriveWapo(text: string): Row[] {
     if (!agency) return;
     let state = "";
     let stateBasis = "column";
-    if (rawState) state = usps(rawState, file, i);
+    if (rawState) state = r.usps(rawState);
     else if (lastState) {
       // Rows 199-202 of the sheet (Manassas Park PD …) sit under the Virginia row with no state.
       state = lastState;
       stateBasis = "row_above";
-    } else throw new DeriveError(`${file} row ${i + 1}: no state`);
+    } else throw r.error(`no state`);
     lastState = state;
-    const fromOri = normalizeOri(need(r, "ori", file, i));
+    const fromOri = normalizeOri(r.need("ori"));
     // The column headed `ignore` repeats the ORI, and holds it alone on a few rows (Flathead, MT).
-    const fromIgnore = normalizeOri(r.ignore ?? "");
-    const fips = need(r, "FIPS", file, i);
-    if (fips && !/^\d{1,5}$/.test(fips)) throw new DeriveError(`${file} row ${i + 1}: FIPS ${JSON.stringify(fips)}`);
+    const fromIgnore = normalizeOri(r.cells.ignore ?? "");
+    const fips = r.need("FIPS");
+    if (fips && !/^\d{1,5}$/.test(fips)) throw r.error(`FIPS ${JSON.stringify(fips)}`);
     const years: string[] = [];
     for (let y = 2005; y <= 2019; y++) {
-      const v = need(r, `y${y}`, file, i).toUpperCase();
+      const v = r.need(`y${y}`).toUpperCase();
       if (v === "X") years.push(String(y));
-      else if (v) throw new DeriveError(`${file} row ${i + 1}: y${y} is ${JSON.stringify(v)}, expected X or empty`);
+      else if (v) throw r.error(`y${y} is ${JSON.stringify(v)}, expected X or empty`);
     }
-    const joined = need(r, "Joined after 2018? (Y/N)", file, i);
+    const joined = r.need("Joined after 2018? (Y/N)");
     out.push({
-      row: String(i + 1),
+      row: r.row,
       section,
       state,
       state_basis: stateBasis,
@@ -226,8 +211,8 @@ export function deriveWapo(text: string): Row[] {
       fips: fips ? fips.padStart(5, "0") : "",
       years: years.join(" "),
       joined_after_2018: joined,
-      sheriff_column: r["SHERIFF? (for counties that ended agreements)"] ?? "",
-      notes: need(r, "NOTES", file, i).replace(/\s*\n\s*/g, " "),
+      sheriff_column: r.cells["SHERIFF? (for counties that ended agreements)"] ?? "",
+      notes: r.need("NOTES").replace(/\s*\n\s*/g, " "),
       confidence: "medium",
       caveat: WAPO_CAVEAT,
     });

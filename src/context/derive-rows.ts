@@ -40,23 +40,62 @@ export function readCsv(text: string, file: string): Row[] {
   });
 }
 
-export function need(r: Row, col: string, file: string, i: number): string {
-  const v = r[col];
-  if (v === undefined) throw new DeriveError(`${file} row ${i + 1}: no column ${col}`);
-  return v;
+/** One raw row, whose checks name its file and row when they fail. */
+export class RawRow {
+  /** The row's number in its file, counting from 1 below the header. */
+  readonly row: string;
+
+  constructor(
+    readonly cells: Row,
+    private readonly file: string,
+    i: number,
+  ) {
+    this.row = String(i + 1);
+  }
+
+  error(what: string): DeriveError {
+    return new DeriveError(`${this.file} row ${this.row}: ${what}`);
+  }
+
+  need(col: string): string {
+    const v = this.cells[col];
+    if (v === undefined) throw this.error(`no column ${col}`);
+    return v;
+  }
+
+  usps(raw: string): string {
+    const m = lookupState(raw);
+    if (!m) throw this.error(`unknown state ${JSON.stringify(raw)}`);
+    return m.state.usps;
+  }
+
+  confidence(raw: string): Confidence {
+    const c = raw.toLowerCase();
+    if (!(CONFIDENCES as readonly string[]).includes(c))
+      throw this.error(`confidence ${JSON.stringify(raw)} is not high, medium or low`);
+    return c as Confidence;
+  }
+
+  oneOf(v: string, allowed: readonly string[], what: string): string {
+    if (!allowed.includes(v)) throw this.error(`${what} ${JSON.stringify(v)} is not one of ${allowed.join(", ")}`);
+    return v;
+  }
+
+  /** The row's confidence and caveat: the source's own rating, or the curated one where the source has none. */
+  rated(sourceRating: Confidence | null, curated: CuratedCaveat | null): { confidence: Confidence; caveat: string } {
+    if (sourceRating && curated?.confidence && curated.confidence !== sourceRating)
+      throw this.error("a curated caveat may not change the source's own rating");
+    const c = sourceRating ?? curated?.confidence ?? "high";
+    const caveat = curated?.caveat ?? "";
+    if (needsCaveat(c) && !caveat)
+      throw this.error(`${c}-confidence row has no caveat in data/context/curated/layer-caveats.csv`);
+    return { confidence: c, caveat };
+  }
 }
 
-export function usps(raw: string, file: string, i: number): string {
-  const m = lookupState(raw);
-  if (!m) throw new DeriveError(`${file} row ${i + 1}: unknown state ${JSON.stringify(raw)}`);
-  return m.state.usps;
-}
-
-export function confidence(raw: string, file: string, i: number): Confidence {
-  const c = raw.toLowerCase();
-  if (!(CONFIDENCES as readonly string[]).includes(c))
-    throw new DeriveError(`${file} row ${i + 1}: confidence ${JSON.stringify(raw)} is not high, medium or low`);
-  return c as Confidence;
+/** A raw CSV's rows, each with its checks. */
+export function rawRows(text: string, file: string): RawRow[] {
+  return readCsv(text, file).map((r, i) => new RawRow(r, file, i));
 }
 
 export function host(url: string): string {
@@ -79,12 +118,12 @@ export interface CuratedCaveat {
 }
 
 export function readCaveats(text: string): CuratedCaveat[] {
-  return readCsv(text, "layer-caveats.csv").map((r, i) => ({
-    layer: need(r, "layer", "layer-caveats.csv", i),
-    state: need(r, "state", "layer-caveats.csv", i),
-    match: need(r, "match", "layer-caveats.csv", i),
-    confidence: r.confidence ? confidence(r.confidence, "layer-caveats.csv", i) : null,
-    caveat: need(r, "caveat", "layer-caveats.csv", i),
+  return rawRows(text, "layer-caveats.csv").map((r) => ({
+    layer: r.need("layer"),
+    state: r.need("state"),
+    match: r.need("match"),
+    confidence: r.cells.confidence ? r.confidence(r.cells.confidence) : null,
+    caveat: r.need("caveat"),
     used: 0,
   }));
 }
@@ -102,28 +141,4 @@ export function caveatFor(caveats: CuratedCaveat[], layer: string, state: string
   const hit = hits[0] ?? null;
   if (hit) hit.used++;
   return hit;
-}
-
-/** The row's confidence and caveat: the source's own rating, or the curated one where the source has none. */
-export function rated(
-  file: string,
-  i: number,
-  sourceRating: Confidence | null,
-  curated: CuratedCaveat | null,
-): { confidence: Confidence; caveat: string } {
-  if (sourceRating && curated?.confidence && curated.confidence !== sourceRating)
-    throw new DeriveError(`${file} row ${i + 1}: a curated caveat may not change the source's own rating`);
-  const c = sourceRating ?? curated?.confidence ?? "high";
-  const caveat = curated?.caveat ?? "";
-  if (needsCaveat(c) && !caveat)
-    throw new DeriveError(
-      `${file} row ${i + 1}: ${c}-confidence row has no caveat in data/context/curated/layer-caveats.csv`,
-    );
-  return { confidence: c, caveat };
-}
-
-export function oneOf(v: string, allowed: readonly string[], what: string, file: string, i: number): string {
-  if (!allowed.includes(v))
-    throw new DeriveError(`${file} row ${i + 1}: ${what} ${JSON.stringify(v)} is not one of ${allowed.join(", ")}`);
-  return v;
 }

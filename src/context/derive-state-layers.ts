@@ -1,19 +1,6 @@
 // The state layers derived from ../shared/data/reference: state policies (bans, mandates…),
 // litigation, and each state's politics by year.
-import {
-  type CuratedCaveat,
-  caveatFor,
-  confidence,
-  DeriveError,
-  host,
-  LAYER_INPUTS,
-  need,
-  oneOf,
-  type Row,
-  rated,
-  readCsv,
-  usps,
-} from "./derive-rows.js";
+import { type CuratedCaveat, caveatFor, host, LAYER_INPUTS, type Row, rawRows } from "./derive-rows.js";
 import { firstLooseDate, type LooseDate, lastDay, looseDates } from "./loose-date.js";
 import { parsePolicyLabel } from "./policy-label.js";
 
@@ -61,24 +48,23 @@ function deadlineIn(text: string): string | null {
 }
 
 export function derivePolicies(text: string, caveats: CuratedCaveat[]): Row[] {
-  const file = LAYER_INPUTS.policies;
-  return readCsv(text, file).map((r, i) => {
-    const state = usps(need(r, "state", file, i), file, i);
-    const rawPolicy = need(r, "policy", file, i);
-    const instrument = need(r, "instrument", file, i);
-    const citation = need(r, "citation", file, i);
+  return rawRows(text, LAYER_INPUTS.policies).map((r) => {
+    const state = r.usps(r.need("state"));
+    const rawPolicy = r.need("policy");
+    const instrument = r.need("instrument");
+    const citation = r.need("citation");
     const label = parsePolicyLabel(rawPolicy, instrument);
-    const rawEnacted = need(r, "enacted", file, i);
-    const rawEffective = need(r, "effective", file, i);
-    const summary = need(r, "summary", file, i);
+    const rawEnacted = r.need("enacted");
+    const rawEffective = r.need("effective");
+    const summary = r.need("summary");
     const enactedDate = firstLooseDate(rawEnacted);
     // A proposal has no enactment: its date is the last legislative action we know of.
     const effective: LooseDate | null = label.proposed ? null : firstLooseDate(rawEffective);
-    const url = need(r, "source_url", file, i);
+    const url = r.need("source_url");
     const cav = caveatFor(caveats, "policies", state, citation);
-    const { confidence: c, caveat } = rated(file, i, confidence(need(r, "confidence", file, i), file, i), cav);
+    const { confidence: c, caveat } = r.rated(r.confidence(r.need("confidence")), cav);
     return {
-      row: String(i + 1),
+      row: r.row,
       state,
       kind: label.kind,
       proposed: String(label.proposed),
@@ -149,12 +135,11 @@ export function statusKind(status: string): "pending" | "resolved" | "unverified
 }
 
 export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] {
-  const file = LAYER_INPUTS.litigation;
-  return readCsv(text, file).map((r, i) => {
-    const state = usps(need(r, "state", file, i), file, i);
-    const name = need(r, "case_or_action", file, i);
-    const rawFiled = need(r, "filed", file, i);
-    const keyDates = need(r, "key_dates", file, i);
+  return rawRows(text, LAYER_INPUTS.litigation).map((r) => {
+    const state = r.usps(r.need("state"));
+    const name = r.need("case_or_action");
+    const rawFiled = r.need("filed");
+    const keyDates = r.need("key_dates");
     // Each `;`-separated step of the key dates, with the first date written in it.
     const events = keyDates
       .split(";")
@@ -164,19 +149,19 @@ export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] 
     const dated = events.map((e) => e.date).filter((d): d is string => !!d);
     const filed = filedDate(rawFiled);
     const last = [...dated, ...(filed ? [filed.date] : [])].sort().at(-1) ?? "";
-    const status = need(r, "status_outcome", file, i);
-    const url = need(r, "source_url", file, i);
+    const status = r.need("status_outcome");
+    const url = r.need("source_url");
     const cav = caveatFor(caveats, "litigation", state, name);
-    const { confidence: c, caveat } = rated(file, i, confidence(need(r, "confidence", file, i), file, i), cav);
+    const { confidence: c, caveat } = r.rated(r.confidence(r.need("confidence")), cav);
     return {
-      row: String(i + 1),
+      row: r.row,
       state,
       case: name,
-      type: need(r, "type", file, i),
-      court_or_issuer: need(r, "court_or_issuer", file, i),
-      case_number: need(r, "case_number", file, i),
-      plaintiffs_or_requester: need(r, "plaintiffs_or_requester", file, i),
-      defendants: need(r, "defendants", file, i),
+      type: r.need("type"),
+      court_or_issuer: r.need("court_or_issuer"),
+      case_number: r.need("case_number"),
+      plaintiffs_or_requester: r.need("plaintiffs_or_requester"),
+      defendants: r.need("defendants"),
       filed: filed?.date ?? "",
       filed_note: rawFiled,
       key_dates: keyDates,
@@ -184,7 +169,7 @@ export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] 
       last_date: last,
       status_kind: statusKind(status),
       status,
-      summary: need(r, "summary", file, i),
+      summary: r.need("summary"),
       source: host(url),
       source_url: url,
       confidence: c,
@@ -209,29 +194,25 @@ export const POLITICS_COLUMNS = [
 ] as const;
 
 export function derivePolitics(text: string, caveats: CuratedCaveat[]): Row[] {
-  const file = LAYER_INPUTS.politics;
-  return readCsv(text, file).map((r, i) => {
-    const state = usps(need(r, "state", file, i), file, i);
-    const year = need(r, "year", file, i);
-    if (!/^\d{4}$/.test(year)) throw new DeriveError(`${file} row ${i + 1}: year ${JSON.stringify(year)}`);
-    const bg = need(r, "battleground_2024", file, i).toLowerCase();
-    const { confidence: c, caveat } = rated(file, i, null, caveatFor(caveats, "politics", state, year));
+  return rawRows(text, LAYER_INPUTS.politics).map((r) => {
+    const state = r.usps(r.need("state"));
+    const year = r.need("year");
+    if (!/^\d{4}$/.test(year)) throw r.error(`year ${JSON.stringify(year)}`);
+    const bg = r.need("battleground_2024").toLowerCase();
+    const { confidence: c, caveat } = r.rated(null, caveatFor(caveats, "politics", state, year));
     return {
       state,
       year,
-      governor_party: oneOf(need(r, "governor_party", file, i), ["R", "D", "I"], "governor_party", file, i),
-      legislature_control: oneOf(
-        need(r, "legislature_control", file, i),
+      governor_party: r.oneOf(r.need("governor_party"), ["R", "D", "I"], "governor_party"),
+      legislature_control: r.oneOf(
+        r.need("legislature_control"),
         ["R", "D", "Split", "Coalition"],
         "legislature_control",
-        file,
-        i,
       ),
-      trifecta: oneOf(need(r, "trifecta", file, i).toLowerCase(), ["r", "d", "divided"], "trifecta", file, i).replace(
-        /^[rd]$/,
-        (x) => x.toUpperCase(),
-      ),
-      battleground_2024: String(oneOf(bg, ["true", "false"], "battleground_2024", file, i) === "true"),
+      trifecta: r
+        .oneOf(r.need("trifecta").toLowerCase(), ["r", "d", "divided"], "trifecta")
+        .replace(/^[rd]$/, (x) => x.toUpperCase()),
+      battleground_2024: String(r.oneOf(bg, ["true", "false"], "battleground_2024") === "true"),
       source: POLITICS_SOURCE,
       source_url: "",
       confidence: c,

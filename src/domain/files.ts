@@ -3,7 +3,7 @@
 import type { EventCategory } from "./events.js";
 import type { MsgRef } from "./message.js";
 import type { Model } from "./model.js";
-import type { TimelinePoint } from "./statistics.js";
+import type { ApplicationFact, TimelinePoint } from "./statistics.js";
 
 /** Every file names the latest list it was computed from, so a copied file keeps its date. */
 export interface FileBase {
@@ -143,15 +143,10 @@ export interface AgencyFile extends FileBase {
   /** MOA documents kept by `g287 moa` for this agency (empty until they have been fetched). */
   documents: MoaDocumentLink[];
   agreements: AgencyAgreement[];
-  applications: {
-    application_id: string;
-    model: string;
-    first_listed: string;
-    last_listed: string;
-    status: string;
-    agreement_id: string | null;
-    signed_on: string | null;
-  }[];
+  applications: Pick<
+    ApplicationFact,
+    "application_id" | "model" | "first_listed" | "last_listed" | "status" | "agreement_id" | "signed_on"
+  >[];
   events: EventItem[];
 }
 
