@@ -1,7 +1,9 @@
 // Subscriptions: who wants which changes, and where to send them. Validated with zod at every
 // boundary (CLI flags, API bodies, rows read back); secrets are stored but never shown back.
+
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { MODELS } from "../domain/model.js";
 import { stateByUsps } from "../domain/state.js";
 import { CHANGE_KINDS } from "./changes.js";
 import type { AlertDb } from "./tables.js";
@@ -31,7 +33,7 @@ export const filtersSchema = z
       z
         .string()
         .transform((s) => s.trim().toUpperCase())
-        .pipe(z.enum(["JEM", "TFM", "WSO"], { message: "expected JEM, TFM or WSO" })),
+        .pipe(z.enum(MODELS, { message: "expected JEM, TFM or WSO" })),
     ),
     kind: idList(z.enum(CHANGE_KINDS, { message: `expected one of ${CHANGE_KINDS.join(", ")}` })),
   })

@@ -2,6 +2,7 @@
 // so the same ledger always gives byte-identical files.
 
 import { AGENCY_COLUMNS, AGREEMENT_COLUMNS, EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "../domain/columns.js";
+import { ROSTER_STATUSES } from "../domain/status.js";
 import type { Db } from "../store/db.js";
 import { agreementQuery } from "./rows.js";
 
@@ -51,7 +52,14 @@ export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
           "agency_id",
           db.fn.countAll<number>().as("n"),
           db.fn
-            .sum<number>(db.case().when("status", "in", ["active", "pending_removal"]).then(1).else(0).end())
+            .sum<number>(
+              db
+                .case()
+                .when("status", "in", [...ROSTER_STATUSES])
+                .then(1)
+                .else(0)
+                .end(),
+            )
             .as("active"),
         ])
         .groupBy("agency_id")

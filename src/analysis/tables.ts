@@ -1,6 +1,7 @@
 // The public tables of the analyses: one builder per table, `{columns, rows}`, that the CLI's --csv,
 // the API's CSV twins (whose JSON rows are these rows) and the web data files all render, so a
 // column is named and ordered in one place.
+import { MODELS } from "../domain/model.js";
 import type { BanConflict } from "./conflicts.js";
 import type { CoverageRow } from "./coverage.js";
 import type { FunnelResult } from "./funnel.js";
@@ -23,7 +24,7 @@ export function statsTable(r: StatsResult, perCapita: boolean): Table {
 }
 
 /** The timeline's counts; the web app's timeline.csv has these alone. */
-export const TIMELINE_COUNT_COLUMNS = ["date", "month", "agreements", "agencies", "JEM", "TFM", "WSO"] as const;
+export const TIMELINE_COUNT_COLUMNS = ["date", "month", "agreements", "agencies", ...MODELS] as const;
 export const TIMELINE_COLUMNS = [...TIMELINE_COUNT_COLUMNS, "entered_ids", "left_ids"] as const;
 
 /** One row per point, with the agreements that entered and left since the previous point. */

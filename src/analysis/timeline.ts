@@ -3,6 +3,7 @@
 // no longer does, and not during a gap).
 
 import { addDays, monthEnd } from "../domain/date.js";
+import { modelCounts } from "../domain/model.js";
 import type { TimelinePoint, TimelineResult } from "../domain/statistics.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
@@ -107,7 +108,7 @@ export function computeTimeline(
         }
       }
     }
-    const byModel = { JEM: 0, TFM: 0, WSO: 0 } as Record<string, number>;
+    const byModel: Record<string, number> = modelCounts();
     const agencies = new Set<string>();
     for (const a of active.values()) {
       byModel[a.model] = (byModel[a.model] ?? 0) + 1;

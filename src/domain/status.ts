@@ -13,7 +13,9 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 export const LISTING_STATES = ["listed", "unconfirmed", "ended"] as const;
 export type ListingState = (typeof LISTING_STATES)[number];
 
-/** An agreement still on the roster: listed, or missing but not yet confirmed removed. */
+/** The statuses of an agreement still on the roster: listed, or missing but not yet confirmed removed. */
+export const ROSTER_STATUSES = ["active", "pending_removal"] as const;
+
 export function onRoster(status: string): boolean {
-  return status === "active" || status === "pending_removal";
+  return (ROSTER_STATUSES as readonly string[]).includes(status);
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
+import { modelExact } from "../domain/schemas.js";
 import { stateByUsps, stateKey } from "../domain/state.js";
 import { InputError } from "../errors.js";
 
@@ -28,7 +29,7 @@ const schemas = {
   "signed-dates": z.object({
     state: usps,
     agency: z.string().min(1),
-    model: z.enum(["JEM", "TFM", "WSO"]),
+    model: modelExact,
     raw: z.string().min(1),
     date: isoDate,
     evidence: z.string().min(1),

@@ -1,5 +1,5 @@
 // Small pure helpers the pages share: listed-on-a-date, counting by key, sorting.
-import type { AgreementItem, PeriodPair } from "@domain";
+import { type AgreementItem, MODELS, modelCounts, type PeriodPair } from "@domain";
 
 /** Listed on day d: a period with start <= d < end (end null = still listed). */
 export function activeOn(periods: PeriodPair[], d: string): boolean {
@@ -14,7 +14,7 @@ export interface Counts {
   WSO: number;
 }
 
-export const emptyCounts = (): Counts => ({ n: 0, JEM: 0, TFM: 0, WSO: 0 });
+export const emptyCounts = (): Counts => ({ n: 0, ...modelCounts() });
 
 export function add(c: Counts, a: AgreementItem): void {
   c.n++;
@@ -25,7 +25,7 @@ export function add(c: Counts, a: AgreementItem): void {
 export function dominant(c: Counts | undefined): string | null {
   if (!c?.n) return null;
   const top = Math.max(c.JEM, c.TFM, c.WSO);
-  const winners = (["JEM", "TFM", "WSO"] as const).filter((m) => c[m] === top);
+  const winners = MODELS.filter((m) => c[m] === top);
   return winners.length === 1 ? (winners[0] as string) : "tie";
 }
 

@@ -7,6 +7,7 @@ import {
   type AgreementsFile,
   type CountiesFile,
   MODELS,
+  type Model,
   type StatesFile,
   stateByFips,
   stateByUsps,
