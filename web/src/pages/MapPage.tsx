@@ -33,7 +33,6 @@ import {
 
 type Level = "state" | "county";
 type Measure = "count" | "per_capita" | "model";
-type Model = "JEM" | "TFM" | "WSO";
 
 /** The USPS code of a state FIPS code (the map files are keyed on FIPS). */
 const uspsOf = (fips: string) => stateByFips(fips)?.usps;
