@@ -1,5 +1,6 @@
 // Three test projects, told apart by where a file lives, never by a list (README.md, "Testing"):
 // unit, beside the code it tests; browser, the web app in Chromium; archive, everything else in test/.
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 const ARCHIVE_SETUP = ["test/global-setup.ts"];
@@ -9,6 +10,9 @@ export default defineConfig({
     // The fake ICE, mirror, MOA and webhook servers listen on loopback, which outbound requests
     // refuse outside this test mode (src/net/policy.ts). test/outbound.test.ts narrows it.
     env: { G287_ALLOW_LOOPBACK: "1" },
+    // Most archive tests wait on a child process, a socket or a timer rather than the CPU, so two
+    // files run at a time even on a two-core machine (where vitest's default is one).
+    maxWorkers: Math.max(2, os.availableParallelism()),
     testTimeout: 120_000,
     hookTimeout: 300_000,
     reporters: ["default"],

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { inject } from "vitest";
+import { ingest } from "../src/pipeline/ingest.js";
 import { openStore, type Store } from "../src/store/db.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -37,6 +38,16 @@ export function copyArchiveDb(): string {
   // Checkpointed by close(); the -wal file, if any, is empty.
   fs.copyFileSync(archiveDbPath(), dest);
   return dest;
+}
+
+/** Ingests files or archive folders into the ledger file `db` (created if missing), as `g287 ingest` would. */
+export async function ingestInto(db: string, ...inputs: string[]): Promise<void> {
+  const store = await openStore(db);
+  try {
+    await ingest(store, inputs);
+  } finally {
+    await store.close();
+  }
 }
 
 export function cli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {

@@ -39,6 +39,22 @@ function tamperedBundle(name: string, edit: (text: string) => string): string {
   return dir;
 }
 
+/** One export of the archive replay, shared by the tests that compare exports (each export takes seconds). */
+let exported: Promise<string> | undefined;
+function freshExport(): Promise<string> {
+  exported ??= (async () => {
+    const out = tmpDir("g287-release-");
+    const store = await openArchive();
+    try {
+      await writeRelease(store, out);
+    } finally {
+      await store.close();
+    }
+    return out;
+  })();
+  return exported;
+}
+
 async function count(store: Store, table: "listing" | "correction" | "review" | "event"): Promise<number> {
   const r = await store.db.selectFrom(table).select(store.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   return Number(r.n);
@@ -46,10 +62,7 @@ async function count(store: Store, table: "listing" | "correction" | "review" | 
 
 describe("release bundle", () => {
   it("is byte-identical to a fresh export of the archive replay", async () => {
-    const out = tmpDir("g287-release-");
-    const store = await openArchive();
-    await writeRelease(store, out);
-    await store.close();
+    const out = await freshExport();
     const names = fs.readdirSync(BUNDLE).sort();
     expect(fs.readdirSync(out).sort()).toEqual(names);
     for (const n of names) {
@@ -213,9 +226,9 @@ describe("release bundle", () => {
   });
 
   it("exports the same store twice byte for byte", async () => {
+    const x = await freshExport();
+    const y = tmpDir();
     const store = await openArchive();
-    const [x, y] = [tmpDir(), tmpDir()];
-    await writeRelease(store, x);
     await writeRelease(store, y);
     await store.close();
     for (const f of fs.readdirSync(x))

@@ -4,9 +4,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BLOCK_PAGE, hashDir, icePage, workbook } from "./fake-ice.js";
+import { BLOCK_PAGE, hashDir, icePage } from "./fake-ice.js";
 import { cliAsync, copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
-import { newerList, PAGE, useFakeIce } from "./sync-harness.js";
+import { newerList, PAGE, publish, useFakeIce } from "./sync-harness.js";
 
 const ice = useFakeIce();
 
@@ -17,9 +17,7 @@ describe("the command line: exit codes for cron", () => {
   const P = "/sites/default/files/2026-05-07/participatingAgencies05072026am.xlsx";
 
   it("0 when a new list is ingested, 3 when nothing is new, 1 on failure with one line on stderr", async () => {
-    ice.clear();
-    ice.set(PAGE, { body: icePage({ participating: P }) });
-    ice.set(P, workbook(newerList("Cli County Sheriff's Office", "p0405.xlsx")));
+    publish(ice, { participating: [P, newerList("Cli County Sheriff's Office", "p0405.xlsx")] });
     const first = await cliAsync([
       "--db",
       db,

@@ -7,13 +7,12 @@ import { describe, expect, it } from "vitest";
 import { type DatasetName, dataset } from "../src/analysis/datasets.js";
 import { roster } from "../src/analysis/queries.js";
 import { toCsv } from "../src/domain/csv.js";
-import { ingest } from "../src/pipeline/ingest.js";
 import type { SyncOptions, SyncSummary } from "../src/pipeline/sync.js";
 import { openStore } from "../src/store/db.js";
-import { icePage, workbook } from "./fake-ice.js";
-import { ARCHIVE, tmpDir } from "./helpers.js";
+import { workbook } from "./fake-ice.js";
+import { ARCHIVE, ingestInto, tmpDir } from "./helpers.js";
 import { agreementsIn, realBytes as real } from "./lists.js";
-import { DOCLIB as OLD, PAGE, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
+import { DOCLIB as OLD, publish, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
 
 const ice = useFakeIce();
 const run = (db: string, archiveDir: string, extra: Partial<SyncOptions> = {}): Promise<SyncSummary> =>
@@ -33,15 +32,6 @@ async function exported(db: string, what: DatasetName): Promise<string> {
   }
 }
 
-async function ingestInto(db: string, dir: string): Promise<void> {
-  const store = await openStore(db);
-  try {
-    await ingest(store, [dir]);
-  } finally {
-    await store.close();
-  }
-}
-
 describe("sync into an empty store", () => {
   const db = path.join(tmpDir(), "empty.db");
   const archive = tmpDir("g287-sync-empty-");
@@ -50,15 +40,10 @@ describe("sync into an empty store", () => {
   const keep = (name: string, from: string) => fs.copyFileSync(path.join(ARCHIVE, from), path.join(named, name));
 
   it("builds the ledger from ICE's current lists (exit 0)", async () => {
-    ice.clear();
-    ice.set(PAGE, {
-      body: icePage({
-        participating: `${OLD}/participatingAgencies03232026am.xlsx`,
-        pending: `${OLD}/pendingAgencies02272026am.xlsx`,
-      }),
+    publish(ice, {
+      participating: [`${OLD}/participatingAgencies03232026am.xlsx`, real("participating_2026-03-23.xlsx")],
+      pending: [`${OLD}/pendingAgencies02272026am.xlsx`, real("pending_2026-02-27.xlsx")],
     });
-    ice.set(`${OLD}/participatingAgencies03232026am.xlsx`, workbook(real("participating_2026-03-23.xlsx")));
-    ice.set(`${OLD}/pendingAgencies02272026am.xlsx`, workbook(real("pending_2026-02-27.xlsx")));
     const s = await run(db, archive);
     expect(s.error).toBeNull();
     expect(s).toMatchObject({ outcome: "new", exitCode: 0, ingest: { newObservations: 2, applied: 2 } });
@@ -70,10 +55,10 @@ describe("sync into an empty store", () => {
   });
 
   it("follows moved links to the next list, and equals a plain ingest of the same files", async () => {
-    ice.clear();
     const NEW = "/sites/default/files/2026-03/287g";
-    ice.set(PAGE, { body: icePage({ participating: `${NEW}/participatingAgencies03272026am.xlsx` }) });
-    ice.set(`${NEW}/participatingAgencies03272026am.xlsx`, workbook(real("participating_2026-03-27.xlsx")));
+    publish(ice, {
+      participating: [`${NEW}/participatingAgencies03272026am.xlsx`, real("participating_2026-03-27.xlsx")],
+    });
     const s = await run(db, archive);
     expect(s).toMatchObject({ outcome: "new", exitCode: 0, ingest: { mode: "incremental", newObservations: 1 } });
 
@@ -94,14 +79,12 @@ describe("sync into an empty store", () => {
     const csv = (name: string) => fs.readFileSync(path.join(ARCHIVE, name), "utf8").split("\n");
     const pick = (lines: string[], col: number) =>
       [lines[0], ...lines.slice(1).filter((l) => files.includes(l.split(",")[col] ?? ""))].join("\n");
-    ice.clear();
-    ice.set(PAGE, {
-      body: icePage({ participating: "/sites/default/files/2026-03/287g/participatingAgencies03272026am.xlsx" }),
+    publish(ice, {
+      participating: [
+        "/sites/default/files/2026-03/287g/participatingAgencies03272026am.xlsx",
+        real("participating_2026-03-27.xlsx"),
+      ],
     });
-    ice.set(
-      "/sites/default/files/2026-03/287g/participatingAgencies03272026am.xlsx",
-      workbook(real("participating_2026-03-27.xlsx")),
-    );
     ice.set("/mirror/287g/MANIFEST.csv", {
       body: pick(csv("MANIFEST.csv"), 0),
       headers: { "content-type": "text/csv" },

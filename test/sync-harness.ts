@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from "vitest";
 import { type SyncOptions, type SyncSummary, sync } from "../src/pipeline/sync.js";
 import { resolveSettings, type SyncSettings } from "../src/pipeline/sync-config.js";
 import { openStore } from "../src/store/db.js";
-import { FakeIce } from "./fake-ice.js";
+import { FakeIce, icePage, workbook } from "./fake-ice.js";
 import { realList } from "./lists.js";
 
 /** ICE's 287(g) page, and the folder its workbooks lived in until 2026. */
@@ -21,6 +21,20 @@ export function useFakeIce(): FakeIce {
     await ice.stop();
   });
   return ice;
+}
+
+/**
+ * Serves only ICE's page linking these workbooks, each at its address: `[href, bytes]` per kind
+ * (bytes from `realBytes` or `newerList`).
+ */
+export function publish(
+  ice: FakeIce,
+  lists: { participating?: [string, Uint8Array]; pending?: [string, Uint8Array] },
+  style?: "name" | "text",
+): void {
+  ice.clear();
+  ice.set(PAGE, { body: icePage({ participating: lists.participating?.[0], pending: lists.pending?.[0], style }) });
+  for (const [href, bytes] of Object.values(lists)) ice.set(href, workbook(bytes));
 }
 
 /** Settings for `archiveDir` against the fake ICE: no retries unless `http` asks, no real waits. */
@@ -81,4 +95,18 @@ export function newerList(agency: string, file: string, signed = 46145 /* 2026-0
     SIGNED: signed,
   });
   return latest.bytes(file, [...latest.body, extra]);
+}
+
+/** How the ledger file `db` dated the list file `name`: the date, the date its name states, and the rule used. */
+export async function datedAs(db: string, name: string) {
+  const store = await openStore(db, { readonly: true });
+  try {
+    return await store.db
+      .selectFrom("observation")
+      .select(["date", "stated_date", "date_rule"])
+      .where("original_filename", "=", name)
+      .executeTakeFirstOrThrow();
+  } finally {
+    await store.close();
+  }
 }

@@ -15,7 +15,7 @@ import { openStore } from "../src/store/db.js";
 import { icePage, workbook } from "./fake-ice.js";
 import { copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
 import { agreementsIn, realBytes, realList } from "./lists.js";
-import { DOCLIB, maxSeq, newerList, PAGE, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
+import { DOCLIB, datedAs, maxSeq, newerList, PAGE, publish, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
 
 const ice = useFakeIce();
 const ID = "/file-download/download/public";
@@ -140,23 +140,15 @@ describe("a two-digit year checked against the newest SIGNED date", () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-yy-");
     const href = `${DOCLIB}/ParticipatingAgency050426am.xlsx`;
-    ice.clear();
-    ice.set(PAGE, { body: icePage({ participating: href }) });
-    ice.set(href, workbook(newerList("Later County Sheriff's Office", "yy.xlsx", 46148))); // signed 2026-05-06
+    publish(ice, { participating: [href, newerList("Later County Sheriff's Office", "yy.xlsx", 46148)] }); // signed 2026-05-06
     const s = await run(db, archive);
     expect(s.error).toBeNull();
     expect(s.files[0]).toMatchObject({ publishedAt: "2026-05-06", publishedBasis: "content_newest_signed" });
-    const store = await openStore(db, { readonly: true });
-    try {
-      const o = await store.db
-        .selectFrom("observation")
-        .select(["date", "stated_date", "date_rule"])
-        .where("original_filename", "=", "ParticipatingAgency050426am.xlsx")
-        .executeTakeFirstOrThrow();
-      expect(o).toEqual({ date: "2026-05-06", stated_date: "2026-05-04", date_rule: "content_newest_signed" });
-    } finally {
-      await store.close();
-    }
+    expect(await datedAs(db, "ParticipatingAgency050426am.xlsx")).toEqual({
+      date: "2026-05-06",
+      stated_date: "2026-05-04",
+      date_rule: "content_newest_signed",
+    });
   });
 });
 
@@ -313,10 +305,10 @@ describe("mirrors that publish a hash manifest", () => {
     const a = newerList("Manifest A Sheriff's Office", "ma.xlsx", 46147); // signed 2026-05-05
     const b = newerList("Manifest B Sheriff's Office", "mb.xlsx", 46148); // signed 2026-05-06
     const tampered = newerList("Tampered Sheriff's Office", "mt.xlsx", 46148);
-    ice.clear();
     // ICE itself serves the list the ledger already has.
-    ice.set(PAGE, { body: icePage({ participating: `${DOCLIB}/participatingAgencies05012026am.xlsx` }) });
-    ice.set(`${DOCLIB}/participatingAgencies05012026am.xlsx`, workbook(real("participating_2026-05-01.xlsx")));
+    publish(ice, {
+      participating: [`${DOCLIB}/participatingAgencies05012026am.xlsx`, real("participating_2026-05-01.xlsx")],
+    });
     ice.set("/public-archive/hashes.csv", {
       body: [
         "file_name,sha256,url,retrieved_at",

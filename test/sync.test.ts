@@ -14,10 +14,12 @@ import { BLOCK_PAGE, hashDir, icePage, workbook } from "./fake-ice.js";
 import { copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
 import { agreementsIn, realBytes as real, realList } from "./lists.js";
 import {
+  datedAs,
   newerList,
   maxSeq as newestSeq,
   DOCLIB as OLD,
   PAGE,
+  publish,
   runSync,
   syncOptions,
   useFakeIce,
@@ -45,15 +47,10 @@ describe("sync into a copy of the archive ledger", () => {
   });
 
   it("keeps the lists the ledger already has, and says nothing new (exit 3)", async () => {
-    ice.clear();
-    ice.set(PAGE, {
-      body: icePage({
-        participating: `${OLD}/participatingAgencies03272026am.xlsx`,
-        pending: `${OLD}/pendingAgencies02272026am.xlsx`,
-      }),
+    publish(ice, {
+      participating: [`${OLD}/participatingAgencies03272026am.xlsx`, real("participating_2026-03-27.xlsx")],
+      pending: [`${OLD}/pendingAgencies02272026am.xlsx`, real("pending_2026-02-27.xlsx")],
     });
-    ice.set(`${OLD}/participatingAgencies03272026am.xlsx`, workbook(real("participating_2026-03-27.xlsx")));
-    ice.set(`${OLD}/pendingAgencies02272026am.xlsx`, workbook(real("pending_2026-02-27.xlsx")));
     const before = await storeFingerprint(db);
     const s = await run(db, archive);
     expect(s.error).toBeNull();
@@ -308,12 +305,12 @@ describe("ICE's swapped files (2025-09-22 pm)", () => {
   it("are filed by their content and flagged, and the ledger already has them (exit 3)", async () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-sync-swap-");
-    ice.clear();
     const P = `${OLD}/participatingAgencies09222025pm.xlsx`;
     const Q = `${OLD}/pendingAgencies09222025pm.xlsx`;
-    ice.set(PAGE, { body: icePage({ participating: P, pending: Q }) });
-    ice.set(P, workbook(real("pending_2025-09-22_2.xlsx")));
-    ice.set(Q, workbook(real("participating_2025-09-18.xlsx")));
+    publish(ice, {
+      participating: [P, real("pending_2025-09-22_2.xlsx")],
+      pending: [Q, real("participating_2025-09-18.xlsx")],
+    });
     const before = await storeFingerprint(db);
     const s = await run(db, archive);
     expect(s.error).toBeNull();
@@ -338,20 +335,15 @@ describe("dating a download by its content", () => {
   it("a list whose newest SIGNED date is after its file name's date is published by its content", async () => {
     const db = copyArchiveDb();
     const archive = tmpDir("g287-sync-content-");
-    ice.clear();
     // Named 2026-05-02, but it holds an agreement signed 2026-05-03.
     const P = "/doclib/participatingAgencies05022026am.xlsx";
-    ice.set(PAGE, { body: icePage({ participating: P }) });
-    ice.set(P, workbook(newerList("Dated County Sheriff's Office", "p0328.xlsx")));
+    publish(ice, { participating: [P, newerList("Dated County Sheriff's Office", "p0328.xlsx")] });
     const s = await run(db, archive);
     expect(s.files[0]).toMatchObject({ publishedAt: "2026-05-03", publishedBasis: "content_newest_signed" });
-    const store = await openStore(db, { readonly: true });
-    const o = await store.db
-      .selectFrom("observation")
-      .select(["date", "stated_date", "date_rule"])
-      .where("original_filename", "=", "participatingAgencies05022026am.xlsx")
-      .executeTakeFirstOrThrow();
-    expect(o).toEqual({ date: "2026-05-03", stated_date: "2026-05-02", date_rule: "content_newest_signed" });
-    await store.close();
+    expect(await datedAs(db, "participatingAgencies05022026am.xlsx")).toEqual({
+      date: "2026-05-03",
+      stated_date: "2026-05-02",
+      date_rule: "content_newest_signed",
+    });
   });
 });
