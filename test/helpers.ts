@@ -1,5 +1,5 @@
 // Shared helpers for tests: the archive ledger built once by global-setup, copies of it for tests
-// that write, the CLI as a child process, and small workbook fixtures.
+// that write, the CLI in-process or as a child process, and small workbook fixtures.
 import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -50,13 +50,42 @@ export async function ingestInto(db: string, ...inputs: string[]): Promise<void>
   }
 }
 
+/**
+ * The CLI as a child process, run from the TypeScript sources (as `npm run g287:dev`), so it never
+ * runs a stale dist/: for exit codes, signals and environment variables. BIN runs dist/.
+ */
 export function cli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(BIN, args, {
+  return spawnSync(process.execPath, [...DEV_ARGS, ...args], {
     encoding: "utf8",
     env: { ...process.env, ...env },
     cwd: ROOT,
     maxBuffer: 256 * 1024 * 1024,
   });
+}
+
+/** node's arguments that run the CLI from its TypeScript sources. */
+export const DEV_ARGS = [
+  "--max-semi-space-size=64",
+  "--import",
+  path.join(ROOT, "src/cli/register.mjs"),
+  path.join(ROOT, "src/cli/run.ts"),
+];
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI in this process: `main()` writing into strings. Most CLI tests need only this. */
+export async function runCli(args: string[]): Promise<CliResult> {
+  const { main } = await import("../src/cli/main.js");
+  const r = { status: 0, stdout: "", stderr: "" };
+  r.status = await main(args, {
+    stdout: { write: (s: string) => (r.stdout += s) },
+    stderr: { write: (s: string) => (r.stderr += s) },
+  });
+  return r;
 }
 
 export interface Run {
@@ -72,7 +101,7 @@ export function cliAsync(
   o: { env?: Record<string, string>; onStdout?: (text: string, child: ChildProcess) => void } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, ...o.env } });
+    const child = spawn(process.execPath, [...DEV_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...o.env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => {
