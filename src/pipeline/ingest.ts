@@ -6,38 +6,20 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { InputError } from "../errors.js";
 import { LEDGER_VERSION, Ledger, type LedgerState } from "../ledger/ledger.js";
-import type { LedgerConfig, ObservationOutcome, ReviewItem } from "../ledger/types.js";
-import {
-  type Corrections,
-  DEFAULT_CORRECTIONS_DIR,
-  dirUrl,
-  loadCorrections,
-  reviewDecision,
-} from "../normalize/corrections.js";
-import type { NormalizedRow } from "../normalize/row.js";
+import type { LedgerConfig, ObservationOutcome } from "../ledger/types.js";
+import { type Corrections, DEFAULT_CORRECTIONS_DIR, dirUrl, loadCorrections } from "../normalize/corrections.js";
 import { isArchiveFolder, readArchive } from "../sources/archive.js";
 import { listFolder, readLocalList } from "../sources/local.js";
-import type { Observation, SourceFile } from "../sources/types.js";
+import type { SourceFile } from "../sources/types.js";
 import type { Store } from "../store/db.js";
-import type { Database } from "../store/schema.js";
-import {
-  correctionRows,
-  entityRows,
-  eventRow,
-  insertMany,
-  listingRow,
-  REPLAY_TABLES,
-  readLedgerState,
-  refreshSnapshotStatus,
-  reviewRows,
-  setMeta,
-  writeEntities,
-  writeEntityChanges,
-  writeLedgerState,
-} from "../store/write.js";
+import { readLedgerState } from "../store/write.js";
 import { cmp } from "../util/compare.js";
-import { addTo } from "../util/multimap.js";
 import { type ObsEntry, obsId, PARSER_VERSION, type ParsedSnapshot, parseSnapshot, replayOrder } from "./parse.js";
+import { placedEntityRows } from "./place.js";
+import { loadStoredSnapshots } from "./stored.js";
+import { WRITE_STEPS, writeReplay } from "./write-replay.js";
+
+export { decideReviews } from "./reviews.js";
 
 export interface IngestOptions {
   publishedAt?: string;
@@ -97,23 +79,6 @@ export function resolveInputs(paths: string[], opts: IngestOptions): { files: So
 }
 
 /** Fingerprint of everything besides the inputs that decides the ledger: a change forces a replay. */
-/**
- * Attaches the recorded decision (data/corrections/review-decisions.csv) to each near miss it
- * settles. Items the ledger's own rules decided (a refused typo) carry their rule already.
- */
-export function decideReviews(items: ReviewItem[], fixes: Corrections): ReviewItem[] {
-  return items.map((it) => {
-    const d = it.detail;
-    if (typeof d.name !== "string" || typeof d.candidate_name !== "string" || typeof d.state !== "string") return it;
-    const fix = reviewDecision(fixes, d.state, d.name, d.candidate_name);
-    if (!fix) return it;
-    return {
-      ...it,
-      detail: { ...d, decision: `kept apart: ${fix.evidence}`, decided_by: "data/corrections/review-decisions.csv" },
-    };
-  });
-}
-
 export function rulesFingerprint(cfg: LedgerConfig, dir: URL | string = DEFAULT_CORRECTIONS_DIR): string {
   const h = createHash("sha256");
   h.update(`parser ${PARSER_VERSION} ledger ${LEDGER_VERSION} ${JSON.stringify(cfg)}`);
@@ -153,43 +118,12 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions 
   return summary;
 }
 
-/** Re-reads every stored snapshot from its kept bytes and replays the whole ledger. */
+/**
+ * Replays the whole ledger from the stored snapshots: from their raw rows (`snapshot_rows`), and
+ * from their kept bytes only for those a different parser version read.
+ */
 export async function rebuild(store: Store, opts: IngestOptions = {}): Promise<IngestSummary> {
   return applyParsed(store, [], [], { ...opts, rebuild: true }, loadCorrections(opts.correctionsDir));
-}
-
-async function loadStoredSnapshots(store: Store, fixes: Corrections, opts: IngestOptions): Promise<ParsedSnapshot[]> {
-  const snaps = await store.db
-    .selectFrom("snapshot")
-    .innerJoin("blob", "blob.sha256", "snapshot.snapshot_id")
-    .select(["snapshot.snapshot_id", "snapshot.location", "snapshot.file_name", "blob.bytes as data"])
-    .orderBy("snapshot.snapshot_id")
-    .execute();
-  const obs = await store.db.selectFrom("observation").selectAll().orderBy("obs_id").execute();
-  const byFile = new Map<string, typeof obs>();
-  for (const o of obs) addTo(byFile, o.snapshot_id, o);
-  return snaps.map((s, i) => {
-    const file: SourceFile = {
-      location: s.location,
-      fileName: s.file_name,
-      bytes: s.data,
-      sha256: s.snapshot_id,
-      // The date as the source gave it: content checks are made again by the current rules.
-      observations: (byFile.get(s.snapshot_id) ?? []).map((o) => ({
-        date: o.stated_date ?? o.date,
-        slot: o.slot,
-        basis: o.basis as Observation["basis"],
-        basisDetail: o.basis_detail,
-        originalFilename: o.original_filename,
-        filenameKind: (o.filename_kind as Observation["filenameKind"]) ?? null,
-        provenance: JSON.parse(o.provenance),
-        ...(o.date_rule && o.date_rule !== "content_newest_signed" ? { dateRule: o.date_rule } : {}),
-      })),
-    };
-    const p = parseSnapshot(file, fixes);
-    opts.progress?.("parse", i + 1, snaps.length);
-    return p;
-  });
 }
 
 async function applyParsed(
@@ -237,14 +171,19 @@ async function applyParsed(
     };
     if (fresh.length === 0 && !rebuildReason) return summary;
 
-    // The replay: on top of the stored state, or everything again from the kept bytes.
+    // The replay: on top of the stored state, or everything again from the kept rows.
     const full = rebuildReason !== null || stored === null;
     if (rebuildReason) {
+      // A list without its bytes replays from its raw rows, if the current parser wrote them.
       const missing = await db
         .selectFrom("snapshot")
         .leftJoin("blob", "blob.sha256", "snapshot.snapshot_id")
+        .leftJoin("snapshot_rows", "snapshot_rows.snapshot_id", "snapshot.snapshot_id")
         .select(db.fn.countAll<number>().as("n"))
         .where("blob.sha256", "is", null)
+        .where((w) =>
+          w.or([w("snapshot_rows.snapshot_id", "is", null), w("snapshot.parser_version", "!=", PARSER_VERSION)]),
+        )
         .executeTakeFirstOrThrow();
       if (Number(missing.n) > 0) {
         throw new InputError(
@@ -257,7 +196,10 @@ async function applyParsed(
     let ledger: Ledger;
     if (full) {
       const all = new Map<string, ParsedSnapshot>();
-      if (rebuildReason) for (const p of await loadStoredSnapshots(store, fixes, opts)) all.set(p.file.sha256, p);
+      if (rebuildReason) {
+        const kept = await loadStoredSnapshots(db, fixes, (d, t) => opts.progress?.("parse", d, t));
+        for (const p of kept.snapshots) all.set(p.file.sha256, p);
+      }
       for (const p of incoming) {
         const had = all.get(p.file.sha256);
         // A stored snapshot observed again keeps its old observations and gains the new ones.
@@ -277,137 +219,33 @@ async function applyParsed(
       summary.mode = "incremental";
     }
     // The rows as stored, taken before the ledger (which owns and mutates `stored`) applies anything.
-    const before = full || !stored ? null : entityRows(stored);
+    const before = full || !stored ? null : placedEntityRows(stored);
 
     const outcomes: ObservationOutcome[] = replay.map((e, i) => {
       const out = ledger.apply(e.obs);
       opts.progress?.("replay", i + 1, replay.length);
       return out;
     });
-    const entryOf = new Map(replay.map((e) => [e.obs.obsId, e]));
-
-    const WRITE_STEPS = 6;
     const wrote = (n: number) => opts.progress?.("write", n, WRITE_STEPS);
     wrote(0);
-    {
-      const trx = db;
-      if (full) for (const t of REPLAY_TABLES) await trx.deleteFrom(t).execute();
-      const snapshots = new Map<string, ParsedSnapshot>();
-      for (const e of replay) snapshots.set(e.parsed.file.sha256, e.parsed);
-      for (const p of newSnaps) snapshots.set(p.file.sha256, p);
-      for (const p of newSnaps)
-        await trx.insertInto("blob").values({ sha256: p.file.sha256, bytes: p.file.bytes }).execute();
-
-      // Snapshots: provenance of the file; dates and status are derived from observations below.
-      const snapRows: Database["snapshot"][] = [];
-      for (const p of snapshots.values()) {
-        if (!full && knownSnaps.has(p.file.sha256)) continue;
-        snapRows.push({
-          snapshot_id: p.file.sha256,
-          kind: p.sheet.kind,
-          file_name: p.file.fileName,
-          original_filename: p.file.observations[0]?.originalFilename || p.file.fileName,
-          location: p.file.location,
-          bytes: p.file.bytes.length,
-          row_count: p.rows.length,
-          sheet_name: p.sheet.sheetName,
-          header: JSON.stringify(
-            p.sheet.columns.map((c) => ({
-              key: c.key,
-              field: c.field,
-              column: c.index,
-              mapped_by: c.mappedBy ?? null,
-            })),
-          ),
-          sheet_names: JSON.stringify(p.sheet.sheetNames),
-          reader_notes: JSON.stringify(p.sheet.notes),
-          cells_sha256: p.cellsSha256,
-          parser_version: PARSER_VERSION,
-          published_at: "",
-          published_basis: "",
-          first_seen: "",
-          last_seen: "",
-          status: "not_applied",
-          status_reason: null,
-          kind_mismatch: p.file.observations.some((o) => o.filenameKind && o.filenameKind !== p.sheet.kind) ? 1 : 0,
-        });
-      }
-      await insertMany(trx, "snapshot", snapRows);
-      for (const r of snapRows) {
-        const p = snapshots.get(r.snapshot_id) as ParsedSnapshot;
-        await trx
-          .insertInto("snapshot_rows")
-          .values({
-            snapshot_id: r.snapshot_id,
-            columns: JSON.stringify(p.sheet.columns.map((c) => c.key)),
-            rows_gz: p.rawRowsGz,
-          })
-          .execute();
-      }
-
-      await insertMany(
-        trx,
-        "observation",
-        outcomes.map((out) => {
-          const { obs, source } = entryOf.get(out.obsId) as ObsEntry;
-          return {
-            obs_id: obs.obsId,
-            snapshot_id: obs.snapshotId,
-            kind: obs.kind,
-            date: obs.date,
-            stated_date: source.statedDate ?? null,
-            date_rule: source.dateRule ?? null,
-            slot: source.slot,
-            order_key: obs.order,
-            basis: source.basis,
-            basis_detail: source.basisDetail,
-            original_filename: source.originalFilename,
-            filename_kind: source.filenameKind,
-            provenance: JSON.stringify(source.provenance),
-            status: out.status,
-            reason: out.reason,
-          };
-        }),
-      );
-      await refreshSnapshotStatus(trx, [...new Set(outcomes.map((o) => o.snapshotId))]);
-      wrote(1);
-
-      // Listings and corrections, once per snapshot. A snapshot listed as quarantined and applied
-      // later keeps only its resolved listings: the last outcome that lists it wins.
-      const latest = new Map<string, ObservationOutcome>();
-      for (const out of outcomes) if (out.listings.length) latest.set(out.snapshotId, out);
-      const listingRows: Database["listing"][] = [];
-      const corrRows: Database["correction"][] = [];
-      for (const out of latest.values()) {
-        const p = (entryOf.get(out.obsId) as ObsEntry).parsed;
-        const byRow = new Map(p.rows.map((r) => [r.row, r]));
-        if (!full) {
-          await trx.deleteFrom("listing").where("snapshot_id", "=", out.snapshotId).execute();
-          await trx.deleteFrom("correction").where("snapshot_id", "=", out.snapshotId).execute();
-        }
-        for (const l of out.listings) listingRows.push(listingRow(byRow.get(l.row) as NormalizedRow, l));
-        corrRows.push(...correctionRows(out.snapshotId, p.rows));
-      }
-      await insertMany(trx, "listing", listingRows);
-      wrote(2);
-      await insertMany(trx, "correction", corrRows);
-      wrote(3);
-      const events = outcomes.flatMap((o) => o.events);
-      await insertMany(trx, "event", events.map(eventRow));
-      await insertMany(
-        trx,
-        "review",
-        outcomes.flatMap((o) => reviewRows(decideReviews(o.reviews, fixes))),
-      );
-      wrote(4);
-      if (before) await writeEntityChanges(trx, before, ledger.result());
-      else await writeEntities(trx, ledger.result());
-      await writeLedgerState(trx, ledger.toState());
-      wrote(5);
-      await setMeta(trx, { rules: fingerprint, schema: "1" });
-      summary.events = events.length;
-    }
+    summary.events = await writeReplay(
+      db,
+      {
+        full,
+        replay,
+        outcomes,
+        newSnaps,
+        knownSnaps,
+        before,
+        after: placedEntityRows(ledger.result()),
+        state: ledger.toState(),
+        fingerprint,
+      },
+      fixes,
+      wrote,
+    );
     wrote(WRITE_STEPS);
+    const entryOf = new Map(replay.map((e) => [e.obs.obsId, e]));
 
     summary.applied = outcomes.filter((o) => o.status === "applied").length;
     summary.quarantined = outcomes

@@ -11,12 +11,13 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { type DatasetName, dataset, OBSERVATION_COLUMNS } from "../analysis/datasets.js";
 import { EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "../domain/columns.js";
-import { InputError } from "../errors.js";
 import { toCsv } from "../domain/csv.js";
+import { InputError } from "../errors.js";
 import { Ledger, type LedgerState } from "../ledger/ledger.js";
 import type { Db, Store } from "../store/db.js";
 import type { Database } from "../store/schema.js";
-import { ENTITY_TABLES, entityRows, insertMany, REPLAY_TABLES, setMeta } from "../store/write.js";
+import { ENTITY_TABLES, insertMany, REPLAY_TABLES, setMeta } from "../store/write.js";
+import { placedEntityRows } from "./place.js";
 
 export const DEFAULT_RELEASE_DIR = new URL("../../data/release/", import.meta.url);
 
@@ -518,7 +519,7 @@ async function fill(store: Store, dir: string, m: ReleaseManifest, p: Parsed): P
   // The entities come from the replay's state, exactly as an ingest writes them (in the order of
   // Ledger.result(): queries that sort on a date alone meet ties in that order); the CSVs are
   // their human-readable twins.
-  const entities = entityRows(Ledger.fromState(ledger).result());
+  const entities = placedEntityRows(Ledger.fromState(ledger).result());
   await store.transaction(async (trx) => {
     for (const t of [...REPLAY_TABLES, ...ENTITY_TABLES, "ledger_state"] as const) await trx.deleteFrom(t).execute();
     for (const t of ENTITY_TABLES) await insertMany(trx, t, entities[t]);

@@ -3,12 +3,11 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import type Sqlite from "better-sqlite3";
 import type { Kysely } from "kysely";
-import { placeAgency } from "../context/geography.js";
 import type { LedgerState } from "../ledger/ledger.js";
 import type { Agency, Agreement, Application, LedgerEvent, Listing, ReviewItem } from "../ledger/types.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import { addTo } from "../util/multimap.js";
-import { RAW_SQLITE } from "./db.js";
+import { BULK_INSERT, RAW_SQLITE } from "./db.js";
 import type { Database } from "./schema.js";
 
 /** The store's handle inside `Store.transaction`. */
@@ -25,6 +24,9 @@ export async function insertMany<T extends keyof Database>(
   rows: readonly Database[T][],
 ): Promise<void> {
   if (rows.length === 0) return;
+  // PostgreSQL's bulk form (pg/bulk.ts); SQLite's is the prepared statement below.
+  const bulk = BULK_INSERT.get(trx);
+  if (bulk) return bulk(table, rows);
   const raw = RAW_SQLITE.get(trx);
   if (raw) {
     // Columns come from our own row types, never from input; values are bound parameters.
@@ -47,6 +49,35 @@ export async function insertMany<T extends keyof Database>(
 }
 
 const json = (v: unknown) => JSON.stringify(v);
+
+/** Page cache while a full replay loads: its dirty pages spill to the WAL instead of filling memory. */
+const BULK_CACHE_KIB = 16 * 1024;
+
+/**
+ * Runs `load` with the secondary indexes of `tables` set aside and created again after it, in the
+ * same transaction: building an index once over the loaded rows costs less than keeping it
+ * ordered through ~300,000 inserts. On SQLite the page cache is also held small meanwhile (a
+ * full replay writes ~190 MB). On other backends `load` simply runs.
+ */
+export async function withBulkLoad<T>(trx: Trx, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+  const raw = RAW_SQLITE.get(trx);
+  if (!raw) return load();
+  const marks = tables.map(() => "?").join(", ");
+  // Indexes with SQL are the ones a migration created; PRIMARY KEY and UNIQUE ones have none.
+  const indexes = raw
+    .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${marks})`)
+    .all(...tables) as { name: string; sql: string }[];
+  const cache = raw.pragma("cache_size", { simple: true }) as number;
+  for (const i of indexes) raw.exec(`drop index "${i.name.replace(/"/g, '""')}"`);
+  raw.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  try {
+    const out = await load();
+    for (const i of indexes) raw.exec(i.sql);
+    return out;
+  } finally {
+    raw.pragma(`cache_size = ${Number(cache)}`);
+  }
+}
 
 export function listingRow(r: NormalizedRow, l: Listing): Database["listing"] {
   return {
@@ -124,6 +155,20 @@ export const ENTITY_TABLES = ["agency", "agreement", "agreement_period", "applic
 
 type Entities = { agencies: Agency[]; agreements: Agreement[]; applications: Application[] };
 
+/** Where an agency sits, as the pipeline placed it (context/geography.ts); the store only writes it. */
+export interface AgencyPlace {
+  statewide: boolean;
+  countyFips: string | null;
+  countyName: string | null;
+  ori: string | null;
+  basis: string | null;
+}
+
+/** The placement of each agency, by agency id; an agency without one is written unplaced. */
+export type Placements = ReadonlyMap<string, AgencyPlace>;
+
+const UNPLACED: AgencyPlace = { statewide: false, countyFips: null, countyName: null, ori: null, basis: null };
+
 export interface EntityRows {
   agency: Database["agency"][];
   agreement: Database["agreement"][];
@@ -131,11 +176,11 @@ export interface EntityRows {
   application: Database["application"][];
 }
 
-export function entityRows(e: Entities): EntityRows {
+export function entityRows(e: Entities, placements: Placements): EntityRows {
   const stateOf = new Map(e.agencies.map((a) => [a.agencyId, a.state]));
   return {
     agency: e.agencies.map((a) => {
-      const p = placeAgency(a);
+      const p = placements.get(a.agencyId) ?? UNPLACED;
       return {
         agency_id: a.agencyId,
         state: a.state,
@@ -191,8 +236,7 @@ export function entityRows(e: Entities): EntityRows {
 }
 
 /** Replaces the entity tables with the ledger's current entities. */
-export async function writeEntities(trx: Trx, e: Entities): Promise<void> {
-  const rows = entityRows(e);
+export async function writeEntities(trx: Trx, rows: EntityRows): Promise<void> {
   for (const t of ENTITY_TABLES) {
     await trx.deleteFrom(t).execute();
     await insertMany(trx, t, rows[t]);
@@ -213,8 +257,7 @@ const CHUNK = 500;
  * Writes only what changed between two sets of entities (an incremental ingest). `prev` must be
  * taken before the ledger applies anything: the ledger mutates the entities it was loaded with.
  */
-export async function writeEntityChanges(trx: Trx, prev: EntityRows, after: Entities): Promise<number> {
-  const next = entityRows(after);
+export async function writeEntityChanges(trx: Trx, prev: EntityRows, next: EntityRows): Promise<number> {
   let written = 0;
   for (const { table, key, drift } of TABLES) {
     const old = new Map((prev[table] as unknown as Record<string, unknown>[]).map((r) => [r[key] as string, r]));
@@ -289,14 +332,23 @@ export async function setMeta(trx: Trx, values: Record<string, string>): Promise
 
 /** Derives each snapshot's dates and status from its observations. */
 export async function refreshSnapshotStatus(trx: Trx, snapshotIds: string[]): Promise<void> {
-  for (const id of snapshotIds) {
-    const obs = await trx
+  const byId = new Map<
+    string,
+    { date: string; status: string; reason: string | null; basis_detail: string; date_rule: string | null }[]
+  >();
+  for (let i = 0; i < snapshotIds.length; i += CHUNK) {
+    const rows = await trx
       .selectFrom("observation")
-      .select(["date", "status", "reason", "basis_detail", "date_rule"])
-      .where("snapshot_id", "=", id)
+      .select(["snapshot_id", "date", "status", "reason", "basis_detail", "date_rule", "order_key"])
+      .where("snapshot_id", "in", snapshotIds.slice(i, i + CHUNK))
+      .orderBy("snapshot_id")
       .orderBy("order_key")
       .execute();
-    if (!obs.length) continue;
+    for (const o of rows) addTo(byId, o.snapshot_id, o);
+  }
+  for (const id of snapshotIds) {
+    const obs = byId.get(id);
+    if (!obs?.length) continue;
     const first = obs[0] as (typeof obs)[number];
     const applied = obs.some((o) => o.status === "applied");
     const quarantined = obs.filter((o) => o.status === "quarantined").pop();
