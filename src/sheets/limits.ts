@@ -3,10 +3,11 @@
 // xlsx) and far below what would exhaust the machine; a file over one is refused whole with a
 // one-line LimitError naming the file, the limit and the value.
 import { InputError } from "../errors.js";
+import { MAX_LIST_BYTES } from "../sources/read-file.js";
 
 export const LIMITS = {
   /** Bytes of one list file as read from disk or the network. */
-  fileBytes: 50 * 1024 * 1024,
+  fileBytes: MAX_LIST_BYTES,
   /** Entries (parts) in one xlsx zip. A real list has about 12. */
   zipEntries: 10_000,
   /** Inflated bytes of one zip entry (a worksheet or the shared strings), checked while inflating. */

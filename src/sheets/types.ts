@@ -1,4 +1,7 @@
 // The shape of a list as read from its bytes, before any value is interpreted.
+import type { ListKind } from "../sources/types.js";
+
+export type { ListKind };
 
 export type CellValue = string | number | boolean | null;
 
@@ -32,8 +35,6 @@ export interface RawRow {
   /** One cell per entry of `Sheet.columns`, in the same order. */
   cells: RawCell[];
 }
-
-export type ListKind = "participating" | "pending";
 
 export interface Sheet {
   format: "xlsx" | "csv";

@@ -127,6 +127,39 @@ export function readZipEntry(zip: Zip, entry: ZipEntry): Uint8Array {
   return out;
 }
 
+/**
+ * Why a downloaded zip is incomplete, or null when every entry it lists lies inside the bytes. A download cut
+ * short loses the central directory at the end first, so the end record is looked for; a zip whose
+ * directory points past the end of the file is cut as well.
+ */
+export function zipDamage(b: Uint8Array): string | null {
+  const len = b.length;
+  let eocd = -1;
+  for (let i = len - 22; i >= Math.max(0, len - 22 - 0xffff); i--) {
+    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 5 && b[i + 3] === 6) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return "no end-of-central-directory record (the download was cut short)";
+  const count = u16(b, eocd + 10);
+  const cdSize = u32(b, eocd + 12);
+  const cdStart = u32(b, eocd + 16);
+  if (cdStart + cdSize > eocd) return "the central directory lies beyond the end of the file";
+  let p = cdStart;
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > eocd || u32(b, p) !== 0x02014b50) return `central directory entry ${n + 1} is damaged`;
+    const csz = u32(b, p + 20);
+    const nameLen = u16(b, p + 28);
+    const offset = u32(b, p + 42);
+    p += 46 + nameLen + u16(b, p + 30) + u16(b, p + 32);
+    if (offset + 30 > len || u32(b, offset) !== 0x04034b50) return `entry ${n + 1} has no local header`;
+    const dataEnd = offset + 30 + u16(b, offset + 26) + u16(b, offset + 28) + csz;
+    if (dataEnd > len) return `entry ${n + 1} ends past the end of the file`;
+  }
+  return null;
+}
+
 /** A zip entry name for a one-line message: control and non-ASCII bytes escaped, at most 80 chars. */
 export function printable(name: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to escape them

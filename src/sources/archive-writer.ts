@@ -10,10 +10,10 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { InputError } from "../errors.js";
-import type { ListKind } from "../sheets/types.js";
 import { ManifestRow, parseCsvRows, SightingRow } from "./archive.js";
 import { orderKey } from "./order.js";
 import { sha256 } from "./read-file.js";
+import type { ListKind } from "./types.js";
 
 export const FETCH_COLUMNS = [
   "retrieved_at",

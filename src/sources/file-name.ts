@@ -2,7 +2,7 @@
 // ICE, the web archives and our own archive have used is one row of FILE_NAME_RULES (pattern,
 // real example, rule name); when ICE changes its names again, add a row and its test.
 import { isoFromParts } from "../domain/date.js";
-import type { ListKind } from "../sheets/types.js";
+import type { ListKind } from "./types.js";
 
 export interface FileNameDate {
   date: string;

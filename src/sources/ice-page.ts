@@ -2,8 +2,8 @@
 // by fixed paths: ICE moved its download links twice in spring 2026 (new folders, new file names),
 // and also serves them as `/file-download/download/public/<id>`, whose address names no file.
 // Pure: HTML text in, links out.
-import type { ListKind } from "../sheets/types.js";
 import { dateFromFileName, fileNameInText } from "./file-name.js";
+import type { ListKind } from "./types.js";
 
 export const DEFAULT_ICE_URL = "https://www.ice.gov/identify-and-arrest/287g";
 

@@ -7,10 +7,10 @@
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import type { ListKind } from "../sheets/types.js";
 import { ManifestRow, parseCsvRows, SightingRow } from "./archive.js";
 import { type FetchOptions, fetchUrl } from "./fetch.js";
 import { dateFromFileName, safeFileName } from "./file-name.js";
+import type { ListKind } from "./types.js";
 
 export type MirrorSighting = z.infer<typeof SightingRow>;
 

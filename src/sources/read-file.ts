@@ -5,10 +5,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
-import { LIMITS } from "../sheets/limits.js";
 
-/** Lists are small (under 1 MB); anything far larger is not an ICE list. */
-export const MAX_LIST_BYTES = LIMITS.fileBytes;
+/** Lists are small (under 1 MB); anything far larger is not an ICE list (sheets/limits.ts holds it too). */
+export const MAX_LIST_BYTES = 50 * 1024 * 1024;
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");

@@ -1,6 +1,8 @@
 // What a source hands to the pipeline: the bytes of one file and every dated observation of it.
 // Sources never parse rows.
-import type { ListKind } from "../sheets/types.js";
+
+/** Decided by a list's content: a SIGNED column means participating. */
+export type ListKind = "participating" | "pending";
 
 export interface Provenance {
   /** Where the bytes were read from (a local path or a URL). */
