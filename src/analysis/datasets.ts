@@ -2,6 +2,7 @@
 // so the same ledger always gives byte-identical files.
 
 import { AGENCY_COLUMNS, AGREEMENT_COLUMNS, EVENT_COLUMNS, SNAPSHOT_COLUMNS } from "../domain/columns.js";
+import { DATASETS, type DatasetName } from "../domain/questions.js";
 import { ROSTER_STATUSES } from "../domain/status.js";
 import type { Db } from "../store/db.js";
 import { agreementQuery } from "./rows.js";
@@ -30,16 +31,7 @@ export const OBSERVATION_COLUMNS = [
   "reason",
 ] as const;
 
-export const DATASETS = [
-  "agreements",
-  "agencies",
-  "events",
-  "snapshots",
-  "applications",
-  "periods",
-  "observations",
-] as const;
-export type DatasetName = (typeof DATASETS)[number];
+export { DATASETS, type DatasetName };
 
 export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
   switch (name) {

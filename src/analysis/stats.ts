@@ -1,6 +1,8 @@
 // Counts of agreements and of distinct agencies, grouped by state, model, type, signed year or
 // month, administration, state politics or state policy, with per-capita rates by state.
+
 import { countPlaces, describePlaces, type PlaceCount } from "../context/geography.js";
+import { STATS_BY, type StatsBy } from "../domain/questions.js";
 import { UsageError } from "../errors.js";
 import type { Db } from "../store/db.js";
 import { cmp } from "../util/compare.js";
@@ -15,18 +17,7 @@ import {
   selectPopulation,
 } from "./population.js";
 
-export const STATS_BY = [
-  "state",
-  "model",
-  "type",
-  "year",
-  "month",
-  "administration",
-  "trifecta",
-  "battleground",
-  "policy",
-] as const;
-export type StatsBy = (typeof STATS_BY)[number];
+export { STATS_BY, type StatsBy };
 
 export interface StatsOptions extends PopulationFilter {
   by: StatsBy;
