@@ -24,6 +24,7 @@ import {
   writeEntityChanges,
   writeLedgerState,
 } from "../store/write.js";
+import { addTo } from "../util/multimap.js";
 import { type ObsEntry, PARSER_VERSION, type ParsedSnapshot } from "./parse.js";
 import { decideReviews } from "./reviews.js";
 
@@ -36,8 +37,9 @@ export interface ReplayResult {
   knownSnaps: ReadonlySet<string>;
   /** Entity rows before the replay (incremental), or null when every entity is rewritten. */
   before: EntityRows | null;
-  after: EntityRows;
-  state: LedgerState;
+  /** Taken once the rows are written and let go, so the two never sit in memory together. */
+  after: () => EntityRows;
+  state: () => LedgerState;
   fingerprint: string;
 }
 
@@ -138,6 +140,15 @@ export async function writeReplay(
         await trx.deleteFrom("listing").where("snapshot_id", "=", id).execute();
         await trx.deleteFrom("correction").where("snapshot_id", "=", id).execute();
       }
+    // Each list's rows are let go once written: a full replay otherwise holds all of them to the end.
+    const entriesOf = new Map<string, ObsEntry[]>();
+    for (const e of replay) addTo(entriesOf, e.obs.snapshotId, e);
+    const release = (id: string) => {
+      for (const e of entriesOf.get(id) ?? []) {
+        e.parsed.rows = [];
+        e.obs.rows = [];
+      }
+    };
     for (const out of latest.values()) {
       const p = (entryOf.get(out.obsId) as ObsEntry).parsed;
       const byRow = new Map(p.rows.map((row) => [row.row, row]));
@@ -146,14 +157,12 @@ export async function writeReplay(
         "listing",
         out.listings.map((l) => listingRow(byRow.get(l.row) as NormalizedRow, l)),
       );
+      await insertMany(trx, "correction", correctionRows(out.snapshotId, p.rows));
+      release(out.snapshotId);
     }
+    for (const id of entriesOf.keys()) release(id);
+    for (const out of outcomes) out.listings = [];
     wrote(2);
-    for (const out of latest.values())
-      await insertMany(
-        trx,
-        "correction",
-        correctionRows(out.snapshotId, (entryOf.get(out.obsId) as ObsEntry).parsed.rows),
-      );
     wrote(3);
     let events = 0;
     for (const o of outcomes) {
@@ -166,9 +175,10 @@ export async function writeReplay(
       outcomes.flatMap((o) => reviewRows(decideReviews(o.reviews, fixes))),
     );
     wrote(4);
-    if (r.before) await writeEntityChanges(trx, r.before, r.after);
-    else await writeEntities(trx, r.after);
-    await writeLedgerState(trx, r.state);
+    const after = r.after();
+    if (r.before) await writeEntityChanges(trx, r.before, after);
+    else await writeEntities(trx, after);
+    await writeLedgerState(trx, r.state());
     wrote(5);
     await setMeta(trx, { rules: r.fingerprint, schema: "1" });
     return events;
