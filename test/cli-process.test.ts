@@ -39,6 +39,26 @@ describe("bin/g287", () => {
     expect(missing.stderr.split("\n")).toHaveLength(2);
   });
 
+  it("loads only the module of the command that runs", () => {
+    // A loader hook that names every module the process loads, on stderr.
+    const hook = path.join(tmpDir(), "trace.mjs");
+    const trace = `export async function load(url, ctx, next) { process._rawDebug("LOADED " + url); return next(url, ctx); }`;
+    fs.writeFileSync(
+      hook,
+      `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(trace)}));\n`,
+    );
+    const commandsLoaded = (args: string[]) => {
+      const r = spawnSync(process.execPath, ["--import", hook, path.join(ROOT, "dist/cli/run.js"), ...args], {
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      return [...r.stderr.matchAll(/^LOADED .*\/dist\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]);
+    };
+    expect(commandsLoaded(["--help"])).toEqual([]);
+    expect(commandsLoaded(["stats", "--help"])).toEqual([]);
+    expect(commandsLoaded(["--db", archiveDbPath(), "status"])).toEqual(["status"]);
+  });
+
   it("says to build when dist/ is missing", () => {
     const root = tmpDir();
     fs.mkdirSync(path.join(root, "bin"));
