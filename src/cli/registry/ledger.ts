@@ -1,8 +1,8 @@
 // The ledger's own commands: build it (start, ingest, rebuild), read it (status, roster, agreements,
 // agency, diff, events, review) and export it.
 import { Option } from "commander";
-import { DATASETS } from "../../analysis/datasets.js";
 import { EVENT_TYPES } from "../../domain/events.js";
+import { DATASETS } from "../../domain/questions.js";
 import type { Define } from "./index.js";
 
 export const define: Define = (program, lazy) => {

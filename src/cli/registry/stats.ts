@@ -1,7 +1,7 @@
 // `g287 stats`, `timeline`, `funnel` and `coverage`: counts, growth, the pending funnel and the
 // population covered.
 import { type Command, Option } from "commander";
-import { STATS_BY } from "../../analysis/stats.js";
+import { STATS_BY } from "../../domain/questions.js";
 import type { Define, Lazy } from "./index.js";
 
 function defineStats(program: Command, lazy: Lazy): void {
