@@ -9,7 +9,16 @@ import type { Store } from "../src/store/db.js";
 import { appPages, CHROMIUM, type Served, serveApp, settled, watch } from "./browser-app.js";
 import { builtWeb, openArchive, ROOT } from "./helpers.js";
 
-export { phoneAgency, type Served, serveFolder, settled, topAgency, watch, withLang } from "./browser-app.js";
+export {
+  type AppPage,
+  phoneAgency,
+  type Served,
+  serveFolder,
+  settled,
+  topAgency,
+  watch,
+  withLang,
+} from "./browser-app.js";
 
 export const LANGS = ["en", "es"] as const;
 

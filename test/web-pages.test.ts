@@ -4,12 +4,14 @@
 // territories' pages; the claims page. Screenshots go to /tmp/g287-shots/.
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readClaimFile } from "../src/analysis/claim-file.js";
 import { countiesOf } from "../src/context/geography.js";
 import type { ClaimsFile, Summary, TimelineFile } from "../src/domain/index.js";
 import { isTerritory } from "../src/domain/state.js";
 import {
+  type AppPage,
   axe,
   browserSuite,
   everyPage,
@@ -35,36 +37,36 @@ beforeAll(async () => {
 });
 
 describe("every page, in English and Spanish", () => {
+  // One test per page and language: each page is screenshot and scanned by axe.
   for (const lang of LANGS) {
-    // Twelve pages, each screenshot and scanned by axe: minutes on a busy machine.
-    it(`opens every page in ${lang} with no console errors, the right language, and no serious axe violations`, async () => {
-      const ctx = await web.browser.newContext({
-        viewport: { width: 1280, height: 900 },
-        locale: lang === "es" ? "es-US" : "en-US",
+    describe(lang, () => {
+      let ctx: BrowserContext;
+      beforeAll(async () => {
+        ctx = await web.browser.newContext({
+          viewport: { width: 1280, height: 900 },
+          locale: lang === "es" ? "es-US" : "en-US",
+        });
       });
-      try {
-        const failures: string[] = [];
-        for (const p of everyPage(agency)) {
+      afterAll(() => ctx?.close());
+      for (const { name } of everyPage("")) {
+        it(`opens ${name} in ${lang} with no console errors, the right language, and no serious axe violations`, async () => {
+          const p = everyPage(agency).find((x) => x.name === name) as AppPage;
           const { page, problems } = await open(ctx, web.base + withLang(p.hash, lang));
-          expect(await page.evaluate(() => document.documentElement.lang), p.name).toBe(lang);
+          expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
           const nav = await page.locator("nav[aria-label] a").allTextContents();
-          expect(nav[0], p.name).toBe(lang === "es" ? "Inicio" : "Home");
+          expect(nav[0]).toBe(lang === "es" ? "Inicio" : "Home");
           // Links inside the app keep the language.
           const hrefs = await page
             .locator("main a[href^='#/']")
             .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-          for (const h of hrefs) expect(h?.includes("lang=es") ?? false, `${p.name}: ${h}`).toBe(lang === "es");
-          await page.screenshot({ path: `${shots}/${p.name}-${lang}.png`, fullPage: true });
-          const violations = await axe(page);
-          if (violations.length) failures.push(`${p.name} (${lang}) axe:\n  ${violations.join("\n  ")}`);
-          if (problems.length) failures.push(`${p.name} (${lang}):\n  ${problems.join("\n  ")}`);
+          for (const h of hrefs) expect(h?.includes("lang=es") ?? false, h ?? "").toBe(lang === "es");
+          await page.screenshot({ path: `${shots}/${name}-${lang}.png`, fullPage: true });
+          expect(await axe(page), "axe").toEqual([]);
+          expect(problems).toEqual([]);
           await page.close();
-        }
-        expect(failures, failures.join("\n")).toEqual([]);
-      } finally {
-        await ctx.close();
+        });
       }
-    }, 300_000);
+    });
   }
 
   it("shows the real headline figures on the home page, formatted per language", async () => {
