@@ -6,7 +6,7 @@
 // the file and hashes its bytes on every request, sends it uncompressed, and answers 304s itself
 // beside respond.ts. In-process on the 107 kB app bundle it took 6.9 ms a request (11 ms with
 // Accept-Encoding: br, still uncompressed) against 1.2 ms for a cached brotli body here, and 57-64
-// ms against 3.8 ms on the 842 kB county map (bench: /tmp/srv/static-bench.mts, load average 18).
+// ms against 3.8 ms on the 842 kB county map (app.request, medians of 300, on 2 busy cores).
 import fs from "node:fs";
 import path from "node:path";
 import type { Context } from "hono";
