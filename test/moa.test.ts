@@ -1,15 +1,10 @@
 // The MOA documents: reading the three sample PDFs (one per template family) gives the right
 // signers, titles, dates, model and family; full-text search finds a known phrase in the right
-// document; a list row that disagrees with its MOA is flagged; downloads are checked and a refused
-// one stores nothing; rebuilds and re-ingests leave the documents alone. Nothing here touches the
-// internet: the "ICE" server is a node:http server on loopback.
-import { spawn } from "node:child_process";
+// document; a list row that disagrees with its MOA is flagged; rebuilds and re-ingests leave the
+// documents alone. Fetching them is in moa-fetch.test.ts.
+
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import * as XLSX from "@e965/xlsx";
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ftsQuery,
@@ -20,11 +15,10 @@ import {
   moaPdf,
   searchMoa,
 } from "../src/analysis/moa.js";
-import { addLocalDocument, fetchDocuments, type MoaTarget, moaTargets } from "../src/moa/collect.js";
+import { addLocalDocument, moaTargets } from "../src/moa/collect.js";
 import { fileNameDate, findDates } from "../src/moa/dates.js";
 import { type Extracted, TextExtractor } from "../src/moa/extract-text.js";
 import { identifyFamily } from "../src/moa/families.js";
-import { BROWSER_USER_AGENT, checkPdf, downloadPdf, FetchRejected } from "../src/moa/fetch.js";
 import { type MoaFields, readFields } from "../src/moa/fields.js";
 import { lineText } from "../src/moa/layout.js";
 import { compareMoa } from "../src/moa/mismatch.js";
@@ -32,25 +26,8 @@ import { moaDb } from "../src/moa/tables.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { ENTITY_TABLES, REPLAY_TABLES } from "../src/store/write.js";
-import { BIN, copyArchiveDb, ROOT, tmpDir } from "./helpers.js";
-
-const MOA_DIR = path.resolve(ROOT, "../shared/data/moa");
-const ICE = "https://www.ice.gov/doclib/287gMOA/";
-const WSO = "287gWSO_FinneyCoKs2020-03-17.pdf";
-const JEM = "287gJEM_FL_DOC_FL_08-21-2020.pdf";
-const TFM = "KansasBureauOfInv_TFM_MOA_02182025.pdf";
-// From ../shared/data/moa/README.md.
-const SHA = {
-  [WSO]: "050185e210c6676b11bb4bf6b021cca64e6850f62e5a1a9081486776497dc71a",
-  [JEM]: "27dec8c53fec905179dc2f488383a350b930494ee5063377482b130ff467cf64",
-  [TFM]: "60a7640f6a334db81ae19fa06f20097f3547e95e0cbf4f040b0e63a26f58f2a5",
-};
-
-function sample(name: string): Uint8Array {
-  const f = path.join(MOA_DIR, name);
-  if (!fs.existsSync(f)) throw new Error(`the sample MOAs are missing: expected ${f} (../shared/data/moa)`);
-  return new Uint8Array(fs.readFileSync(f));
-}
+import { cliAsync, copyArchiveDb, tmpDir } from "./helpers.js";
+import { ICE, JEM, MOA_DIR, moaFingerprint, SHA, sample, TFM, WSO, withStore, writeList } from "./moa-samples.js";
 
 let extractor: TextExtractor;
 const text = new Map<string, Extracted & { ok: true }>();
@@ -215,58 +192,6 @@ describe("reading the sample MOAs", () => {
   }, 300_000);
 });
 
-describe("checking downloaded bytes", () => {
-  it("accepts a whole PDF and refuses HTML, a cut-off file and tiny files", () => {
-    const pdf = sample(WSO);
-    expect(checkPdf(pdf)).toBeNull();
-    const html = new TextEncoder().encode(
-      `<!DOCTYPE html><html><head><title>Access Denied</title></head><body>${"x".repeat(4000)}</body></html>`,
-    );
-    expect(checkPdf(html)).toBe('an HTML page, not a PDF ("Access Denied"): an error or block page');
-    expect(checkPdf(pdf, { contentType: "text/html; charset=utf-8" })).toMatch(/^an HTML page/);
-    expect(checkPdf(pdf.subarray(0, 100_000))).toBe("truncated: the file does not end with a %%EOF marker");
-    expect(checkPdf(pdf.subarray(0, 500))).toBe("only 500 bytes: too small to be an MOA");
-    expect(checkPdf(new Uint8Array(5000).fill(65))).toBe("not a PDF (no %PDF- signature at the start)");
-    expect(checkPdf(pdf, { maxBytes: 100_000 })).toBe("155209 bytes: over the 100000-byte limit");
-  });
-});
-
-// ---- the store ------------------------------------------------------------------------------
-
-const serial = (iso: string) => Math.round((Date.parse(`${iso}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000);
-
-/** A hand-made participating list; `links` puts a hyperlink behind a row's MOA cell. */
-function writeList(file: string, rows: [string, string, string, string, string][], links: (string | null)[] = []) {
-  const aoa: unknown[][] = [["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA"]];
-  for (const [st, name, type, model, signed] of rows) aoa.push([st, name, type, model, serial(signed), "link"]);
-  const ws = XLSX.utils.aoa_to_sheet(aoa);
-  links.forEach((url, i) => {
-    const cell = ws[`F${i + 2}`] as XLSX.CellObject | undefined;
-    if (url && cell) cell.l = { Target: url };
-  });
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, ws, "Sheet1");
-  fs.writeFileSync(file, XLSX.write(wb, { type: "buffer", bookType: "xlsx" }));
-  return file;
-}
-
-/** Everything the MOA code keeps, to prove a failure or a rebuild changed none of it. */
-async function moaFingerprint(store: Store): Promise<string> {
-  const db = moaDb(store.db);
-  const parts: string[] = [];
-  for (const t of ["moa_document", "moa_page", "moa_fields", "moa_link", "blob"] as const) {
-    const r = await db.selectFrom(t).select(db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-    parts.push(`${t}=${r.n}`);
-  }
-  const fts = await sql<{ n: number }>`select count(*) as n from moa_fts`.execute(store.db);
-  parts.push(`moa_fts=${fts.rows[0]?.n}`);
-  const docs = await db.selectFrom("moa_document").select(["sha256", "status"]).orderBy("sha256").execute();
-  parts.push(docs.map((d) => `${d.sha256.slice(0, 8)}:${d.status}`).join(","));
-  const links = await db.selectFrom("moa_link").select(["sha256", "agreement_id"]).orderBy("agreement_id").execute();
-  parts.push(links.map((l) => `${l.sha256.slice(0, 8)}>${l.agreement_id}`).join(","));
-  return parts.join(" ");
-}
-
 describe("the real agreements of the samples agree with their MOAs", () => {
   it("links each sample to its agreement in the archive ledger, and finds no mismatch", async () => {
     const store = await openStore(copyArchiveDb());
@@ -430,11 +355,11 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
     const before = await moaFingerprint(store);
     expect(before).toMatch(/^moa_document=3 moa_page=37 moa_fields=\d+ moa_link=3 blob=4 moa_fts=37 /);
     await store.close();
-    const rebuilt = await runCli(["--db", db, "rebuild"]);
-    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    const rebuilt = await cliAsync(["--db", db, "rebuild"]);
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
     expect(rebuilt.stderr).toContain("replayed");
-    const again = await runCli(["--db", db, "ingest", "--rebuild", list]);
-    expect(again.code, again.stderr).toBe(0);
+    const again = await cliAsync(["--db", db, "ingest", "--rebuild", list]);
+    expect(again.status, again.stderr).toBe(0);
     store = await openStore(db);
     expect(await moaFingerprint(store)).toBe(before);
     // The links still resolve to the replayed agreements, and the check still runs.
@@ -443,17 +368,17 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
   }, 300_000);
 
   it("answers on the command line: search, show, mismatches, and refuses a bad add", async () => {
-    const s = await runCli(["--db", db, "--json", "moa", "search", '"sole discretion"']);
-    expect(s.code, s.stderr).toBe(0);
+    const s = await cliAsync(["--db", db, "--json", "moa", "search", '"sole discretion"']);
+    expect(s.status, s.stderr).toBe(0);
     expect(JSON.parse(s.stdout)).toMatchObject({ query: '"sole discretion"', count: 1, rows: [{ sha256: SHA[JEM] }] });
-    const show = await runCli(["--db", db, "moa", "show", "ks-finney-county-sheriffs-office"]);
-    expect(show.code, show.stderr).toBe(0);
+    const show = await cliAsync(["--db", db, "moa", "show", "ks-finney-county-sheriffs-office"]);
+    expect(show.status, show.stderr).toBe(0);
     expect(show.stdout).toContain("template wso-2019");
     expect(show.stdout).toContain("Kevin Bascue");
     expect(show.stdout).toContain("Enrique M. Lucero");
-    const mm = await runCli(["--db", db, "--json", "moa", "mismatches"]);
+    const mm = await cliAsync(["--db", db, "--json", "moa", "mismatches"]);
     expect(JSON.parse(mm.stdout)).toMatchObject({ checked: 3, mismatched: 2, count: 2 });
-    const csv = await runCli(["--db", db, "moa", "mismatches", "--csv"]);
+    const csv = await cliAsync(["--db", db, "moa", "mismatches", "--csv"]);
     expect(csv.stdout.split("\n")[0]).toBe(
       "state,agency,agreement_id,model,date,list_model,moa_model,list_signed_on,moa_dates,date_basis,url,reasons",
     );
@@ -461,10 +386,10 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
     const before = await withStore(db, moaFingerprint);
     const html = path.join(dir, "blocked.pdf");
     fs.writeFileSync(html, `<html><head><title>Access Denied</title></head><body>${"x".repeat(3000)}</body></html>`);
-    const bad = await runCli(["--db", db, "moa", "add", html, "--agreement", KBI]);
-    expect(bad.code).toBe(1);
+    const bad = await cliAsync(["--db", db, "moa", "add", html, "--agreement", KBI]);
+    expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("an HTML page, not a PDF");
-    const nowhere = await runCli([
+    const nowhere = await cliAsync([
       "--db",
       db,
       "moa",
@@ -473,153 +398,11 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
       "--agreement",
       "xx-nobody/tfm/2025-01-01",
     ]);
-    expect(nowhere.code).toBe(1);
+    expect(nowhere.status).toBe(1);
     expect(nowhere.stderr).toContain("no such agreement");
-    const usage = await runCli(["--db", db, "moa", "search", "x", "--limit", "0"]);
-    expect(usage.code).toBe(2);
+    const usage = await cliAsync(["--db", db, "moa", "search", "x", "--limit", "0"]);
+    expect(usage.status).toBe(2);
     expect(await withStore(db, moaFingerprint)).toBe(before);
     store = await openStore(db);
-  }, 300_000);
-});
-
-async function withStore<T>(file: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await openStore(file, { readonly: true });
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
-}
-
-/** bin/g287 as a child process, without blocking this process (it may serve HTTP meanwhile). */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(BIN, args, { cwd: ROOT, env: process.env });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    p.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-// ---- downloads against a local imitation of ICE ----------------------------------------------
-
-describe("fetching from a local server", () => {
-  const pdf = Buffer.from(sample(TFM));
-  const seen: { path: string; ua: string | undefined }[] = [];
-  let flaky = 0;
-  let server: http.Server;
-  let base = "";
-
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      seen.push({ path: req.url ?? "", ua: req.headers["user-agent"] });
-      const send = (status: number, type: string, body: Buffer | string) => {
-        res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
-        res.end(body);
-      };
-      switch (req.url) {
-        case "/ok.pdf":
-          return send(200, "application/pdf", pdf);
-        case "/blocked.pdf":
-          return send(
-            200,
-            "text/html",
-            `<!DOCTYPE html><html><head><title>Access Denied</title></head><body>${"Reference #18".repeat(300)}</body></html>`,
-          );
-        case "/truncated.pdf":
-          return send(200, "application/pdf", pdf.subarray(0, 120_000));
-        case "/cut.pdf":
-          // Promises the whole file, sends a third, hangs up.
-          res.writeHead(200, { "content-type": "application/pdf", "content-length": pdf.length });
-          res.write(pdf.subarray(0, 100_000));
-          setTimeout(() => res.destroy(), 20);
-          return;
-        case "/flaky.pdf":
-          flaky++;
-          return flaky === 1 ? send(503, "text/plain", "busy") : send(200, "application/pdf", Buffer.from(sample(WSO)));
-        default:
-          return send(404, "text/html", "<html><title>Not Found</title></html>");
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    await new Promise((r) => server.close(r));
-  });
-
-  const quick = { retries: 2, backoffMs: 10, timeoutMs: 10_000 };
-
-  it("downloads a PDF like a browser, and retries a 503", async () => {
-    const d = await downloadPdf(`${base}/ok.pdf`, quick);
-    expect(d).toMatchObject({ status: 200, sha256: SHA[TFM], contentType: "application/pdf" });
-    expect(seen.find((s) => s.path === "/ok.pdf")?.ua).toBe(BROWSER_USER_AGENT);
-    const f = await downloadPdf(`${base}/flaky.pdf`, quick);
-    expect(f.sha256).toBe(SHA[WSO]);
-    expect(seen.filter((s) => s.path === "/flaky.pdf")).toHaveLength(2);
-  });
-
-  it("refuses an HTML page served with 200, a 404, a truncated PDF and a cut connection", async () => {
-    const reason = async (p: string) => {
-      try {
-        await downloadPdf(`${base}${p}`, quick);
-        return "accepted";
-      } catch (e) {
-        expect(e).toBeInstanceOf(FetchRejected);
-        return (e as FetchRejected).reason;
-      }
-    };
-    expect(await reason("/blocked.pdf")).toBe('an HTML page, not a PDF ("Access Denied"): an error or block page');
-    expect(await reason("/missing.pdf")).toBe("HTTP 404");
-    expect(seen.filter((s) => s.path === "/missing.pdf")).toHaveLength(1); // a 404 is not retried
-    expect(await reason("/truncated.pdf")).toBe("truncated: the file does not end with a %%EOF marker");
-    expect(await reason("/cut.pdf")).toMatch(/^truncated: .* \(after 3 attempts\)$/);
-  });
-
-  it("stores what it accepts and nothing from what it refuses", async () => {
-    const dir = tmpDir("g287-moa-fetch-");
-    const db = path.join(dir, "fetch.db");
-    const paths = ["/ok.pdf", "/blocked.pdf", "/missing.pdf", "/truncated.pdf", "/cut.pdf"];
-    const list = writeList(
-      path.join(dir, "participatingAgencies03012026am.xlsx"),
-      paths.map((_, i) => ["TEXAS", `Town ${i + 1} Police Department`, "Municipal", "Task Force Model", "2025-02-18"]),
-      paths.map((p) => `${base}${p}`),
-    );
-    let store = await openStore(db);
-    await ingest(store, [list]);
-    const targets = await moaTargets(store);
-    expect(targets.map((t) => new URL(t.url).pathname).sort()).toEqual([...paths].sort());
-    const empty = await moaFingerprint(store);
-    // The refused ones alone: the store does not move.
-    const refused: MoaTarget[] = targets.filter((t) => !t.url.endsWith("/ok.pdf"));
-    const out = await fetchDocuments(store, refused, { delayMs: 0, fetch: quick, extractor });
-    expect(out.map((o) => o.result)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
-    expect(await moaFingerprint(store)).toBe(empty);
-    await store.close();
-
-    // The command line: fetches the rest politely, shows what it refused, keeps only the PDF.
-    const run = await runCli(["--db", db, "--json", "moa", "fetch", "--delay", "50", "--timeout", "10000"]);
-    expect(run.code, run.stderr).toBe(0);
-    const rows = JSON.parse(run.stdout).rows as { url: string; result: string; reason: string | null }[];
-    const by = Object.fromEntries(rows.map((r) => [new URL(r.url).pathname, r]));
-    expect(by["/ok.pdf"]).toMatchObject({ result: "new", reason: null });
-    expect(by["/missing.pdf"]).toMatchObject({ result: "rejected", reason: "HTTP 404" });
-    expect(by["/blocked.pdf"]?.result).toBe("rejected");
-    store = await openStore(db, { readonly: true });
-    try {
-      const docs = await moaDb(store.db).selectFrom("moa_document").select(["sha256", "url", "http_status"]).execute();
-      expect(docs).toEqual([{ sha256: SHA[TFM], url: `${base}/ok.pdf`, http_status: 200 }]);
-      // Only the refused URLs are left to fetch.
-      expect((await moaTargets(store)).length).toBe(4);
-    } finally {
-      await store.close();
-    }
   }, 300_000);
 });
