@@ -403,10 +403,15 @@ describe("webhook targets: checked at subscribe, and again at delivery", () => {
         const store = await openStore(db);
         await ingest(store, [FIRST_LIST]);
         await store.close();
-        for (const url of [...private_, "http://127.0.0.1:9/h", "http://localhost:9/h"]) {
-          const r = await cliEnv(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], {
-            G287_ALLOW_LOOPBACK: "",
-          });
+        const urls = [...private_, "http://127.0.0.1:9/h", "http://localhost:9/h"];
+        // One process per target, all at once (each is refused before it writes anything).
+        const runs = await Promise.all(
+          urls.map((url) =>
+            cliEnv(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], { G287_ALLOW_LOOPBACK: "" }),
+          ),
+        );
+        for (const [i, r] of runs.entries()) {
+          const url = urls[i];
           expect(r.status, `${url}: ${r.stderr}`).toBe(2);
           expect(oneLine(r.stderr)).toMatch(
             /^g287: subscribe: channel\.url: .* is (loopback|private|link-local|IPv4-mapped|NAT64|unique-local|carrier-grade|unspecified)/,
