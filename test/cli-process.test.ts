@@ -47,13 +47,17 @@ describe("bin/g287", () => {
       hook,
       `import { register } from "node:module";\nregister("data:text/javascript," + encodeURIComponent(${JSON.stringify(trace)}));\n`,
     );
-    const commandsLoaded = (args: string[]) => {
+    const loaded = (args: string[]) => {
       const r = spawnSync(process.execPath, ["--import", hook, path.join(ROOT, "dist/cli/run.js"), ...args], {
         encoding: "utf8",
       });
       expect(r.status).toBe(0);
-      return [...r.stderr.matchAll(/^LOADED .*\/dist\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]);
+      return r.stderr;
     };
+    const commandsLoaded = (args: string[]) =>
+      [...loaded(args).matchAll(/^LOADED .*\/dist\/cli\/commands\/([\w-]+)\.js$/gm)].map((m) => m[1]);
+    // The help is the registry and commander alone: no store, no analysis, no schemas.
+    expect(loaded(["--help"])).not.toMatch(/node_modules\/(kysely|zod|better-sqlite3)\/|\/dist\/analysis\//);
     expect(commandsLoaded(["--help"])).toEqual([]);
     expect(commandsLoaded(["stats", "--help"])).toEqual([]);
     expect(commandsLoaded(["--db", archiveDbPath(), "status"])).toEqual(["status"]);
