@@ -27,7 +27,11 @@ export function viteBuild(outDir: string, extra: string[] = [], logLevel: "warn"
 }
 
 /** The same build without blocking, so a caller can replay the archive meanwhile. */
-export function viteBuildAsync(outDir: string, extra: string[] = [], logLevel: "warn" | "error" = "warn"): Promise<void> {
+export function viteBuildAsync(
+  outDir: string,
+  extra: string[] = [],
+  logLevel: "warn" | "error" = "warn",
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, viteArgs(outDir, extra, logLevel), { cwd: ROOT });
     const out: Buffer[] = [];
