@@ -63,7 +63,10 @@ export function cliQuestions(): string[][] {
   both("coverage");
   both("coverage", "--by", "model");
   q.push(["coverage", "--csv"], ["coverage", "--by", "model", "--csv"]);
-  for (const f of fs.readdirSync(path.join(ROOT, "data/claims")).filter((x) => x.endsWith(".yaml")).sort())
+  for (const f of fs
+    .readdirSync(path.join(ROOT, "data/claims"))
+    .filter((x) => x.endsWith(".yaml"))
+    .sort())
     both("claims", "check", `data/claims/${f}`);
   both("claims", "conflicts");
   both("conflicts");
@@ -98,7 +101,8 @@ export function normalise(s: string, subst: Record<string, string>): string {
 /** A built web app's file names carry content hashes (`index-Ab12Cd.js`); the data does not. */
 export function siteFileKey(rel: string, bytes: Buffer): string | null {
   if (rel.startsWith("assets/")) return null;
-  if (rel.endsWith(".html")) return sha(bytes.toString("utf8").replace(/assets\/[\w.-]+?-[\w-]{8}\.(js|css)/g, "assets/X.$1"));
+  if (rel.endsWith(".html"))
+    return sha(bytes.toString("utf8").replace(/assets\/[\w.-]+?-[\w-]{8}\.(js|css)/g, "assets/X.$1"));
   return sha(bytes);
 }
 
@@ -178,7 +182,8 @@ async function main(): Promise<void> {
     await get(`/api/v1/diff.json?from=${from}&to=${to}`);
     await get(`/api/v1/diff.csv?from=${from}&to=${to}`);
   }
-  for (const s of await rows<{ state: string }>("/api/v1/states.json?limit=all")) await get(`/api/v1/states/${s.state}.json`);
+  for (const s of await rows<{ state: string }>("/api/v1/states.json?limit=all"))
+    await get(`/api/v1/states/${s.state}.json`);
   for (const { agency_id } of await rows<{ agency_id: string }>("/api/v1/agencies.json?limit=all")) {
     const id = encodeURIComponent(agency_id);
     await get(`/api/v1/agencies/${id}.json`);
@@ -187,7 +192,12 @@ async function main(): Promise<void> {
   const snaps = await rows<{ sha256: string }>("/api/v1/snapshots.json?limit=all");
   for (const id of [...new Set(snaps.map((s) => s.sha256))]) await get(`/api/v1/snapshots/${id}.json`);
   for (const p of await dataPaths(store)) await get(`/${p}`);
-  for (const u of ["/feeds/changes.atom", "/feeds/changes.atom?state=TX", "/feeds/changes.atom?model=TFM", "/api/openapi.json"])
+  for (const u of [
+    "/feeds/changes.atom",
+    "/feeds/changes.atom?state=TX",
+    "/feeds/changes.atom?model=TFM",
+    "/api/openapi.json",
+  ])
     await get(u);
   await store.close();
   console.error(`http: ${Object.keys(g.http).length} bodies`);
@@ -210,7 +220,8 @@ async function main(): Promise<void> {
   const { DATASETS } = await import("../src/analysis/datasets.js");
   for (const d of DATASETS) for (const f of DATASET_FORMATS) run(["export", d, "--format", f]);
   run(["--quiet", "export", "release", "--out", path.join(tmp, "release")]);
-  for (const f of walk(path.join(tmp, "release"))) g.files[`release/${f}`] = sha(fs.readFileSync(path.join(tmp, "release", f)));
+  for (const f of walk(path.join(tmp, "release")))
+    g.files[`release/${f}`] = sha(fs.readFileSync(path.join(tmp, "release", f)));
   const web = path.join(tmp, "web");
   const { viteBuild } = await import("./vite-build.js");
   viteBuild(web);

@@ -72,7 +72,7 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-export function violations(files: string[]): string[] {
+function violations(files: string[]): string[] {
   const bad: string[] = [];
   for (const f of files) {
     const from = layerOf(f);

@@ -61,7 +61,8 @@ function runAll(questions: string[][], db: string, subst: Record<string, string>
   const one = (args: string[]) =>
     new Promise<void>((resolve) => {
       const p = spawn(BIN, ["--db", db, ...args], { cwd: ROOT, env: { ...process.env, TZ: "America/Los_Angeles" } });
-      const [o, e]: Buffer[][] = [[], []];
+      const o: Buffer[] = [];
+      const e: Buffer[] = [];
       p.stdout.on("data", (b: Buffer) => o.push(b));
       p.stderr.on("data", (b: Buffer) => e.push(b));
       p.on("close", (code) => {

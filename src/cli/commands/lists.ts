@@ -32,7 +32,10 @@ function printRows(
   count: string,
   human: { rows?: Record<string, unknown>[]; maxWidth?: number } = {},
 ): void {
-  if (c.g.json) return c.out(toJson(listEnvelope(rows)));
+  if (c.g.json) {
+    c.out(toJson(listEnvelope(rows)));
+    return;
+  }
   c.out(table(columns, human.rows ?? rows, { maxWidth: human.maxWidth }));
   c.out(count);
 }
