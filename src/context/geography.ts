@@ -17,8 +17,7 @@
 //   unplaced  none of the above.
 
 import { isTerritory, stateByUsps } from "../domain/state.js";
-import type { Agency } from "../ledger/types.js";
-import type { AgencyTable } from "../store/schema.js";
+import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
 import { type CountyRow, county } from "./census.js";
 import { countyBase, matchCounty, placeWords } from "./county-match.js";
 import { curatedPlaces, textKey } from "./curated-places.js";
@@ -78,7 +77,15 @@ export interface Placement {
   note: string | null;
 }
 
-export type PlaceInput = Pick<Agency, "agencyId" | "state" | "name" | "county" | "jurisdiction" | "type">;
+/** What placing an agency reads: the ledger's agency fields (context sits below the ledger). */
+export interface PlaceInput {
+  agencyId: string;
+  state: string;
+  name: string;
+  county: string | null;
+  jurisdiction: Jurisdiction | null;
+  type: AgencyType;
+}
 
 // Words that end a county name inside an agency name. `Borough` is a county only in Alaska
 // (Pennsylvania's boroughs are towns).
@@ -231,9 +238,17 @@ function computePlacement(a: PlaceInput): Placement {
   return none("unplaced", ori, tried.filter(Boolean).join("; "));
 }
 
-type PlacedRow = Pick<AgencyTable, "agency_id" | "state" | "name" | "type" | "county" | "county_fips" | "statewide"> & {
+/** A stored agency row's placement columns (store/schema.ts's agency table). */
+interface PlacedRow {
+  agency_id: string;
+  state: string;
+  name: string;
+  type: string;
+  county: string | null;
+  county_fips: string | null;
+  statewide: number;
   place_basis: string | null;
-};
+}
 
 export interface PlacementReport {
   total: number;
