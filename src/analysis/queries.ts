@@ -297,6 +297,14 @@ export async function agencyDetail(db: Db, agencyId: string) {
     ])
     .where("l.agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
     .orderBy("s.published_at")
+    // An am and a pm list of one day share published_at: the first replayed comes first, on
+    // every backend (PostgreSQL returns ties in any order).
+    .orderBy((eb) =>
+      eb
+        .selectFrom("observation as o")
+        .select((o) => o.fn.min("o.order_key").as("k"))
+        .whereRef("o.snapshot_id", "=", "s.snapshot_id"),
+    )
     .orderBy("l.row")
     .execute();
   return {
