@@ -1,5 +1,6 @@
 // Ledger events as alertable changes: which event types are news, what kind of change each is,
 // and a key for it that survives a full replay (which renumbers every event).
+import type { EventTable } from "../store/schema.js";
 
 export const CHANGE_KINDS = [
   "added",
@@ -32,14 +33,7 @@ export const KIND_OF_EVENT: Readonly<Record<string, ChangeKind>> = {
 export const ALERT_EVENT_TYPES = Object.keys(KIND_OF_EVENT);
 
 /** One event row with what an alert needs to say about it, as read from the store. */
-export interface EventFacts {
-  type: string;
-  date: string;
-  obs_id: string;
-  snapshot_id: string;
-  agency_id: string | null;
-  agreement_id: string | null;
-  application_id: string | null;
+export interface EventFacts extends Omit<EventTable, "seq" | "detail"> {
   detail: Record<string, unknown>;
   list: ListRef;
   agency: AgencyRef | null;

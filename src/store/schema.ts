@@ -1,6 +1,8 @@
 // Table types for Kysely. Dates are ISO text, JSON is text, booleans are 0/1 integers, so the same
 // schema and queries run on SQLite and PostgreSQL.
 import type { ColumnType } from "kysely";
+import type { AgreementItem } from "../domain/files.js";
+import type { ApplicationFact } from "../domain/statistics.js";
 
 export interface BlobTable {
   sha256: string;
@@ -103,20 +105,24 @@ export interface AgencyTable {
   place_basis: string | null; // the rule that placed it: see context/geography.ts
 }
 
-export interface AgreementTable {
-  agreement_id: string;
-  agency_id: string;
-  state: string;
-  model: string;
-  signed_on: string | null;
-  first_listed: string;
-  last_listed: string;
-  status: string;
-  ended_on: string | null;
-  moa_url: string | null;
-  addendum_url: string | null;
-  predecessor_id: string | null;
-  successor_id: string | null;
+/** The agreement columns the published files show (domain/files.ts), plus the ledger's JSON history. */
+export interface AgreementTable
+  extends Pick<
+    AgreementItem,
+    | "agreement_id"
+    | "agency_id"
+    | "state"
+    | "model"
+    | "signed_on"
+    | "first_listed"
+    | "last_listed"
+    | "status"
+    | "ended_on"
+    | "moa_url"
+    | "addendum_url"
+    | "predecessor_id"
+    | "successor_id"
+  > {
   signed_history: string; // JSON
   gaps: string; // JSON
 }
@@ -127,18 +133,8 @@ export interface PeriodTable {
   end: string | null;
 }
 
-export interface ApplicationTable {
-  application_id: string;
-  agency_id: string;
-  state: string;
-  model: string;
-  first_listed: string;
-  last_listed: string;
-  status: string;
-  agreement_id: string | null;
-  signed_on: string | null;
-  ended_on: string | null;
-}
+/** An application as the analysis reads it (domain/statistics.ts), less the agency's name. */
+export type ApplicationTable = Omit<ApplicationFact, "agency">;
 
 export interface EventTable {
   seq: number;
