@@ -1,7 +1,7 @@
 // What every page's data file is computed from, read once per ledger version: the agreement facts,
 // agencies, events and observations, and the small helpers the page modules share.
 import { type AgreementFact, activeOn, loadFacts } from "../../analysis/population.js";
-import { status } from "../../analysis/queries.js";
+import { eventsWithAgency, status } from "../../analysis/queries.js";
 import { COUNTY_SHOWN } from "../../analysis/rows.js";
 import { recordSpan } from "../../analysis/timeline.js";
 import { allStates } from "../../context/geography.js";
@@ -168,23 +168,7 @@ async function loadBase(db: Db): Promise<Base> {
       name_variants: (JSON.parse(a.names) as { name: string }[]).map((n) => n.name),
     };
   });
-  const evRows = await db
-    .selectFrom("event as e")
-    .leftJoin("agency as a", "a.agency_id", "e.agency_id")
-    .select([
-      "e.seq",
-      "e.date",
-      "e.type",
-      "e.obs_id",
-      "e.agency_id",
-      "a.name as agency",
-      "a.state",
-      "e.agreement_id",
-      "e.application_id",
-      "e.detail",
-    ])
-    .orderBy("e.seq")
-    .execute();
+  const evRows = await eventsWithAgency(db).orderBy("e.seq").execute();
   const events = evRows.map((e) => {
     const { list, row, ...rest } = JSON.parse(e.detail) as Record<string, unknown>;
     const detail: EventItem["detail"] = {};
@@ -224,7 +208,9 @@ async function loadBase(db: Db): Promise<Base> {
   };
 }
 
-const AGREEMENT_CSV = [...AGREEMENT_COLUMNS, "county_fips", "statewide", "periods"];
+// AGREEMENT_COLUMNS already carries county_fips and statewide: naming them again gave the page
+// CSVs two columns of each name (which spreadsheet tools rename `county_fips.1`).
+const AGREEMENT_CSV = [...AGREEMENT_COLUMNS, "periods"];
 
 /** The CSV twin of a page's agreements: periods as `start/end` pairs. */
 export function agreementTable(rows: readonly AgreementItem[]): Table {
