@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GEO_DIR, SHARED_DATA_DIR } from "../src/context/census.js";
 import { deriveGeography, GEO_INPUTS, type GeoInput } from "../src/context/derive-geography.js";
+import { writeDerived } from "./write-derived.js";
 
 const shared = process.argv[2] ? path.resolve(process.argv[2]) : fileURLToPath(SHARED_DATA_DIR);
 const inputs = {} as Record<GeoInput, string>;
@@ -20,11 +21,4 @@ for (const [k, rel] of Object.entries(GEO_INPUTS) as [GeoInput, string][]) {
 }
 const outDir = fileURLToPath(GEO_DIR);
 const files = deriveGeography(inputs);
-fs.mkdirSync(outDir, { recursive: true });
-for (const [name, text] of files) {
-  const dest = path.join(outDir, name);
-  const tmp = `${dest}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, dest);
-}
-process.stderr.write(`derived ${files.size} files into ${outDir} from ${shared}\n`);
+writeDerived(outDir, files, shared);

@@ -6,15 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deriveLayers } from "../src/context/derive-layers.js";
 import { CURATED_CAVEATS, LAYERS_DIR, readLayerInputs, SHARED_DATA_DIR } from "../src/context/layer-files.js";
+import { writeDerived } from "./write-derived.js";
 
 const shared = process.argv[2] ? path.resolve(process.argv[2]) : fileURLToPath(SHARED_DATA_DIR);
 const outDir = fileURLToPath(LAYERS_DIR);
 const files = deriveLayers(readLayerInputs(shared), fs.readFileSync(CURATED_CAVEATS, "utf8"));
-fs.mkdirSync(outDir, { recursive: true });
-for (const [name, text] of files) {
-  const dest = path.join(outDir, name);
-  const tmp = `${dest}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, dest);
-}
-process.stderr.write(`derived ${files.size} files into ${outDir} from ${shared}\n`);
+writeDerived(outDir, files, shared);
