@@ -1,13 +1,12 @@
 // `coverage`: residents under at least one agreement. Statewide agencies cover their state,
 // county-wide ones their county, overlaps count once, local agencies are reported apart.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { computeCoverage, coverage, reachOf } from "../src/analysis/coverage.js";
 import type { CountyLike, StatsContext } from "../src/analysis/layers.js";
 import { roster } from "../src/analysis/queries.js";
 import { county as censusCounty, stateInfo } from "../src/context/geography.js";
-import type { Store } from "../src/store/db.js";
 import { fact } from "./analysis-fixtures.js";
-import { archiveDbPath, cli, openArchive } from "./helpers.js";
+import { archiveDbPath, cli, useArchive } from "./helpers.js";
 
 const COUNTIES: Record<string, CountyLike> = {
   "48001": { geoid: "48001", state: "TX", name: "Anderson County", population: 100 },
@@ -125,11 +124,7 @@ describe("coverage on hand-made agreements", () => {
 });
 
 describe("coverage on the real ledger", () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openArchive();
-  });
-  afterAll(async () => store.close());
+  const store = useArchive();
 
   it("on 2021-01-13: Texas's 26 sheriffs cover 26 counties; figures add up and match a direct count", async () => {
     const r = await coverage(store.db, { asOf: "2021-01-13" });

@@ -1,6 +1,6 @@
 // `funnel`: pending → signed → removed, on hand-made applications where every figure is known, and
 // on the real ledger (962 applications, 900 signed, 62 dropped).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type ApplicationFact,
   computeFunnel,
@@ -8,8 +8,7 @@ import {
   funnel,
   quartiles,
 } from "../src/analysis/funnel.js";
-import type { Store } from "../src/store/db.js";
-import { archiveDbPath, cli, openArchive } from "./helpers.js";
+import { archiveDbPath, cli, useArchive } from "./helpers.js";
 
 function app(id: string, o: Partial<ApplicationFact>): ApplicationFact {
   return {
@@ -142,11 +141,7 @@ describe("funnel on hand-made applications", () => {
 });
 
 describe("funnel on the real ledger", () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openArchive();
-  });
-  afterAll(async () => store.close());
+  const store = useArchive();
 
   it("959 applications: 907 signed, 52 dropped, none still pending; the stages add up", async () => {
     const r = await funnel(store.db);

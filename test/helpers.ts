@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as XLSX from "@e965/xlsx";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore, type Store } from "../src/store/db.js";
 
@@ -29,6 +29,34 @@ export async function openArchive(): Promise<Store> {
 
 export function tmpDir(prefix = "g287-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * The archive ledger, opened read-only before the calling describe block's tests and closed after
+ * them; read `.db` inside a test, not while the block is being declared.
+ */
+export function useArchive(): { readonly db: Store["db"] } {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    store = await openArchive();
+  });
+  afterAll(async () => store?.close());
+  return {
+    get db() {
+      if (!store) throw new Error("useArchive: the archive opens in beforeAll; read .db inside a test");
+      return store.db;
+    },
+  };
+}
+
+/** A stand-in for the built web app: `files` (path -> text, folders made as needed) in a fresh temp dir. */
+export function fakeWebDist(files: Record<string, string>, prefix = "g287-web-"): string {
+  const dir = tmpDir(prefix);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
 }
 
 /** A private copy of the archive ledger, for tests that ingest more lists. */
