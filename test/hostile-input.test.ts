@@ -181,6 +181,12 @@ const SHEET_HEAD =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
 const SHEET_TAIL = "</sheetData></worksheet>";
 
+/** A sheet of 2,600 MB of spaces deflated to 2.7 MB; `claimSize` is the size its zip header states. */
+function zipBomb(claimSize?: number): Buffer {
+  const deflated = repeatedDeflate(SHEET_HEAD + rowXml(1, HEADER), Buffer.alloc(1 << 20, 32), 2600, SHEET_TAIL);
+  return zipParts(bookParts({ sheet: { name: "xl/worksheets/sheet1.xml", deflated, claimSize } }));
+}
+
 const BOMBS: Bomb[] = [
   {
     name: "a 0.3 MB workbook with 100,000 columns",
@@ -196,30 +202,13 @@ const BOMBS: Bomb[] = [
     name: "a 2.7 MB zip bomb inflating to 2.7 GB",
     file: "bomb.xlsx",
     limit: "entryBytes",
-    make: () =>
-      zipParts(
-        bookParts({
-          sheet: {
-            name: "xl/worksheets/sheet1.xml",
-            deflated: repeatedDeflate(SHEET_HEAD + rowXml(1, HEADER), Buffer.alloc(1 << 20, 32), 2600, SHEET_TAIL),
-          },
-        }),
-      ),
+    make: () => zipBomb(),
   },
   {
     name: "the same zip bomb with its header claiming 1 KB",
     file: "bomb-lying.xlsx",
     limit: "entryBytes",
-    make: () =>
-      zipParts(
-        bookParts({
-          sheet: {
-            name: "xl/worksheets/sheet1.xml",
-            deflated: repeatedDeflate(SHEET_HEAD + rowXml(1, HEADER), Buffer.alloc(1 << 20, 32), 2600, SHEET_TAIL),
-            claimSize: 1024,
-          },
-        }),
-      ),
+    make: () => zipBomb(1024),
   },
   {
     // Six tags a row: the tag count, checked before any cell is built, stops it first.

@@ -1,12 +1,11 @@
 // `timeline`: agreements and agencies listed per day or month, from the listing periods (gaps,
 // removals and supersessions included), on hand-made agreements and on the real ledger.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { roster } from "../src/analysis/queries.js";
 import { computeTimeline, pointDates, timeline } from "../src/analysis/timeline.js";
 import { UsageError } from "../src/errors.js";
-import type { Store } from "../src/store/db.js";
 import { fact } from "./analysis-fixtures.js";
-import { archiveDbPath, cli, openArchive } from "./helpers.js";
+import { archiveDbPath, cli, useArchive } from "./helpers.js";
 
 const RECORD = { first_list: "2025-01-01", latest_list: "2025-04-10" };
 
@@ -91,11 +90,7 @@ describe("timeline on hand-made agreements", () => {
 });
 
 describe("timeline on the real ledger", () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await openArchive();
-  });
-  afterAll(async () => store.close());
+  const store = useArchive();
 
   it("150 agreements on 2021-01-13 (74 JEM, 76 WSO) and 135 on 2024-12-01", async () => {
     const a = await timeline(store.db, { by: "day", from: "2021-01-13", to: "2021-01-13" });
