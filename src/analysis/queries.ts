@@ -198,8 +198,10 @@ export interface EventFilter {
   state?: string;
 }
 
-export async function events(db: Db, f: EventFilter = {}) {
-  let q = db
+/** Events with their agency's name and state: the one select the event list, the pages and the API share. */
+export function eventsWithAgency(db: Db) {
+  // Column order is the order of the keys `events` spreads into its rows.
+  return db
     .selectFrom("event as e")
     .leftJoin("agency as a", "a.agency_id", "e.agency_id")
     .select([
@@ -214,6 +216,10 @@ export async function events(db: Db, f: EventFilter = {}) {
       "e.obs_id",
       "e.detail",
     ]);
+}
+
+export async function events(db: Db, f: EventFilter = {}) {
+  let q = eventsWithAgency(db);
   if (f.type) q = q.where("e.type", "=", f.type);
   if (f.since) q = q.where("e.date", ">=", f.since);
   if (f.until) q = q.where("e.date", "<=", f.until);

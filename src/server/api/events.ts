@@ -1,5 +1,6 @@
 // /api/v1/events: the change log (appeared, removed, renamed, redated, quarantined…) with the list
 // each event came from. Also the source of the Atom feed.
+import { eventsWithAgency } from "../../analysis/queries.js";
 import { EVENT_TYPES, p, z } from "../params.js";
 import { type Ctx, listResource, type Row } from "../resource.js";
 import { modelsById } from "./lookups.js";
@@ -41,24 +42,7 @@ export interface EventRow {
 export function allEvents(ctx: Ctx): Promise<EventRow[]> {
   return ctx.memo("events", async () => {
     const models = await modelsById(ctx);
-    const rows = await ctx.db
-      .selectFrom("event as e")
-      .leftJoin("agency as a", "a.agency_id", "e.agency_id")
-      .select([
-        "e.seq",
-        "e.date",
-        "e.type",
-        "a.state",
-        "e.agency_id",
-        "a.name as agency",
-        "e.agreement_id",
-        "e.application_id",
-        "e.obs_id",
-        "e.snapshot_id",
-        "e.detail",
-      ])
-      .orderBy("e.seq")
-      .execute();
+    const rows = await eventsWithAgency(ctx.db).select("e.snapshot_id").orderBy("e.seq").execute();
     return rows.map((r) => {
       const { list, ...detail } = JSON.parse(r.detail) as Record<string, unknown>;
       const id = r.agreement_id ?? r.application_id;
