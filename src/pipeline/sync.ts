@@ -6,28 +6,17 @@
 // the run added, for alerts to follow.
 import { InputError, UnreadableListError } from "../errors.js";
 import { loadCorrections } from "../normalize/corrections.js";
-import { normalizeRows } from "../normalize/row.js";
 import type { ListKind } from "../sheets/types.js";
 import { isArchiveFolder } from "../sources/archive.js";
-import { ArchiveWriter, type FetchRow, type NewSighting } from "../sources/archive-writer.js";
-import {
-  ACCEPT_HTML,
-  ACCEPT_WORKBOOK,
-  FetchError,
-  type FetchOptions,
-  type FetchResult,
-  fetchUrl,
-} from "../sources/fetch.js";
-import { contentDispositionName, dateFromFileName, safeFileName } from "../sources/file-name.js";
+import { ArchiveWriter } from "../sources/archive-writer.js";
+import { ACCEPT_HTML, ACCEPT_WORKBOOK, FetchError, type FetchOptions, fetchUrl } from "../sources/fetch.js";
 import { findListLinks, type ListLink } from "../sources/ice-page.js";
 import { type MirrorFile, readMirror } from "../sources/mirrors.js";
 import { sha256 } from "../sources/read-file.js";
-import type { Observation } from "../sources/types.js";
 import type { Store } from "../store/db.js";
-import { type ValidList, validateList } from "./check-list.js";
 import { type IngestOptions, type IngestSummary, ingest } from "./ingest.js";
-import { checkDateAgainstContent } from "./parse.js";
 import type { SyncSettings } from "./sync-config.js";
+import { downloadName, fetchRow, type StageContext, type SyncFile, stageList } from "./sync-download.js";
 
 export const EXIT_NEW = 0;
 export const EXIT_FAILED = 1;
@@ -47,35 +36,9 @@ export interface SyncOptions extends SyncSettings {
   ingest?: Pick<IngestOptions, "config" | "correctionsDir" | "progress">;
 }
 
-export type PublishedBasis =
-  | "filename"
-  | "filename_corrected"
-  | "content_newest_signed"
-  | "last_modified"
-  | "retrieved_at";
-
-export interface SyncFile {
-  via: "ice" | "mirror";
-  url: string;
-  /** What the link (or the mirror's manifest) says; `kind` is what the content is. */
-  linkKind: ListKind | null;
-  kind: ListKind | null;
-  originalFilename: string;
-  /** Where the name came from: the address, Content-Disposition, the link's text, its heading, a mirror. */
-  nameFrom?: NameSource;
-  /** `new` bytes for the archive, `known` bytes, `not_modified` (HTTP 304). */
-  status: "new" | "known" | "not_modified" | "rejected";
-  httpStatus: number;
-  sha256: string | null;
-  bytes: number;
-  rows: number | null;
-  publishedAt: string | null;
-  publishedBasis: PublishedBasis | string | null;
-  etag: string | null;
-  lastModified: string | null;
-  retrievedAt: string;
-  note: string | null;
-}
+export { contentDispositionName } from "../sources/file-name.js";
+export type { Dating, NameSource, PublishedBasis, SyncFile } from "./sync-download.js";
+export { dateDownload, downloadName } from "./sync-download.js";
 
 export interface SyncSummary {
   outcome: "new" | "nothing_new" | "failed";
@@ -96,136 +59,11 @@ export interface SyncSummary {
   rejected: { url: string; file: string; sha256: string; reason: string; again: boolean }[];
 }
 
-export interface Dating {
-  date: string;
-  slot: string;
-  /** The basis written to SIGHTINGS.csv. */
-  basis: string;
-  publishedBasis: PublishedBasis;
-  observationBasis: Observation["basis"];
-}
-
-export { contentDispositionName };
-
-export type NameSource = "content_disposition" | "url" | "redirect" | "link_text" | "heading" | "mirror";
-
-const SHEET_NAME = /\.(xlsx|xls|csv)$/i;
-
-function lastSegment(url: string): string {
-  try {
-    const seg = new URL(url).pathname.split("/").pop() ?? "";
-    return decodeURIComponent(seg);
-  } catch {
-    return "";
-  }
-}
-
-/**
- * ICE's name for a download: Content-Disposition first (the only name an id-only address has),
- * then the address a redirect ended at, then the page's own name for the link (its address or a
- * file name in its text), then the link's text, then the heading it sits under.
- */
-export function downloadName(
-  link: Pick<ListLink, "url" | "fileName" | "text" | "heading">,
-  res: Pick<FetchResult, "url" | "headers">,
-): { name: string; from: NameSource } {
-  const cd = contentDispositionName(res.headers["content-disposition"]);
-  if (cd) return { name: cd, from: "content_disposition" };
-  if (res.url !== link.url) {
-    const redirected = safeFileName(lastSegment(res.url));
-    if (redirected && SHEET_NAME.test(redirected)) return { name: redirected, from: "redirect" };
-  }
-  if (link.fileName) {
-    const fromUrl = lastSegment(link.url) === link.fileName;
-    return { name: link.fileName, from: fromUrl ? "url" : "link_text" };
-  }
-  const text = safeFileName(link.text);
-  if (text) return { name: text, from: "link_text" };
-  const heading = link.heading ? safeFileName(link.heading) : null;
-  if (heading) return { name: heading, from: "heading" };
-  return { name: lastSegment(link.url) || "download", from: "url" };
-}
-
-/** An instant as a date and a download slot, in UTC like web-archive capture times. */
-function instantDating(iso: string): { date: string; slot: string } {
-  return { date: iso.slice(0, 10), slot: `download@${iso.slice(11, 19).replace(/:/g, "")}` };
-}
-
-/**
- * When a download was published: ICE's file name (`participatingAgencies05182026am.xlsx`), else the
- * server's Last-Modified, else the time it was retrieved. A name that already dated different bytes
- * no longer dates anything: ICE has replaced a file in place (`participatingAgencies07032025pm.xlsx`
- * held 753 rows on 07-03 and 777 on 07-04).
- */
-export function dateDownload(
-  fileName: string,
-  lastModified: string | undefined,
-  retrievedAt: string,
-  nameReused: boolean,
-): Dating {
-  const named = dateFromFileName(fileName);
-  if (named && named.basis === "publication" && !nameReused) {
-    return {
-      date: named.date,
-      slot: named.slot,
-      basis: named.rule ? "ice_filename_corrected" : "ice_filename",
-      publishedBasis: named.rule ? "filename_corrected" : "filename",
-      observationBasis: "publication",
-    };
-  }
-  const lm = lastModified ? Date.parse(lastModified) : Number.NaN;
-  if (!Number.isNaN(lm) && lm <= Date.parse(retrievedAt) + 86_400_000) {
-    return {
-      ...instantDating(new Date(lm).toISOString()),
-      basis: "http_last_modified",
-      publishedBasis: "last_modified",
-      observationBasis: "capture",
-    };
-  }
-  return {
-    ...instantDating(retrievedAt),
-    basis: "retrieved_at",
-    publishedBasis: "retrieved_at",
-    observationBasis: "capture",
-  };
-}
-
 function message(e: unknown): string {
   if (e instanceof InputError) return e.describe();
   if (e instanceof FetchError)
     return `${e.url}: ${e.message}${e.attempts > 1 ? ` (after ${e.attempts} attempts)` : ""}`;
   return (e as Error).message || String(e);
-}
-
-function fetchRow(
-  f: SyncFile,
-  file: string,
-  contentType: string,
-  via: string,
-  newFile: boolean,
-  statedDate: string,
-): FetchRow {
-  return {
-    retrieved_at: f.retrievedAt,
-    url: f.url,
-    original_filename: f.originalFilename,
-    http_status: String(f.httpStatus),
-    etag: f.etag ?? "",
-    last_modified: f.lastModified ?? "",
-    content_type: contentType,
-    sha256: f.sha256 ?? "",
-    bytes: String(f.bytes),
-    kind: f.kind ?? "",
-    link_kind: f.linkKind ?? "",
-    rows: f.rows === null ? "" : String(f.rows),
-    published_at: f.publishedAt ?? "",
-    published_basis: f.publishedBasis ?? "",
-    stated_date: statedDate,
-    file,
-    via,
-    new_file: newFile ? "yes" : "no",
-    rejected: f.status === "rejected" ? (f.note ?? "rejected") : "",
-  };
 }
 
 export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
@@ -261,95 +99,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
     onRetry: (r) => log(`retry ${r.attempt} of ${r.url} in ${r.delayMs} ms: ${r.reason}`),
   });
 
-  /** Checks one downloaded workbook and stages it with its sighting; throws when it is not a list. */
-  const accept = (
-    res: FetchResult,
-    name: string,
-    linkKind: ListKind | null,
-    via: "ice" | "mirror",
-    nameFrom: NameSource,
-  ): { file: SyncFile; valid: ValidList } => {
-    const sha = sha256(res.bytes);
-    const valid = validateList({
-      bytes: res.bytes,
-      url: res.url,
-      fileName: name,
-      contentType: res.headers["content-type"],
-      declaredLength: res.headers["content-length"] ? Number(res.headers["content-length"]) : undefined,
-      expectedKind: linkKind,
-      maxBytes: o.maxListBytes,
-    });
-    const known = writer.fileFor(sha) !== undefined;
-    const named = dateFromFileName(name);
-    const reused = named ? writer.hasSightingKey(named.date, named.slot, name, valid.kind) : undefined;
-    const d = dateDownload(name, res.headers["last-modified"], res.retrievedAt, reused !== undefined && reused !== sha);
-    const obs: Observation = {
-      date: d.date,
-      slot: d.slot,
-      basis: d.observationBasis,
-      basisDetail: d.basis,
-      originalFilename: name,
-      filenameKind: named?.kindHint ?? null,
-      provenance: [],
-    };
-    let newestSigned: string | null = null;
-    for (const r of normalizeRows(valid.sheet, fixes))
-      if (r.signedOn && (!newestSigned || r.signedOn > newestSigned)) newestSigned = r.signedOn;
-    const checked = checkDateAgainstContent(obs, { newestSigned });
-    const file: SyncFile = {
-      via,
-      url: res.requestedUrl,
-      linkKind,
-      kind: valid.kind,
-      originalFilename: name,
-      nameFrom,
-      status: known ? "known" : "new",
-      httpStatus: res.status,
-      sha256: sha,
-      bytes: res.bytes.length,
-      rows: valid.rows,
-      publishedAt: checked.date,
-      publishedBasis: checked.dateRule === "content_newest_signed" ? "content_newest_signed" : d.publishedBasis,
-      etag: res.headers.etag ?? null,
-      lastModified: res.headers["last-modified"] ?? null,
-      retrievedAt: res.retrievedAt,
-      note: valid.kindMismatch,
-    };
-    if (valid.kindMismatch) warn(`${res.url}: ${valid.kindMismatch}`);
-    const stored = writer.addFile({
-      sha256: sha,
-      bytes: res.bytes,
-      ext: valid.format,
-      kind: valid.kind,
-      rows: valid.rows,
-      originalFilename: name,
-    });
-    if (via === "ice") {
-      // Every download is a sighting, with its retrieval time. One dated by ICE's name keeps that
-      // date, so the same list fetched again is the same observation seen again. One dated by the
-      // download itself is a new observation only when the bytes are new, or come back after other
-      // bytes replaced them; otherwise it is recorded as another sighting of the observation it
-      // repeats, and nothing is applied twice.
-      const repeat =
-        d.observationBasis === "capture" && known && writer.latestSha(valid.kind) === sha
-          ? writer.latestSightingOf(sha)
-          : undefined;
-      const prior = repeat ? writer.sightingRow(sha, repeat.date, repeat.slot, repeat.original_filename) : undefined;
-      const s: NewSighting = {
-        date: repeat?.date ?? d.date,
-        slot: repeat?.slot ?? d.slot,
-        kind: valid.kind,
-        basis: prior?.basis || d.basis,
-        original_filename: repeat?.original_filename ?? name,
-        filename_kind: ((repeat ? prior?.filename_kind : named?.kindHint) ?? "") as ListKind | "",
-        source_url: res.requestedUrl,
-        retrieved_at: res.retrievedAt,
-      };
-      writer.addSighting(sha, s);
-      writer.addFetch(fetchRow(file, stored, res.headers["content-type"] ?? "", via, !known, d.date));
-    }
-    return { file, valid };
-  };
+  const stage: StageContext = { writer, fixes, maxListBytes: o.maxListBytes, warn };
 
   // ICE: all or nothing. A link that fails leaves the run with nothing from ICE.
   let iceFailed: unknown = null;
@@ -400,7 +150,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
       }
       const { name, from } = downloadName(link, res);
       try {
-        summary.files.push(accept(res, name, link.kind, "ice", from).file);
+        summary.files.push(stageList(stage, res, name, link.kind, "ice", from).file);
       } catch (e) {
         // A list that cannot be read (broken, hostile, over a limit) is reported and remembered by
         // its ETag and sha256, so the next run does not fail on it again; the other list goes on.
@@ -470,7 +220,7 @@ export async function sync(store: Store, o: SyncOptions): Promise<SyncSummary> {
           );
         }
         const name = g.sightings[0]?.original_filename || g.file.replace(/^.*\//, "");
-        const { file } = accept(res, name, g.kind, "mirror", "mirror");
+        const { file } = stageList(stage, res, name, g.kind, "mirror", "mirror");
         // The mirror's own sightings date the file; each keeps the archive it came from.
         for (const s of g.sightings) {
           writer.addSighting(got, {
