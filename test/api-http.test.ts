@@ -14,7 +14,7 @@ import { VersionedCache } from "../src/server/cache.js";
 import { requireAdmin } from "../src/server/security.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { type App, apiHelpers, type Json } from "./api-helpers.js";
-import { BIN, cli, copyArchiveDb, openArchive, readList, tmpDir, writeXlsx } from "./helpers.js";
+import { BIN, cli, copyArchiveDb, fakeWebDist, openArchive, readList, writeXlsx } from "./helpers.js";
 
 let store: Store;
 let app: App;
@@ -231,13 +231,10 @@ describe("the web app and its data", () => {
   });
 
   it("serves web/dist: files, index.html for client routes, 404 for missing files and for paths outside it", async () => {
-    const dir = tmpDir("g287-web-");
-    fs.mkdirSync(path.join(dir, "assets"));
-    fs.writeFileSync(
-      path.join(dir, "index.html"),
-      '<!doctype html><script type="module" src="/assets/app-1.js"></script>',
-    );
-    fs.writeFileSync(path.join(dir, "assets/app-1.js"), "console.log(1)");
+    const dir = fakeWebDist({
+      "index.html": '<!doctype html><script type="module" src="/assets/app-1.js"></script>',
+      "assets/app-1.js": "console.log(1)",
+    });
     const a = createApp({ store, webDist: dir });
     const index = await a.request("/");
     expect(index.headers.get("content-type")).toBe("text/html; charset=utf-8");

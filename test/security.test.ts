@@ -20,7 +20,7 @@ import { APP_CSP, DATA_CSP } from "../src/server/security.js";
 import { type Running, startServer } from "../src/server/serve.js";
 import { HEADERS_FILE, renderSite, withCspMeta } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
-import { cli, openArchive, tmpDir } from "./helpers.js";
+import { cli, fakeWebDist, openArchive, tmpDir } from "./helpers.js";
 
 const sec = securityLog("serving", "test/security.test.ts");
 afterAll(() => sec.flush());
@@ -139,13 +139,14 @@ describe("the static site's CSP", () => {
       "`g287 site OUT/`: index.html and _headers",
       "a static copy of the site runs only its own scripts, as `g287 serve` does",
       async () => {
-        const web = tmpDir("g287-sec-web-");
-        fs.mkdirSync(path.join(web, "assets"));
-        fs.writeFileSync(
-          path.join(web, "index.html"),
-          '<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <script type="module" src="./assets/i.js"></script>\n  </head>\n  <body><div id="app"></div></body>\n</html>\n',
+        const web = fakeWebDist(
+          {
+            "index.html":
+              '<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <script type="module" src="./assets/i.js"></script>\n  </head>\n  <body><div id="app"></div></body>\n</html>\n',
+            "assets/i.js": "document.title = 'ok';\n",
+          },
+          "g287-sec-web-",
         );
-        fs.writeFileSync(path.join(web, "assets/i.js"), "document.title = 'ok';\n");
         const out = path.join(tmpDir("g287-sec-site-"), "site");
         const summary = await renderSite(store, out, { webDist: web });
         const index = fs.readFileSync(path.join(out, "index.html"), "utf8");

@@ -10,7 +10,7 @@ import { createApp } from "../src/server/app.js";
 import { dataPaths } from "../src/server/pages/index.js";
 import { renderSite, type SiteSummary } from "../src/server/site.js";
 import type { Store } from "../src/store/db.js";
-import { cli, openArchive, tmpDir } from "./helpers.js";
+import { cli, fakeWebDist, openArchive, tmpDir } from "./helpers.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html",
@@ -47,15 +47,12 @@ function staticServer(root: string): Promise<{ url: string; close: () => Promise
 
 /** A stand-in for the built web app: the site must carry its files whatever they are. */
 function fixtureWeb(): string {
-  const dir = tmpDir("g287-web-");
-  fs.mkdirSync(path.join(dir, "assets"));
-  fs.writeFileSync(
-    path.join(dir, "index.html"),
-    '<!doctype html><html><head><script type="module" src="./assets/index-abc123.js"></script></head><body></body></html>\n',
-  );
-  fs.writeFileSync(path.join(dir, "assets/index-abc123.js"), 'fetch("./data/summary.json");\n');
-  fs.writeFileSync(path.join(dir, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>\n");
-  return dir;
+  return fakeWebDist({
+    "index.html":
+      '<!doctype html><html><head><script type="module" src="./assets/index-abc123.js"></script></head><body></body></html>\n',
+    "assets/index-abc123.js": 'fetch("./data/summary.json");\n',
+    "favicon.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+  });
 }
 
 let store: Store;
