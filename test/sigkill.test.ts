@@ -22,6 +22,7 @@ import { sync } from "../src/pipeline/sync.js";
 import { resolveSettings } from "../src/pipeline/sync-config.js";
 import { openStore } from "../src/store/db.js";
 import { FakeIce, icePage, workbook } from "./fake-ice.js";
+import { prng } from "./fuzz/harness.js";
 import { ARCHIVE, ROOT, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
 
 const sec = securityLog("sigkill", "test/sigkill.test.ts");
@@ -30,18 +31,8 @@ afterAll(() => sec.flush());
 const KILLS_PER_OP = 8;
 const SEED = 287_013;
 
-/** mulberry32: the same kill points on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(SEED);
+// Seeded: the same kill points on every run.
+const random = prng(SEED);
 
 const work = tmpDir("g287-sigkill-");
 const src = (m: string) => JSON.stringify(path.join(ROOT, "src", m));
