@@ -12,7 +12,7 @@ import { alertDb } from "../src/alerts/tables.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { body, K, listRow, nextRows, outboxKeys, PUBLIC, SECRETS, writeList } from "./alert-story.js";
-import { cli, cliAsync, copyArchiveDb, ROOT, tmpDir } from "./helpers.js";
+import { cli, cliAsync, copyArchiveDb, eventsDated, ROOT, tmpDir } from "./helpers.js";
 import { type Hit, receiver, smtpSink } from "./receivers.js";
 
 describe("webhook delivery retries", () => {
@@ -245,12 +245,7 @@ describe("a quarantined list", () => {
     const again = path.join(path.dirname(f), "participatingAgencies05032026am.xlsx");
     fs.copyFileSync(f, again);
     await ingest(store, [again]);
-    const q = await store.db
-      .selectFrom("event")
-      .select(["snapshot_id", "detail"])
-      .where("type", "=", "list_quarantined")
-      .where("date", ">=", "2026-05-02")
-      .execute();
+    const q = await eventsDated(store, "list_quarantined", ">=", "2026-05-02");
     expect(q).toHaveLength(2);
     expect(new Set(q.map((e) => e.snapshot_id)).size).toBe(1);
     // Then the good list returns: nothing was removed, nothing to say.
@@ -269,12 +264,7 @@ describe("a quarantined list", () => {
     expect(smtp.mails).toHaveLength(1);
     expect(smtp.mails[0]?.subject).toBe("g287: ICE published a suspicious list");
     expect(smtp.mails[0]?.text).toContain("ICE published a suspicious list: participatingAgencies05022026am.xlsx");
-    const removed = await store.db
-      .selectFrom("event")
-      .select("seq")
-      .where("type", "=", "removed")
-      .where("date", ">=", "2026-05-02")
-      .execute();
+    const removed = await eventsDated(store, "removed", ">=", "2026-05-02");
     expect(removed).toHaveLength(0);
     expect(await outboxKeys(store, ids.removed as string)).toEqual([
       expect.stringMatching(/^suspicious_list\|[0-9a-f]{64}$/),

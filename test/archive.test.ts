@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agencyDetail, roster } from "../src/analysis/queries.js";
 import type { Store } from "../src/store/db.js";
-import { openArchive } from "./helpers.js";
+import { eventsDated, openArchive } from "./helpers.js";
 
 let store: Store;
 beforeAll(async () => {
@@ -115,12 +115,7 @@ describe("no phantom events", () => {
       "participatingAgencies09222025pm.xlsx",
       "pendingAgencies09222025pm.xlsx",
     ]);
-    const removedThatDay = await store.db
-      .selectFrom("event")
-      .select("seq")
-      .where("type", "=", "removed")
-      .where("date", "=", "2025-09-22")
-      .execute();
+    const removedThatDay = await eventsDated(store, "removed", "=", "2025-09-22");
     expect(removedThatDay).toHaveLength(0);
   });
 
@@ -175,12 +170,7 @@ describe("no phantom events", () => {
       ["2025-04-21", "participatingAgencies04212025am.xlsx"],
     ]);
     expect(q[0]?.reason).toMatch(/^mass drop: 308 usable rows against 445/);
-    const removed = await store.db
-      .selectFrom("event")
-      .select("seq")
-      .where("type", "=", "removed")
-      .where("date", "=", "2025-04-21")
-      .execute();
+    const removed = await eventsDated(store, "removed", "=", "2025-04-21");
     expect(removed).toHaveLength(0);
   });
 });

@@ -49,6 +49,11 @@ export function useArchive(): { readonly db: Store["db"] } {
   };
 }
 
+/** The ledger's events of one `type` dated `op` `date` (e.g. the removals a held-back list must not make). */
+export async function eventsDated(store: Store, type: string, op: "=" | ">=", date: string) {
+  return store.db.selectFrom("event").selectAll().where("type", "=", type).where("date", op, date).execute();
+}
+
 /** A stand-in for the built web app: `files` (path -> text, folders made as needed) in a fresh temp dir. */
 export function fakeWebDist(files: Record<string, string>, prefix = "g287-web-"): string {
   const dir = tmpDir(prefix);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roster } from "../src/analysis/queries.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore } from "../src/store/db.js";
-import { ARCHIVE, cli, copyArchiveDb, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
+import { ARCHIVE, cli, copyArchiveDb, eventsDated, readList, storeFingerprint, tmpDir, writeXlsx } from "./helpers.js";
 
 const dir = tmpDir("g287-ingest-");
 const latest = readList("participating_2026-03-27.xlsx");
@@ -194,12 +194,7 @@ describe("suspicious lists are quarantined, not applied", () => {
     const st = JSON.parse(cli(["--db", db, "--json", "status"]).stdout);
     expect(st.latest_list).toBe("2026-05-05");
     const store = await openStore(db);
-    const held = await store.db
-      .selectFrom("event")
-      .select(["date", "detail"])
-      .where("type", "=", "state_held")
-      .where("date", "=", "2026-05-05")
-      .execute();
+    const held = await eventsDated(store, "state_held", "=", "2026-05-05");
     expect(held).toHaveLength(1);
     const detail = JSON.parse((held[0] as { detail: string }).detail);
     expect(detail.state).toBe("WI");
@@ -217,12 +212,7 @@ describe("suspicious lists are quarantined, not applied", () => {
     expect((await roster(store.db, { asOf: "2026-05-05" })).length).toBe(
       (await roster(store.db, { asOf: "2026-05-01" })).length - wiBefore,
     );
-    const removed = await store.db
-      .selectFrom("event")
-      .select("seq")
-      .where("type", "=", "removed")
-      .where("date", ">=", "2026-05-05")
-      .execute();
+    const removed = await eventsDated(store, "removed", ">=", "2026-05-05");
     expect(removed).toHaveLength(0);
     await store.close();
   });
@@ -256,12 +246,7 @@ describe("incremental ingest", () => {
     const store = await openStore(db);
     // The 1,779 agreements of 2026-05-01, plus the new one.
     expect((await roster(store.db, { asOf: "2026-05-06" })).length).toBe(1780);
-    const appeared = await store.db
-      .selectFrom("event")
-      .selectAll()
-      .where("type", "=", "appeared")
-      .where("date", "=", "2026-05-06")
-      .execute();
+    const appeared = await eventsDated(store, "appeared", "=", "2026-05-06");
     expect(appeared.map((e) => e.agreement_id)).toEqual(["tx-example-county-sheriffs-office/tfm/2026-05-04"]);
     await store.close();
 
