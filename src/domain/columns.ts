@@ -30,12 +30,8 @@ export type AgreementRow = Record<AgreementColumn, string | number | null>;
 /** A downloaded view of the web app's agreements table: the agreement columns the page has. */
 export const VIEW_COLUMNS: string[] = AGREEMENT_COLUMNS.filter((c) => c !== "statewide" && c !== "listing_state");
 
-export const AGENCY_COLUMNS = [
-  "agency_id",
-  "state",
-  "state_fips",
-  "name",
-  "agency_type",
+/** Where an agency is: the columns the placement rules (context/geography.ts) read and write. */
+export const PLACE_COLUMNS = [
   "jurisdiction",
   "county",
   "county_fips",
@@ -43,12 +39,26 @@ export const AGENCY_COLUMNS = [
   "statewide",
   "ori",
   "place_basis",
+] as const;
+
+export const AGENCY_COLUMNS = [
+  "agency_id",
+  "state",
+  "state_fips",
+  "name",
+  "agency_type",
+  ...PLACE_COLUMNS,
   "first_seen",
   "last_seen",
   "agreements",
   "active_agreements",
   "name_variants",
 ] as const;
+
+/** The site's agencies.csv: the agency columns less the ones the site does not publish. */
+export const AGENCY_FILE_COLUMNS: string[] = AGENCY_COLUMNS.filter(
+  (c) => c !== "state_fips" && c !== "ori" && c !== "place_basis",
+);
 
 export const EVENT_COLUMNS = [
   "seq",

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { placeAgency, placementReport } from "../../context/geography.js";
 import { AGENCY_TYPES, type AgencyType, type Jurisdiction } from "../../domain/agency-type.js";
+import { PLACE_COLUMNS } from "../../domain/columns.js";
 import { listEnvelope, toJson } from "../../export/json.js";
 import { typeOverride } from "../../normalize/agency-type.js";
 import type { Store } from "../../store/db.js";
@@ -18,19 +19,7 @@ const agencyType = z.enum(AGENCY_TYPES, {
 async function agencyRows(store: Store, state?: string) {
   let q = store.db
     .selectFrom("agency")
-    .select([
-      "agency_id",
-      "state",
-      "name",
-      "type",
-      "jurisdiction",
-      "county",
-      "county_fips",
-      "county_name",
-      "statewide",
-      "ori",
-      "place_basis",
-    ])
+    .select(["agency_id", "state", "name", "type", ...PLACE_COLUMNS])
     .orderBy("agency_id");
   if (state) q = q.where("state", "=", state);
   return q.execute();

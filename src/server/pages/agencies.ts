@@ -1,25 +1,9 @@
 // data/agencies.json and .csv: every agency ever listed, with its names over time and how many of
 // its agreements are on the latest list.
+import { AGENCY_FILE_COLUMNS } from "../../domain/columns.js";
 import type { AgenciesFile } from "../../domain/files.js";
 import { dataFile } from "../data-file.js";
 import { baseOf } from "./base.js";
-
-const AGENCY_CSV = [
-  "agency_id",
-  "state",
-  "name",
-  "agency_type",
-  "jurisdiction",
-  "county",
-  "county_fips",
-  "county_name",
-  "statewide",
-  "first_seen",
-  "last_seen",
-  "agreements",
-  "active_agreements",
-  "name_variants",
-];
 
 export const agenciesFile = dataFile({
   path: "agencies",
@@ -28,7 +12,7 @@ export const agenciesFile = dataFile({
     return { latest_list: b.latest, rows: b.agencies };
   },
   csv: (f) => ({
-    columns: AGENCY_CSV,
+    columns: AGENCY_FILE_COLUMNS,
     rows: f.rows.map((a) => ({ ...a, statewide: a.statewide ? 1 : 0, name_variants: a.name_variants.join(" | ") })),
   }),
 });
