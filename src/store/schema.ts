@@ -1,7 +1,7 @@
 // Table types for Kysely. Dates are ISO text, JSON is text, booleans are 0/1 integers, so the same
 // schema and queries run on SQLite and PostgreSQL.
 import type { ColumnType } from "kysely";
-import type { AgreementItem } from "../domain/files.js";
+import type { AgencyFile, AgreementItem } from "../domain/files.js";
 import type { ApplicationFact } from "../domain/statistics.js";
 
 export interface BlobTable {
@@ -86,42 +86,19 @@ export interface CorrectionTable {
   evidence: string | null;
 }
 
-export interface AgencyTable {
-  agency_id: string;
-  state: string;
-  state_fips: string;
-  name: string;
-  jurisdiction: string | null;
-  type: string;
-  county: string | null;
-  first_seen: string;
-  last_seen: string;
+/** The agency as its page shows it (domain/files.ts), with the JSON and 0/1 integers the store keeps. */
+export interface AgencyTable extends Omit<AgencyFile["agency"], "names" | "statewide"> {
   names: string; // JSON [{name, firstSeen, lastSeen}]
   keys: string; // JSON
-  county_fips: string | null; // 5-digit Census GEOID (Connecticut: 2022 planning regions)
-  county_name: string | null; // Census name of that county
   statewide: number; // 1 = a state agency: covers the whole state, has no county
-  ori: string | null; // FBI originating agency identifier, when matched
-  place_basis: string | null; // the rule that placed it: see context/geography.ts
 }
 
-/** The agreement columns the published files show (domain/files.ts), plus the ledger's JSON history. */
+/** The agreement as the published files show it (domain/files.ts), less its agency's fields and
+ * periods (joined in from the agency and period tables), plus the ledger's JSON history. */
 export interface AgreementTable
-  extends Pick<
+  extends Omit<
     AgreementItem,
-    | "agreement_id"
-    | "agency_id"
-    | "state"
-    | "model"
-    | "signed_on"
-    | "first_listed"
-    | "last_listed"
-    | "status"
-    | "ended_on"
-    | "moa_url"
-    | "addendum_url"
-    | "predecessor_id"
-    | "successor_id"
+    "agency" | "agency_type" | "jurisdiction" | "county" | "county_fips" | "statewide" | "periods"
   > {
   signed_history: string; // JSON
   gaps: string; // JSON
