@@ -17,6 +17,16 @@ export interface StatePolitics extends Sourced {
   battleground2024: boolean;
 }
 
+/** The columns that show a state's politics in a year, in the order every table of them lists them. */
+export const POLITICS_SHOWN = [
+  "state",
+  "year",
+  "governor_party",
+  "legislature_control",
+  "trifecta",
+  "battleground2024",
+] as const;
+
 const Row = z
   .object({
     state: z.string().length(2),

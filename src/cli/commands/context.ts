@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { litigation as litigationRows } from "../../context/litigation.js";
 import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../context/policies.js";
-import { allPolitics, politicsYears } from "../../context/politics.js";
+import { allPolitics, POLITICS_SHOWN, politicsYears } from "../../context/politics.js";
 import { formatCaveat, type Sourced } from "../../context/sourced.js";
 import { InputError, UsageError } from "../../errors.js";
 import { listEnvelope, toJson } from "../../export/json.js";
@@ -121,16 +121,7 @@ export function politics(c: Ctx, o: { state?: string; year?: string }) {
   };
   c.out(
     table(
-      [
-        "state",
-        "year",
-        "governor_party",
-        "legislature_control",
-        "trifecta",
-        "battleground2024",
-        "confidence",
-        "caveat",
-      ],
+      [...POLITICS_SHOWN, "confidence", "caveat"],
       rows.map((r) => ({ ...r, caveat: mark(r.caveat_text) })),
     ),
   );

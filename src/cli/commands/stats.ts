@@ -13,7 +13,7 @@ import {
   type Table,
   timelineTable,
 } from "../../analysis/tables.js";
-import { timeline as timelineOf } from "../../analysis/timeline.js";
+import { type TimelineOptions, timeline as timelineOf } from "../../analysis/timeline.js";
 import { toCsv } from "../../domain/csv.js";
 import { UsageError } from "../../errors.js";
 import { toJson } from "../../export/json.js";
@@ -54,13 +54,7 @@ interface StatsFlags {
   csv?: boolean;
 }
 
-interface TimelineFlags {
-  by: "day" | "month";
-  from?: string;
-  to?: string;
-  state?: string;
-  model?: string;
-  ids?: boolean;
+interface TimelineFlags extends TimelineOptions {
   csv?: boolean;
 }
 

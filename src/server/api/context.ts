@@ -7,7 +7,7 @@ import { agreements, roster } from "../../analysis/queries.js";
 import { allCounties, allStates, type CountyRow, countiesOf, stateInfo } from "../../context/geography.js";
 import { type LitigationRow, litigation } from "../../context/litigation.js";
 import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../context/policies.js";
-import { allPolitics, politicsFor } from "../../context/politics.js";
+import { allPolitics, POLITICS_SHOWN, politicsFor } from "../../context/politics.js";
 import { formatCaveat, type Sourced } from "../../context/sourced.js";
 import { AGREEMENT_COLUMNS, type AgreementRow } from "../../domain/columns.js";
 import { MODELS, type Model, modelCounts } from "../../domain/model.js";
@@ -297,18 +297,7 @@ const litigationResource = listResource({
   },
 });
 
-const POLITICS_COLUMNS = [
-  "state",
-  "year",
-  "governor_party",
-  "legislature_control",
-  "trifecta",
-  "battleground2024",
-  "source",
-  "source_url",
-  "confidence",
-  "caveat_display",
-] as const;
+const POLITICS_COLUMNS = [...POLITICS_SHOWN, "source", "source_url", "confidence", "caveat_display"] as const;
 
 const politicsResource = listResource({
   path: "/politics",

@@ -10,6 +10,18 @@ import { isTerritory } from "../../domain/state.js";
 import { dataFile } from "../data-file.js";
 import { type Base, baseOf, byModel, per100k } from "./base.js";
 
+/** What a state and a county both carry: its population, what is listed now (by model, per 100,000
+ * people) and what was ever listed. */
+function placeCounts(active: AgreementFact[], all: AgreementFact[], pop: number | null) {
+  return {
+    population: pop,
+    active: active.length,
+    ...byModel(active),
+    per_100k: per100k(active.length, pop),
+    ever: all.length,
+  };
+}
+
 export function stateItems(b: Base): StateItem[] {
   const year = Number(b.latest.slice(0, 4));
   const info = new Map(allStates().map((s) => [s.usps, s]));
@@ -31,11 +43,7 @@ export function stateItems(b: Base): StateItem[] {
       name: i?.name ?? state,
       territory: isTerritory(state),
       counties: countiesOf(state).length,
-      population: pop,
-      active: active.length,
-      ...byModel(active),
-      per_100k: per100k(active.length, pop),
-      ever: all.length,
+      ...placeCounts(active, all, pop),
       agencies_active: new Set(active.map((a) => a.agency_id)).size,
       policies: kinds,
       trifecta: politicsFor(state, year)?.trifecta ?? null,
@@ -62,11 +70,7 @@ export function countyItems(b: Base, state?: string): CountyItem[] {
         county_fips: geoid,
         state: all[0]?.state ?? "",
         name: c?.name ?? all[0]?.county_name ?? geoid,
-        population: pop,
-        active: active.length,
-        ...byModel(active),
-        per_100k: per100k(active.length, pop),
-        ever: all.length,
+        ...placeCounts(active, all, pop),
         agencies: new Set(all.map((a) => a.agency_id)).size,
       };
     });
