@@ -127,7 +127,7 @@ describe("timeline on the real ledger", () => {
     expect(at.get("2025-02-19")?.TFM).toBeGreaterThan(0);
   });
 
-  it("g287 timeline --by month --csv gives month, date and the counts", () => {
+  it("g287 timeline --by month --csv gives the API's columns: date, month, the counts and the ids that entered and left", () => {
     const r = cli([
       "--db",
       archiveDbPath(),
@@ -142,8 +142,14 @@ describe("timeline on the real ledger", () => {
     ]);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines[0]).toBe("month,date,agreements,agencies,JEM,TFM,WSO,entered,left");
-    expect(lines[2]).toMatch(/^2024-12,2024-12-31,135,/);
+    expect(lines[0]).toBe("date,month,agreements,agencies,JEM,TFM,WSO,entered_ids,left_ids");
+    expect(lines[2]).toMatch(/^2024-12-31,2024-12,135,/);
     expect(lines.length).toBe(5);
+    // The last two cells are space-separated agreement ids, as in /api/v1/timeline.csv.
+    const ids = /^([a-z0-9-]+\/(jem|tfm|wso)\/\d{4}-\d{2}-\d{2}( |$))*$/;
+    const cells = lines.slice(1).flatMap((l) => l.split(",").slice(7));
+    expect(cells.length).toBe(8);
+    for (const c of cells) expect(c).toMatch(ids);
+    expect(cells.some((c) => c.length > 0)).toBe(true);
   });
 });
