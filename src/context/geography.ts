@@ -16,8 +16,8 @@
 //             lists several counties the first is taken and noted;
 //   unplaced  none of the above.
 
-import { isTerritory, stateByUsps } from "../domain/state.js";
 import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
+import { isTerritory, stateByUsps } from "../domain/state.js";
 import { type CountyRow, county } from "./census.js";
 import { countyBase, matchCounty, placeWords } from "./county-match.js";
 import { curatedPlaces, textKey } from "./curated-places.js";
