@@ -26,6 +26,7 @@ export interface PgDatabase {
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  c.on("error", () => {}); // a connection the server ends after the query is of no concern here
   try {
     await c.connect();
   } catch (e) {

@@ -13,7 +13,14 @@ import { ingest } from "../src/pipeline/ingest.js";
 import { migrateStore, openStore, type Store } from "../src/store/db.js";
 import { InlineMigrations } from "../src/store/migrations/index.js";
 import { ARCHIVE, openArchive } from "./helpers.js";
-import { expectSameFiles, freshDatabase, type PgDatabase, releaseFiles, testPostgres } from "./pg-helpers.js";
+import {
+  expectSameFiles,
+  freshDatabase,
+  PG_ADMIN_URL,
+  type PgDatabase,
+  releaseFiles,
+  testPostgres,
+} from "./pg-helpers.js";
 
 describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
   let db: PgDatabase;
@@ -91,6 +98,37 @@ describe.skipIf(!testPostgres)("the schema check at open", () => {
       expect((await migrateStore(db.url)).map((r) => r.migrationName)).toEqual(["004-alerts"]);
       await (await openStore(db.url)).close();
     } finally {
+      await db.drop();
+    }
+  });
+
+  it("lives through the server ending its idle connections, then queries on a fresh one", async () => {
+    const db = await freshDatabase();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on("warning", onWarning);
+    try {
+      await migrateStore(db.url);
+      const store = await openStore(db.url);
+      try {
+        await sql`select 1`.execute(store.db);
+        const name = new URL(db.url).pathname.slice(1);
+        const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+        await admin.connect();
+        const killed = await admin.query(
+          "select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+          [name],
+        );
+        await admin.end();
+        expect(killed.rowCount).toBeGreaterThan(0);
+        await expect.poll(() => warnings.some((w) => w.includes("closed an idle connection"))).toBe(true);
+        const r = await sql<{ n: number }>`select count(*) as n from agreement`.execute(store.db);
+        expect(r.rows[0]?.n).toBe(0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      process.off("warning", onWarning);
       await db.drop();
     }
   });

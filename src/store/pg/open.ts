@@ -17,6 +17,10 @@ const LOCK_WAIT = "120s";
 function connect(url: string): Kysely<Database> {
   const max = Number(process.env.G287_PG_POOL) || 10;
   const pool = new pg.Pool({ connectionString: url, types: PG_TYPES, max });
+  // An idle pooled connection the server ends (a restart, `pg_terminate_backend`, a dropped
+  // database) is an 'error' event; unheard, Node would end the whole `serve` process for it. The
+  // pool has already discarded that client, and the next query opens a fresh one.
+  pool.on("error", (e) => process.emitWarning(`PostgreSQL closed an idle connection: ${e.message}`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
