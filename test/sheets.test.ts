@@ -9,6 +9,8 @@ import { ARCHIVE, tmpDir, writeXlsx } from "./helpers.js";
 
 const read = (f: string) => readSheet(fs.readFileSync(path.join(ARCHIVE, f)), f);
 const fields = (f: string) => read(f).columns.map((c) => c.field);
+/** The fields every list has had since COUNTY was inserted (2025-03-17), before signed, moa and addendum. */
+const COUNTY_ERA = ["state", "agency", "type", "county", "model"];
 
 describe("reading the real lists", () => {
   it("reads the HTML-era csv with the MOA URL as text", () => {
@@ -22,25 +24,8 @@ describe("reading the real lists", () => {
 
   it("maps columns by header name when COUNTY is inserted (2025-03-17) and ADDENDUM appended (2025-07-01)", () => {
     expect(fields("participating_2025-03-07.xlsx")).toEqual(["state", "agency", "type", "model", "signed", "moa"]);
-    expect(fields("participating_2025-03-17.xlsx")).toEqual([
-      "state",
-      "agency",
-      "type",
-      "county",
-      "model",
-      "signed",
-      "moa",
-    ]);
-    expect(fields("participating_2025-07-01.xlsx")).toEqual([
-      "state",
-      "agency",
-      "type",
-      "county",
-      "model",
-      "signed",
-      "moa",
-      "addendum",
-    ]);
+    expect(fields("participating_2025-03-17.xlsx")).toEqual([...COUNTY_ERA, "signed", "moa"]);
+    expect(fields("participating_2025-07-01.xlsx")).toEqual([...COUNTY_ERA, "signed", "moa", "addendum"]);
   });
 
   it("reads MOA URLs from cell hyperlinks, keeps number formats, and skips phantom columns", () => {
@@ -86,14 +71,7 @@ describe("reading the real lists", () => {
     // ICE's participatingAgencies09222025pm.xlsx holds the pending list, and vice versa.
     expect(read("pending_2025-09-22_2.xlsx").kind).toBe("pending");
     expect(read("participating_2025-09-18.xlsx").kind).toBe("participating");
-    expect(read("pending_2026-02-27.xlsx").columns.map((c) => c.field)).toEqual([
-      "state",
-      "agency",
-      "type",
-      "county",
-      "model",
-      "moa",
-    ]);
+    expect(read("pending_2026-02-27.xlsx").columns.map((c) => c.field)).toEqual([...COUNTY_ERA, "moa"]);
   });
 
   it("reads a pending list with a header and no rows as an empty list", () => {

@@ -1,6 +1,7 @@
 // Builds xlsx workbooks part by part, with a zip writer of our own, so that tests can make what no
 // spreadsheet program would: zip bombs, lying sizes, a million rows, odd names.
 import zlib from "node:zlib";
+import { columnLetter } from "../../src/sheets/headers.js";
 
 export interface Part {
   name: string;
@@ -11,6 +12,16 @@ export interface Part {
   stored?: boolean;
   /** The uncompressed size to write in the headers, when it should lie. */
   claimSize?: number;
+}
+
+/** Little-endian fields in order, as Python's struct.pack("<…"): "I" four bytes, "H" two. */
+function pack(format: string, ...values: number[]): Buffer {
+  const b = Buffer.alloc([...format].reduce((n, f) => n + (f === "I" ? 4 : 2), 0));
+  let at = 0;
+  for (const [i, f] of [...format].entries()) {
+    at = f === "I" ? b.writeUInt32LE(values[i] ?? 0, at) : b.writeUInt16LE(values[i] ?? 0, at);
+  }
+  return b;
 }
 
 /** A zip of the parts, deflated unless stored; CRCs are written as 0 (no reader here checks them). */
@@ -35,33 +46,17 @@ export function zipParts(parts: Part[]): Buffer {
       } else body = zlib.deflateRawSync(raw);
     }
     const claimed = p.claimSize ?? size;
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(method, 8);
-    lh.writeUInt32LE(body.length, 18);
-    lh.writeUInt32LE(claimed >>> 0, 22);
-    lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(method, 10);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(claimed >>> 0, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
+    // Compressed size, uncompressed size (as claimed), name length: the same in both headers.
+    const sizes = [body.length, claimed >>> 0, name.length];
+    const lh = pack("IHHHHHIIIHH", 0x04034b50, 20, 0, method, 0, 0, 0, ...sizes, 0);
+    const ch = pack("IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, method, 0, 0, 0, ...sizes, 0, 0, 0, 0, 0, offset);
     locals.push(lh, name, body);
     central.push(ch, name);
     offset += 30 + name.length + body.length;
   }
   const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length & 0xffff, 8);
-  end.writeUInt16LE(parts.length & 0xffff, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
+  const n = parts.length & 0xffff;
+  const end = pack("IHHHHIIH", 0x06054b50, 0, 0, n, n, cd.length, offset, 0);
   return Buffer.concat([...locals, cd, end]);
 }
 
@@ -95,15 +90,7 @@ export function escapeXml(s: string): string {
 }
 
 /** Column letters for a 1-based column number. */
-export function col(n: number): string {
-  let s = "";
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+export const col = (n: number): string => columnLetter(n - 1);
 
 /** One row of inline-string and number cells, starting at column A. */
 export function rowXml(r: number, values: (string | number | null)[], dateStyle = 1): string {
