@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { beforeAll, expect } from "vitest";
 import { latestListDate } from "../src/analysis/population.js";
 import { roster } from "../src/analysis/queries.js";
-import { type BrowserApp, shotsDir } from "./browser.js";
+import { type BrowserApp, shotsDir, watch, withLang } from "./browser.js";
 import { ROOT } from "./helpers.js";
 
 // Browser globals, for callbacks that run inside the page.
@@ -26,17 +26,20 @@ export const SIZES = [
 ] as const;
 
 /** A ZIP code, a town and a county in Florida, Texas and Maryland (a ban since 2025). */
-export const QUERIES = [
-  { q: "33602", state: "FL", county: "12057" },
-  { q: "Tampa, FL", state: "FL", county: "12057" },
-  { q: "Hillsborough County, FL", state: "FL", county: "12057" },
-  { q: "77573", state: "TX", county: "48167" },
-  { q: "Stephenville, TX", state: "TX", county: "48143" },
-  { q: "Harris County, TX", state: "TX", county: "48201" },
-  { q: "21701", state: "MD", county: "24021" },
-  { q: "Frederick, MD", state: "MD", county: "24021" },
-  { q: "Frederick County, MD", state: "MD", county: "24021" },
-];
+export const QUERIES = (
+  [
+    // [what is typed, state, county GEOID]
+    ["33602", "FL", "12057"],
+    ["Tampa, FL", "FL", "12057"],
+    ["Hillsborough County, FL", "FL", "12057"],
+    ["77573", "TX", "48167"],
+    ["Stephenville, TX", "TX", "48143"],
+    ["Harris County, TX", "TX", "48201"],
+    ["21701", "MD", "24021"],
+    ["Frederick, MD", "MD", "24021"],
+    ["Frederick County, MD", "MD", "24021"],
+  ] as const
+).map(([q, state, county]) => ({ q, state, county }));
 
 export interface ApiAgency {
   id: string;
@@ -147,5 +150,25 @@ export function lookupChecks(web: BrowserApp) {
     });
   }
 
-  return { api, compare, listedIn, context };
+  /**
+   * A fresh page at `size` in `lang`, watched for problems, opened at `hash` (in that language; null:
+   * blank) and given to `check`; its context is closed whatever happens.
+   */
+  async function onPage(
+    at: { size: Size; lang: string; extra?: object },
+    hash: string | null,
+    check: (page: Page, problems: string[]) => Promise<void>,
+  ): Promise<void> {
+    const ctx = await context(at.size, at.lang, at.extra);
+    try {
+      const page = await ctx.newPage();
+      const problems = watch(page, { failedRequests: false });
+      if (hash !== null) await page.goto(`${web.base}${withLang(hash, at.lang)}`);
+      await check(page, problems);
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  return { api, compare, listedIn, context, onPage };
 }

@@ -4,23 +4,20 @@
 // and the roster; the box typed and submitted; a geolocation stub. Screenshots go to
 // /tmp/g287-shots/, or to the folder in G287_SCREENSHOTS (docs/screenshots/ for the committed ones).
 import { describe, expect, it } from "vitest";
-import { browserSuite, LANGS, watch, withLang } from "./browser.js";
+import { browserSuite, LANGS, withLang } from "./browser.js";
 import { lookupChecks, lookupShots, QUERIES, SIZES, shown, sorted } from "./lookup-page.js";
 
 declare const location: { hash: string };
 
 const web = browserSuite();
-const { api, compare, context } = lookupChecks(web);
+const { api, compare, onPage } = lookupChecks(web);
 const shots = lookupShots();
 
 describe("Am I covered?", () => {
   for (const size of SIZES)
     for (const lang of LANGS)
       it(`answers a ZIP code, a town and a county in FL, TX and MD as the API does (${size.name}, ${lang})`, async () => {
-        const ctx = await context(size, lang);
-        try {
-          const page = await ctx.newPage();
-          const problems = watch(page, { failedRequests: false });
+        await onPage({ size, lang }, null, async (page, problems) => {
           for (const { q, state, county } of QUERIES) {
             await page.goto(`${web.base}${withLang(`#/?q=${encodeURIComponent(q)}`, lang)}`);
             const s = await shown(page);
@@ -50,35 +47,30 @@ describe("Am I covered?", () => {
             await page.screenshot({ path: `${shots}/home-lookup-${lang}.png` });
           }
           expect(problems).toEqual([]);
-        } finally {
-          await ctx.close();
-        }
+        });
       }, 180_000);
 
   it("answers the browser's location (a geolocation stub) as the API answers that point, in both languages", async () => {
     const point = { latitude: 27.9506, longitude: -82.4572 };
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[0], lang, { geolocation: point, permissions: ["geolocation"] });
-      try {
-        const page = await ctx.newPage();
-        const problems = watch(page, { failedRequests: false });
-        await page.goto(`${web.base}${withLang("#/", lang)}`);
-        await page.waitForSelector(".lookup-locate");
-        await page.tap(".lookup-locate");
-        const s = await shown(page);
-        const a = await api(`lat=${point.latitude}&lon=${point.longitude}`);
-        compare(s, a, `geolocation (${lang})`);
-        // The same county, town police and statewide agencies as the ZIP code it lies in.
-        const z = await api("q=33602");
-        expect(s.county).toBe(z.county?.geoid);
-        expect([...s.groups.city].sort()).toEqual(sorted(z.city_agencies));
-        expect(s.heading).toContain(lang === "es" ? "su ubicación" : "your location");
-        // The location is never written into the address.
-        expect(await page.evaluate(() => location.hash)).not.toContain("27.95");
-        expect(problems).toEqual([]);
-      } finally {
-        await ctx.close();
-      }
-    }
+    for (const lang of LANGS)
+      await onPage(
+        { size: SIZES[0], lang, extra: { geolocation: point, permissions: ["geolocation"] } },
+        "#/",
+        async (page, problems) => {
+          await page.waitForSelector(".lookup-locate");
+          await page.tap(".lookup-locate");
+          const s = await shown(page);
+          const a = await api(`lat=${point.latitude}&lon=${point.longitude}`);
+          compare(s, a, `geolocation (${lang})`);
+          // The same county, town police and statewide agencies as the ZIP code it lies in.
+          const z = await api("q=33602");
+          expect(s.county).toBe(z.county?.geoid);
+          expect([...s.groups.city].sort()).toEqual(sorted(z.city_agencies));
+          expect(s.heading).toContain(lang === "es" ? "su ubicación" : "your location");
+          // The location is never written into the address.
+          expect(await page.evaluate(() => location.hash)).not.toContain("27.95");
+          expect(problems).toEqual([]);
+        },
+      );
   }, 120_000);
 });

@@ -3,22 +3,18 @@
 // (arrows, Enter, Escape) and by tap, in both languages; no serious axe violations with an answer,
 // the search list or a county panel open.
 import { describe, expect, it } from "vitest";
-import { axe, browserSuite, LANGS, watch, withLang } from "./browser.js";
+import { axe, browserSuite, LANGS, withLang } from "./browser.js";
 import { lookupChecks, SIZES, shown } from "./lookup-page.js";
 
 declare const location: { hash: string };
 
 const web = browserSuite();
-const { context } = lookupChecks(web);
+const { onPage } = lookupChecks(web);
 
 describe("the header search", () => {
   it("finds a county, a town, an agency and a state by keyboard (arrows, Enter, Escape), in both languages", async () => {
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[1], lang);
-      try {
-        const page = await ctx.newPage();
-        const problems = watch(page, { failedRequests: false });
-        await page.goto(`${web.base}${withLang("#/", lang)}`);
+    for (const lang of LANGS)
+      await onPage({ size: SIZES[1], lang }, "#/", async (page, problems) => {
         await page.waitForSelector("#site-search");
         await page.focus("#site-search");
         await page.keyboard.type("hillsborough");
@@ -53,17 +49,11 @@ describe("the header search", () => {
         await page.keyboard.press("Enter");
         await page.waitForFunction(() => location.hash.includes("/agency/fl-tampa-police-department"));
         expect(problems).toEqual([]);
-      } finally {
-        await ctx.close();
-      }
-    }
+      });
   }, 120_000);
 
   it("opens a result by tap on a phone", async () => {
-    const ctx = await context(SIZES[0], "es");
-    try {
-      const page = await ctx.newPage();
-      await page.goto(`${web.base}${withLang("#/", "es")}`);
+    await onPage({ size: SIZES[0], lang: "es" }, "#/", async (page) => {
       await page.waitForSelector("#site-search");
       await page.tap("#site-search");
       await page.keyboard.type("stephenville");
@@ -72,20 +62,15 @@ describe("the header search", () => {
       const s = await shown(page);
       expect(s.county).toBe("48143");
       expect(await page.evaluate(() => location.hash)).toContain("lang=es");
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 60_000);
 });
 
 describe("accessibility", () => {
   // axe and the keyboard over ~3,000 county shapes, in two languages: minutes on a busy machine.
   it("has no serious axe violations with an answer, the search list open, or a county panel open", async () => {
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[1], lang);
-      try {
-        const page = await ctx.newPage();
-        await page.goto(`${web.base}${withLang(`#/?q=${encodeURIComponent("Tampa, FL")}`, lang)}`);
+    for (const lang of LANGS)
+      await onPage({ size: SIZES[1], lang }, `#/?q=${encodeURIComponent("Tampa, FL")}`, async (page) => {
         await shown(page);
         await page.locator(".lookup-other summary").click();
         expect(await axe(page), `home (${lang})`).toEqual([]);
@@ -100,9 +85,6 @@ describe("accessibility", () => {
         await shape.click();
         await page.waitForSelector(".map-panel");
         expect(await axe(page), `county map (${lang})`).toEqual([]);
-      } finally {
-        await ctx.close();
-      }
-    }
+      });
   }, 300_000);
 });

@@ -3,7 +3,7 @@
 // the map and the state page, with the agencies listed there; the skip button past ~3,000 counties;
 // an agency page on a phone. Screenshots go to /tmp/g287-shots/ (or G287_SCREENSHOTS).
 import { describe, expect, it } from "vitest";
-import { browserSuite, LANGS, watch, withLang } from "./browser.js";
+import { browserSuite, LANGS, withLang } from "./browser.js";
 import { lookupChecks, lookupShots, panelAgencies, SIZES, shown } from "./lookup-page.js";
 
 // Browser globals, for callbacks that run inside the page.
@@ -14,18 +14,14 @@ declare const document: {
 declare function getComputedStyle(e: unknown): { strokeWidth: string };
 
 const web = browserSuite();
-const { context, listedIn } = lookupChecks(web);
+const { listedIn, onPage } = lookupChecks(web);
 const shots = lookupShots();
 
 describe("maps you can tap", () => {
   // axe and the keyboard over ~3,000 county shapes, in two languages: minutes on a busy machine.
   it("opens a county by Enter (desktop) with its listed agencies; the skip button passes the map", async () => {
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[1], lang);
-      try {
-        const page = await ctx.newPage();
-        const problems = watch(page, { failedRequests: false });
-        await page.goto(`${web.base}${withLang("#/map?level=county", lang)}`);
+    for (const lang of LANGS)
+      await onPage({ size: SIZES[1], lang }, "#/map?level=county", async (page, problems) => {
         const shape = page.locator('.map .counties [data-id="12057"]');
         await shape.waitFor({ timeout: 60_000 });
         // One tab stop for ~3,000 counties: the roving button; arrow keys move it.
@@ -90,19 +86,12 @@ describe("maps you can tap", () => {
         const after = await page.evaluate(() => document.activeElement?.getAttribute("data-id") ?? "outside");
         expect(after).toBe("outside");
         expect(problems).toEqual([]);
-      } finally {
-        await ctx.close();
-      }
-    }
+      });
   }, 300_000);
 
   it("opens a county by tap on a phone, on the map and on the state page", async () => {
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[0], lang);
-      try {
-        const page = await ctx.newPage();
-        const problems = watch(page, { failedRequests: false });
-        await page.goto(`${web.base}${withLang("#/map?level=county", lang)}`);
+    for (const lang of LANGS)
+      await onPage({ size: SIZES[0], lang }, "#/map?level=county", async (page, problems) => {
         const shape = page.locator('.map .counties [data-id="48201"]');
         await shape.waitFor({ timeout: 60_000 });
         await shape.tap();
@@ -124,23 +113,14 @@ describe("maps you can tap", () => {
         await page.waitForSelector(".map-panel");
         expect(await panelAgencies(page)).toEqual(await listedIn("12057"));
         expect(problems).toEqual([]);
-      } finally {
-        await ctx.close();
-      }
-    }
+      });
   }, 120_000);
 
   it("screenshots an agency page on a phone in both languages", async () => {
-    for (const lang of LANGS) {
-      const ctx = await context(SIZES[0], lang);
-      try {
-        const page = await ctx.newPage();
-        await page.goto(`${web.base}${withLang("#/agency/fl-hillsborough-county-sheriffs-office", lang)}`);
+    for (const lang of LANGS)
+      await onPage({ size: SIZES[0], lang }, "#/agency/fl-hillsborough-county-sheriffs-office", async (page) => {
         await page.waitForFunction(() => !!document.querySelector("main h1") && !document.querySelector(".loading"));
         await page.screenshot({ path: `${shots}/agency-${lang}.png` });
-      } finally {
-        await ctx.close();
-      }
-    }
+      });
   }, 60_000);
 });
