@@ -61,7 +61,7 @@ function cpuMs(pid: number | undefined): number | null {
 }
 
 /** Starts `g287 serve --port 0` and reads the URL it prints. */
-function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
+export function startServer(db: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(path.join(ROOT, "bin/g287"), ["--db", db, "--json", "serve", "--port", "0"], {
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -14,9 +14,9 @@ import { readSheet } from "../src/sheets/read-sheet.js";
 import { readXlsxSheetJs } from "../src/sheets/read-xlsx.js";
 import { readArchive } from "../src/sources/archive.js";
 import { openStore } from "../src/store/db.js";
+import { ARCHIVE, compiled, fmt, median, type Once, pct, ROOT, replayOnce } from "./common.js";
+import { runSections } from "./sections.js";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const ARCHIVE = path.resolve(process.env.G287_ARCHIVE || path.join(ROOT, "../shared/data/ice"));
 const REPLAYS = Number(process.env.BENCH_REPLAYS ?? 3);
 const REBUILDS = Number(process.env.BENCH_REBUILDS ?? 3);
 const INCREMENTS = Number(process.env.BENCH_INCREMENTS ?? 5);
@@ -26,15 +26,23 @@ if (!fs.existsSync(path.join(ARCHIVE, "MANIFEST.csv"))) {
   process.exit(1);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number;
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "g287-bench-"));
+
+// `npm run bench -- backends load`: only the named sections (bench/sections.ts), figures in
+// bench/out/<names>.json; `npm run bench -- soak` is the long soak run.
+const only = process.argv.slice(2);
+if (only.length) {
+  try {
+    const figures = await runSections(only, tmp);
+    fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
+    const out = path.join(ROOT, `bench/out/${only.filter((a) => !a.startsWith("-")).join("-")}.json`);
+    fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+    console.log(`figures written to ${path.relative(ROOT, out)}`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(process.exitCode ?? 0);
+}
 const report: Record<string, unknown> = {
   machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 };
@@ -119,30 +127,11 @@ console.log(
 
 // 2. Cold replay of the files into a fresh store, and 3. a rebuild of that store from its stored
 // rows: each in its own process (peak memory per replay).
-type Once = { ms: number; cpuMs: number; maxRssMb: number };
-// The replay as bin/g287 runs it: the compiled dist/, when it is newer than every source file;
-// otherwise src/ through tsx, whose transpiler adds its own ~65 MB to the peak.
-const newest = (dir: string, ext: string): number =>
-  fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(ext) && !e.name.endsWith(`.test${ext}`))
-    .reduce((m, e) => Math.max(m, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs), 0);
-const dist = path.join(ROOT, "dist");
-const compiled =
-  fs.existsSync(path.join(dist, "pipeline/ingest.js")) && newest(dist, ".js") >= newest(path.join(ROOT, "src"), ".ts");
 report.replay_runs_on = compiled ? "dist (compiled)" : "src through tsx";
 console.log(
   `replays run on ${report.replay_runs_on}${compiled ? "" : " (npm run build for the figures bin/g287 gives)"}`,
 );
-const once = (args: string[]): Once => {
-  const r = spawnSync(
-    process.execPath,
-    [...(compiled ? [] : ["--import", "tsx"]), path.join(ROOT, "bench/replay-once.mjs"), ...args],
-    { encoding: "utf8", cwd: ROOT, env: { ...process.env, G287_BENCH_DIST: compiled ? "1" : "0" } },
-  );
-  if (r.status !== 0) throw new Error(`replay failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as Once;
-};
+const once = replayOnce;
 const figures = (runs: Once[], targetMs: number) => ({
   runs: runs.map((r) => Math.round(r.ms)),
   median_ms: median(runs.map((r) => r.ms)),
@@ -232,6 +221,8 @@ report.cli_start = (await import("./cli-start.js")).benchCliStart(
   path.join(tmp, "full.db"),
   pyMs ? (parse.openpyxl_median_ms as number) : null,
 ); // 8. g287 --help and status as processes
+// 9. SQLite against PostgreSQL: a full replay, one new list, and the API under load on each.
+Object.assign(report, await runSections(["backends", "load"], tmp));
 report.peak_rss_bench_process_mb = process.resourceUsage().maxRSS / 1024;
 fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
 fs.writeFileSync(path.join(ROOT, "bench/out/latest.json"), `${JSON.stringify(report, null, 2)}\n`);
