@@ -262,16 +262,17 @@ function hashOf(s: string): number {
   return h;
 }
 
-export function Downloads({ files }: { files: { label: string; path: string }[] }) {
+/** Links to a page's data files, given by their paths under data/; each is labelled by its file name. */
+export function Downloads({ paths }: { paths: string[] }) {
   const { t } = useApp();
   return (
     <p class="downloads">
       <span>{t("site.downloads")}: </span>
-      {files.map((f, i) => (
+      {paths.map((path, i) => (
         <>
           {i ? " · " : ""}
-          <a href={`data/${f.path}`} download>
-            {f.label}
+          <a href={`data/${path}`} download>
+            {path.slice(path.lastIndexOf("/") + 1)}
           </a>
         </>
       ))}

@@ -174,12 +174,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
           ))}
         </ul>
       </Section>
-      <Downloads
-        files={[
-          { label: `${a.agency_id}.json`, path: `agency/${a.agency_id}.json` },
-          { label: `${a.agency_id}.csv`, path: `agency/${a.agency_id}.csv` },
-        ]}
-      />
+      <Downloads paths={[`agency/${a.agency_id}.json`, `agency/${a.agency_id}.csv`]} />
     </>
   );
 }

@@ -49,12 +49,7 @@ function ChangesPart({ idx }: { idx: ChangesIndex }) {
           {(d) => <ChangesView lists={d.lists} month={month} idx={idx} state={state} />}
         </Ready>
       )}
-      <Downloads
-        files={[
-          { label: "changes.json", path: "changes.json" },
-          { label: "changes.csv", path: "changes.csv" },
-        ]}
-      />
+      <Downloads paths={["changes.json", "changes.csv"]} />
     </>
   );
 }

@@ -103,12 +103,7 @@ export default function Claims() {
               ) : null}
             </article>
           ))}
-          <Downloads
-            files={[
-              { label: "claims.json", path: "claims.json" },
-              { label: "claims.csv", path: "claims.csv" },
-            ]}
-          />
+          <Downloads paths={["claims.json", "claims.csv"]} />
         </>
       )}
     </Ready>

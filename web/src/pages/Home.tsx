@@ -103,13 +103,7 @@ export default function Home() {
                 </li>
               </ul>
             </Section>
-            <Downloads
-              files={[
-                { label: "summary.json", path: "summary.json" },
-                { label: "timeline.csv", path: "timeline.csv" },
-                { label: "agreements.csv", path: "agreements.csv" },
-              ]}
-            />
+            <Downloads paths={["summary.json", "timeline.csv", "agreements.csv"]} />
           </>
         );
       }}

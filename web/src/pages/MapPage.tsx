@@ -457,13 +457,7 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
             })}
             title={mapLabel}
           />
-          <Downloads
-            files={[
-              { label: "states.csv", path: "states.csv" },
-              { label: "counties.csv", path: "counties.csv" },
-              { label: "agreements.csv", path: "agreements.csv" },
-            ]}
-          />
+          <Downloads paths={["states.csv", "counties.csv", "agreements.csv"]} />
         </>
       ) : null}
     </>

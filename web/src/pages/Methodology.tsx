@@ -144,7 +144,7 @@ export default function Methodology() {
                 <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p>
               ) : null}
             </Section>
-            <Downloads files={[{ label: "methodology.json", path: "methodology.json" }]} />
+            <Downloads paths={["methodology.json"]} />
           </>
         );
       }}

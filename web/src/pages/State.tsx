@@ -381,12 +381,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           {active.length > 50 ? ` (${app.t("common.showing", { shown: 50, total: app.num(active.length) })})` : ""}
         </p>
       </Section>
-      <Downloads
-        files={[
-          { label: `${s.state}.json`, path: `state/${s.state}.json` },
-          { label: `${s.state}.csv`, path: `state/${s.state}.csv` },
-        ]}
-      />
+      <Downloads paths={[`state/${s.state}.json`, `state/${s.state}.csv`]} />
     </>
   );
 }
