@@ -91,6 +91,17 @@ export class RawRow {
       throw this.error(`${c}-confidence row has no caveat in data/context/curated/layer-caveats.csv`);
     return { confidence: c, caveat };
   }
+
+  /** The last columns of a row that names its source and rates itself: host, URL, rating, caveat. */
+  sourced(curated: CuratedCaveat | null): {
+    source: string;
+    source_url: string;
+    confidence: Confidence;
+    caveat: string;
+  } {
+    const url = this.need("source_url");
+    return { source: host(url), source_url: url, ...this.rated(this.confidence(this.need("confidence")), curated) };
+  }
 }
 
 /** A raw CSV's rows, each with its checks. */

@@ -1,8 +1,10 @@
 // The state layers derived from ../shared/data/reference: state policies (bans, mandates…),
 // litigation, and each state's politics by year.
-import { type CuratedCaveat, caveatFor, host, LAYER_INPUTS, type Row, rawRows } from "./derive-rows.js";
+import { type CuratedCaveat, caveatFor, LAYER_INPUTS, type Row, rawRows } from "./derive-rows.js";
+import { LITIGATION_CASE_COLUMNS, POLICY_INSTRUMENT_COLUMNS, POLICY_SPAN_COLUMNS } from "./layer-columns.js";
 import { firstLooseDate, type LooseDate, lastDay, looseDates } from "./loose-date.js";
 import { parsePolicyLabel } from "./policy-label.js";
+import { SOURCE_COLUMNS } from "./sourced.js";
 
 export const POLITICS_SOURCE = "state_politics.csv, compiled for this project";
 
@@ -15,19 +17,9 @@ export const POLICY_COLUMNS = [
   "proposed",
   "scope",
   "label_note",
-  "instrument",
-  "citation",
-  "enacted",
-  "effective",
+  ...POLICY_INSTRUMENT_COLUMNS,
   "effective_approx",
-  "in_effect_from",
-  "until",
-  "deadline",
-  "last_action",
-  "summary",
-  "source",
-  "source_url",
-  "confidence",
+  ...POLICY_SPAN_COLUMNS,
   "caveat",
   "raw_policy",
   "raw_enacted",
@@ -60,9 +52,7 @@ export function derivePolicies(text: string, caveats: CuratedCaveat[]): Row[] {
     const enactedDate = firstLooseDate(rawEnacted);
     // A proposal has no enactment: its date is the last legislative action we know of.
     const effective: LooseDate | null = label.proposed ? null : firstLooseDate(rawEffective);
-    const url = r.need("source_url");
-    const cav = caveatFor(caveats, "policies", state, citation);
-    const { confidence: c, caveat } = r.rated(r.confidence(r.need("confidence")), cav);
+    const sourced = r.sourced(caveatFor(caveats, "policies", state, citation));
     return {
       row: r.row,
       state,
@@ -82,10 +72,7 @@ export function derivePolicies(text: string, caveats: CuratedCaveat[]): Row[] {
       deadline: deadlineIn(rawEffective) ?? deadlineIn(summary) ?? "",
       last_action: label.proposed ? (enactedDate?.date ?? "") : "",
       summary,
-      source: host(url),
-      source_url: url,
-      confidence: c,
-      caveat,
+      ...sourced,
       raw_policy: rawPolicy,
       raw_enacted: rawEnacted,
       raw_effective: rawEffective,
@@ -98,13 +85,7 @@ export function derivePolicies(text: string, caveats: CuratedCaveat[]): Row[] {
 export const LITIGATION_COLUMNS = [
   "row",
   "state",
-  "case",
-  "type",
-  "court_or_issuer",
-  "case_number",
-  "plaintiffs_or_requester",
-  "defendants",
-  "filed",
+  ...LITIGATION_CASE_COLUMNS,
   "filed_note",
   "key_dates",
   "events",
@@ -112,9 +93,7 @@ export const LITIGATION_COLUMNS = [
   "status_kind",
   "status",
   "summary",
-  "source",
-  "source_url",
-  "confidence",
+  ...SOURCE_COLUMNS,
   "caveat",
 ] as const;
 
@@ -150,9 +129,7 @@ export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] 
     const filed = filedDate(rawFiled);
     const last = [...dated, ...(filed ? [filed.date] : [])].sort().at(-1) ?? "";
     const status = r.need("status_outcome");
-    const url = r.need("source_url");
-    const cav = caveatFor(caveats, "litigation", state, name);
-    const { confidence: c, caveat } = r.rated(r.confidence(r.need("confidence")), cav);
+    const sourced = r.sourced(caveatFor(caveats, "litigation", state, name));
     return {
       row: r.row,
       state,
@@ -170,10 +147,7 @@ export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] 
       status_kind: statusKind(status),
       status,
       summary: r.need("summary"),
-      source: host(url),
-      source_url: url,
-      confidence: c,
-      caveat,
+      ...sourced,
     };
   });
 }
@@ -187,9 +161,7 @@ export const POLITICS_COLUMNS = [
   "legislature_control",
   "trifecta",
   "battleground_2024",
-  "source",
-  "source_url",
-  "confidence",
+  ...SOURCE_COLUMNS,
   "caveat",
 ] as const;
 

@@ -13,6 +13,9 @@ export interface Sourced {
   caveat: string | null;
 }
 
+/** Where a row came from and how sure we are, as a table's last columns (the caveat follows, raw or displayed). */
+export const SOURCE_COLUMNS = ["source", "source_url", "confidence"] as const;
+
 /** Medium and low rows may never be shown without their caveat. */
 export function needsCaveat(c: Confidence): boolean {
   return c !== "high";

@@ -5,10 +5,15 @@
 import { latestListDate } from "../../analysis/population.js";
 import { agreements, roster } from "../../analysis/queries.js";
 import { allCounties, allStates, type CountyRow, countiesOf, stateInfo } from "../../context/geography.js";
+import {
+  LITIGATION_CASE_COLUMNS,
+  POLICY_INSTRUMENT_COLUMNS,
+  POLICY_SPAN_COLUMNS,
+} from "../../context/layer-columns.js";
 import { type LitigationRow, litigation } from "../../context/litigation.js";
 import { inEffect, POLICY_KINDS, type StatePolicy, statePolicies } from "../../context/policies.js";
 import { allPolitics, POLITICS_SHOWN, politicsFor } from "../../context/politics.js";
-import { formatCaveat, type Sourced } from "../../context/sourced.js";
+import { formatCaveat, SOURCE_COLUMNS, type Sourced } from "../../context/sourced.js";
 import { AGREEMENT_COLUMNS, type AgreementRow } from "../../domain/columns.js";
 import { MODELS, type Model, modelCounts } from "../../domain/model.js";
 import { checked, p, z } from "../params.js";
@@ -209,18 +214,8 @@ const POLICY_COLUMNS = [
   "proposed",
   "in_effect",
   "scope",
-  "instrument",
-  "citation",
-  "enacted",
-  "effective",
-  "in_effect_from",
-  "until",
-  "deadline",
-  "last_action",
-  "summary",
-  "source",
-  "source_url",
-  "confidence",
+  ...POLICY_INSTRUMENT_COLUMNS,
+  ...POLICY_SPAN_COLUMNS,
   "caveat_display",
 ] as const;
 
@@ -259,21 +254,13 @@ const policiesResource = listResource({
 const LITIGATION_COLUMNS = [
   "state",
   "row",
-  "case",
-  "type",
-  "court_or_issuer",
-  "case_number",
-  "plaintiffs_or_requester",
-  "defendants",
-  "filed",
+  ...LITIGATION_CASE_COLUMNS,
   "last_date",
   "status_kind",
   "status",
   "summary",
   "key_dates",
-  "source",
-  "source_url",
-  "confidence",
+  ...SOURCE_COLUMNS,
   "caveat_display",
 ] as const;
 
@@ -297,7 +284,7 @@ const litigationResource = listResource({
   },
 });
 
-const POLITICS_COLUMNS = [...POLITICS_SHOWN, "source", "source_url", "confidence", "caveat_display"] as const;
+const POLITICS_COLUMNS = [...POLITICS_SHOWN, ...SOURCE_COLUMNS, "caveat_display"] as const;
 
 const politicsResource = listResource({
   path: "/politics",
