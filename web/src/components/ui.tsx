@@ -95,21 +95,16 @@ export interface Column<R> {
 
 const cellClass = (c: { numeric?: boolean; date?: boolean }) => (c.numeric ? "num" : c.date ? "date" : undefined);
 
-export function DataTable<R>({
-  caption,
-  columns,
-  rows,
-  sort,
-  onSort,
-  rowKey,
-}: {
+export interface DataTableProps<R> {
   caption: ComponentChildren;
   columns: Column<R>[];
   rows: R[];
   sort?: { key: string; dir: "asc" | "desc" };
   onSort?: (key: string) => void;
   rowKey?: (r: R, i: number) => string;
-}) {
+}
+
+export function DataTable<R>({ caption, columns, rows, sort, onSort, rowKey }: DataTableProps<R>) {
   const { t } = useApp();
   return (
     <div class="table-wrap">

@@ -4,8 +4,10 @@ import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "@d
 import type { ComponentChildren } from "preact";
 import { useApp, useTitle } from "../app.js";
 import { PeriodsChart } from "../components/charts.js";
+import { modelColumn } from "../components/columns.js";
 import { EventLine } from "../components/events.js";
 import { LawNearEnd } from "../components/LawNearEnd.js";
+import { TableSection } from "../components/TableSection.js";
 import {
   DataTable,
   Downloads,
@@ -139,34 +141,31 @@ function AgencyView({ d }: { d: AgencyFile }) {
       <LawNearEnd d={d} />
       {d.documents?.length ? <Documents docs={d.documents} /> : null}
       {figure}
-      <Section id="names" title={app.t("agency.names")}>
-        <DataTable
-          caption={app.t("agency.names")}
-          rows={a.names}
-          rowKey={(n) => n.name}
-          columns={[
-            { key: "name", label: app.t("agency.name"), render: (n) => n.name },
-            { key: "first", label: app.t("agency.names_first"), render: (n) => app.date(n.firstSeen) },
-            { key: "last", label: app.t("agency.names_last"), render: (n) => app.date(n.lastSeen) },
-          ]}
-        />
-      </Section>
-      {d.applications.length ? (
-        <Section id="apps" title={app.t("agency.applications")}>
-          <DataTable
-            caption={app.t("agency.applications")}
-            rows={d.applications}
-            rowKey={(p) => p.application_id}
-            columns={[
-              { key: "model", label: app.t("common.model"), render: (p) => <ModelBadge model={p.model} /> },
-              { key: "first", label: app.t("agency.pending_since"), render: (p) => app.date(p.first_listed) },
-              { key: "last", label: app.t("agreements.last_listed"), render: (p) => app.date(p.last_listed) },
-              { key: "status", label: app.t("common.status"), render: (p) => app.tv("status", p.status) },
-              { key: "signed", label: app.t("agreements.signed"), render: (p) => app.date(p.signed_on) },
-            ]}
-          />
-        </Section>
-      ) : null}
+      <TableSection
+        id="names"
+        title={app.t("agency.names")}
+        rows={a.names}
+        rowKey={(n) => n.name}
+        columns={[
+          { key: "name", label: app.t("agency.name"), render: (n) => n.name },
+          { key: "first", label: app.t("agency.names_first"), render: (n) => app.date(n.firstSeen) },
+          { key: "last", label: app.t("agency.names_last"), render: (n) => app.date(n.lastSeen) },
+        ]}
+      />
+      <TableSection
+        id="apps"
+        title={app.t("agency.applications")}
+        empty={null}
+        rows={d.applications}
+        rowKey={(p) => p.application_id}
+        columns={[
+          modelColumn(app),
+          { key: "first", label: app.t("agency.pending_since"), render: (p) => app.date(p.first_listed) },
+          { key: "last", label: app.t("agreements.last_listed"), render: (p) => app.date(p.last_listed) },
+          { key: "status", label: app.t("common.status"), render: (p) => app.tv("status", p.status) },
+          { key: "signed", label: app.t("agreements.signed"), render: (p) => app.date(p.signed_on) },
+        ]}
+      />
       <Section id="history" title={app.t("agency.events")}>
         <ul class="events">
           {d.events.map((e) => (
@@ -276,47 +275,46 @@ function Documents({ docs }: { docs: MoaDocumentLink[] }) {
           .join(" · ")
       : app.t("agency.doc_unverified");
   return (
-    <Section id="documents" title={app.t("agency.documents")}>
-      <p class="muted">{app.t("agency.documents_desc")}</p>
-      <DataTable
-        caption={app.t("agency.documents")}
-        rows={docs}
-        rowKey={(d) => d.sha256}
-        columns={[
-          {
-            key: "kind",
-            label: app.t("agency.doc_kind"),
-            render: (d) =>
-              `${d.kind.toUpperCase()}${d.model ? ` · ${d.model}` : ""}${d.effective_on ? ` · ${app.date(d.effective_on)}` : ""}`,
-          },
-          { key: "template", label: app.t("agency.doc_template"), render: (d) => d.template ?? "" },
-          {
-            key: "signed",
-            label: app.t("agency.doc_signed"),
-            render: (d) =>
-              d.signatures
-                .map((g) => [g.name, g.title, g.date ? app.date(g.date) : null].filter(Boolean).join(", "))
-                .filter(Boolean)
-                .join("; "),
-          },
-          { key: "check", label: app.t("agency.doc_check"), render: check },
-          {
-            key: "links",
-            label: app.t("agency.doc_links"),
-            render: (d) => (
-              <>
-                <a href={d.copy}>{app.t("agency.doc_copy")}</a>
-                {d.url ? (
-                  <>
-                    {" · "}
-                    <ExtLink href={d.url}>{app.t("agency.doc_source")}</ExtLink>
-                  </>
-                ) : null}
-              </>
-            ),
-          },
-        ]}
-      />
-    </Section>
+    <TableSection
+      id="documents"
+      title={app.t("agency.documents")}
+      intro={<p class="muted">{app.t("agency.documents_desc")}</p>}
+      rows={docs}
+      rowKey={(d) => d.sha256}
+      columns={[
+        {
+          key: "kind",
+          label: app.t("agency.doc_kind"),
+          render: (d) =>
+            `${d.kind.toUpperCase()}${d.model ? ` · ${d.model}` : ""}${d.effective_on ? ` · ${app.date(d.effective_on)}` : ""}`,
+        },
+        { key: "template", label: app.t("agency.doc_template"), render: (d) => d.template ?? "" },
+        {
+          key: "signed",
+          label: app.t("agency.doc_signed"),
+          render: (d) =>
+            d.signatures
+              .map((g) => [g.name, g.title, g.date ? app.date(g.date) : null].filter(Boolean).join(", "))
+              .filter(Boolean)
+              .join("; "),
+        },
+        { key: "check", label: app.t("agency.doc_check"), render: check },
+        {
+          key: "links",
+          label: app.t("agency.doc_links"),
+          render: (d) => (
+            <>
+              <a href={d.copy}>{app.t("agency.doc_copy")}</a>
+              {d.url ? (
+                <>
+                  {" · "}
+                  <ExtLink href={d.url}>{app.t("agency.doc_source")}</ExtLink>
+                </>
+              ) : null}
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }

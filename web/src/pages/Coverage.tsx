@@ -3,6 +3,7 @@
 // agreements overlap. Read from the API's coverage resource (a static file in the built site too).
 import type { CoverageResult, CoverageRow } from "@domain";
 import { useApp } from "../app.js";
+import { populationColumn, stateColumn } from "../components/columns.js";
 import { DataTable, Figure, Section, Stat, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
@@ -74,17 +75,8 @@ function CoverageView({ c }: { c: CoverageData }) {
             rows={rows}
             rowKey={(r) => r.key}
             columns={[
-              {
-                key: "key",
-                label: app.t("common.state"),
-                render: (r) => <a href={app.link(`/state/${r.key}`)}>{app.stateName(r.key)}</a>,
-              },
-              {
-                key: "population",
-                label: app.t("common.population"),
-                numeric: true,
-                render: (r) => app.num(r.population),
-              },
+              stateColumn(app, "key"),
+              populationColumn(app),
               {
                 key: "covered",
                 label: app.t("coverage.covered_short"),

@@ -3,6 +3,7 @@
 // (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
 import type { FunnelResult } from "@domain";
 import { useApp } from "../app.js";
+import { agencyColumn } from "../components/columns.js";
 import { DataTable, Figure, Section, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
@@ -114,11 +115,7 @@ function FunnelView({ f }: { f: FunnelData }) {
           rows={never}
           rowKey={(r) => r.application_id}
           columns={[
-            {
-              key: "agency",
-              label: app.t("common.agency"),
-              render: (r) => <a href={app.link(`/agency/${r.agency_id}`)}>{r.agency}</a>,
-            },
+            agencyColumn(app),
             { key: "state", label: app.t("common.state"), render: (r) => app.stateName(r.state) },
             { key: "model", label: app.t("common.model"), render: (r) => app.tv("model", r.model) },
             {

@@ -15,6 +15,7 @@ import {
 } from "@domain";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useApp } from "../app.js";
+import { populationColumn } from "../components/columns.js";
 import { SelectField, valueChoices } from "../components/fields.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
 import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
@@ -430,12 +431,7 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
             },
             { key: "n", label: app.t("common.agreements"), numeric: true, render: (r) => app.num(r.counts.n) },
             ...MODELS.map((m) => ({ key: m, label: m, numeric: true, render: (r: Region) => app.num(r.counts[m]) })),
-            {
-              key: "population",
-              label: app.t("common.population"),
-              numeric: true,
-              render: (r) => app.num(r.population),
-            },
+            populationColumn(app),
             {
               key: "pc",
               label: app.t("common.per_100k"),

@@ -3,6 +3,7 @@
 import type { MethodologyFile } from "@domain";
 import { useApp } from "../app.js";
 import { Msg } from "../components/Msg.js";
+import { TableSection } from "../components/TableSection.js";
 import { DataTable, Downloads, Ready, Section } from "../components/ui.js";
 import { useData } from "../data.js";
 
@@ -77,19 +78,19 @@ export default function Methodology() {
                 ]}
               />
             </Section>
-            <Section id="m-corrections" title={app.t("method.corrections")}>
-              <p>{app.t("method.corrections_text")}</p>
-              <DataTable
-                caption={app.t("method.corrections")}
-                rows={d.corrections}
-                rowKey={(c) => `${c.rule}|${c.field}`}
-                columns={[
-                  { key: "rule", label: app.t("method.rule"), render: (c) => <code>{c.rule}</code> },
-                  { key: "field", label: app.t("method.field"), render: (c) => c.field },
-                  { key: "cells", label: app.t("method.cells"), numeric: true, render: (c) => app.num(c.cells) },
-                  { key: "lists", label: app.t("method.lists"), numeric: true, render: (c) => app.num(c.lists) },
-                ]}
-              />
+            <TableSection
+              id="m-corrections"
+              title={app.t("method.corrections")}
+              intro={<p>{app.t("method.corrections_text")}</p>}
+              rows={d.corrections}
+              rowKey={(c) => `${c.rule}|${c.field}`}
+              columns={[
+                { key: "rule", label: app.t("method.rule"), render: (c) => <code>{c.rule}</code> },
+                { key: "field", label: app.t("method.field"), render: (c) => c.field },
+                { key: "cells", label: app.t("method.cells"), numeric: true, render: (c) => app.num(c.cells) },
+                { key: "lists", label: app.t("method.lists"), numeric: true, render: (c) => app.num(c.lists) },
+              ]}
+            >
               <h3>{app.t("method.quarantined")}</h3>
               <ul>
                 {d.quarantined.map((q) => (
@@ -115,23 +116,17 @@ export default function Methodology() {
                   </ul>
                 </>
               ) : null}
-            </Section>
-            <Section id="m-placement" title={app.t("method.placement")}>
-              <DataTable
-                caption={app.t("method.placement")}
-                rows={d.placement}
-                rowKey={(p) => p.basis}
-                columns={[
-                  { key: "basis", label: app.t("method.basis"), render: (p) => app.tv("basis", p.basis) },
-                  {
-                    key: "agencies",
-                    label: app.t("common.agencies"),
-                    numeric: true,
-                    render: (p) => app.num(p.agencies),
-                  },
-                ]}
-              />
-            </Section>
+            </TableSection>
+            <TableSection
+              id="m-placement"
+              title={app.t("method.placement")}
+              rows={d.placement}
+              rowKey={(p) => p.basis}
+              columns={[
+                { key: "basis", label: app.t("method.basis"), render: (p) => app.tv("basis", p.basis) },
+                { key: "agencies", label: app.t("common.agencies"), numeric: true, render: (p) => app.num(p.agencies) },
+              ]}
+            />
             <Section id="m-limits" title={app.t("method.limits")}>
               <ul>
                 <li>{app.t("method.limit_dates")}</li>

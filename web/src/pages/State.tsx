@@ -3,24 +3,25 @@
 // (agreements listed under a ban, counties meeting a mandate).
 import { type CountiesFile, MODELS, type StateFile } from "@domain";
 import { useMemo, useState } from "preact/hooks";
-import { useApp } from "../app.js";
+import { type App, useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
+import { agencyColumn, modelColumn, statusColumn } from "../components/columns.js";
 import { English, Msg } from "../components/Msg.js";
 import { OnDemand } from "../components/OnDemand.js";
+import { TableSection } from "../components/TableSection.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
 import {
   ByModel,
+  type Column,
   DataTable,
   Downloads,
   ExtLink,
   Figure,
   Legend,
-  ModelBadge,
   NotFound,
   Ready,
   Section,
   Stat,
-  StatusBadge,
 } from "../components/ui.js";
 import { missing, useAll } from "../data.js";
 import { activeOn, cmp } from "../lib.js";
@@ -56,6 +57,20 @@ function Caveat({ confidence, caveat }: { confidence: string | null; caveat: str
       ) : null}
     </span>
   );
+}
+
+/** A curated row's summary and how sure it is: the last columns of the law and litigation tables. */
+function sourcedColumns<R extends { summary: string | null; confidence: string | null; caveat: string | null }>(
+  app: App,
+): Column<R>[] {
+  return [
+    { key: "summary", label: app.t("state.summary"), render: (r) => <English>{r.summary}</English> },
+    {
+      key: "confidence",
+      label: app.t("common.confidence"),
+      render: (r) => <Caveat confidence={r.confidence} caveat={r.caveat} />,
+    },
+  ];
 }
 
 function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
@@ -170,116 +185,93 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
       {d.missing.length ? <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p> : null}
       <TimelineFigure points={d.timeline} title={app.t("state.timeline_title", { name })} />
       {map}
-      <Section id="law" title={app.t("state.law")}>
-        {d.policies.length ? (
-          <DataTable
-            caption={app.t("state.law")}
-            rows={d.policies}
-            rowKey={(p, i) => `${p.kind}|${p.citation}|${i}`}
-            columns={[
-              {
-                key: "kind",
-                label: app.t("state.policy"),
-                render: (p) => (
-                  <>
-                    {app.tv("policy", p.kind)}
-                    {p.proposed ? <span class="muted"> ({app.t("state.proposed")})</span> : null}
-                    {!p.proposed && !p.in_effect ? <span class="muted"> ({app.t("state.not_in_effect")})</span> : null}
-                    {p.scope ? <span class="muted"> · {p.scope}</span> : null}
-                  </>
-                ),
-              },
-              {
-                key: "citation",
-                label: app.t("state.citation"),
-                render: (p) => (
-                  <>
-                    <ExtLink href={p.source_url}>{p.citation ?? p.instrument ?? ""}</ExtLink>
-                    {p.instrument && p.citation ? <span class="muted"> ({p.instrument})</span> : null}
-                  </>
-                ),
-              },
-              { key: "enacted", label: app.t("state.enacted"), render: (p) => app.date(p.enacted) },
-              {
-                key: "effective",
-                label: app.t("state.effective"),
-                render: (p) => (
-                  <>
-                    {app.date(p.effective)}
-                    {p.until ? ` – ${app.date(p.until)}` : ""}
-                  </>
-                ),
-              },
-              { key: "summary", label: app.t("state.summary"), render: (p) => <English>{p.summary}</English> },
-              {
-                key: "confidence",
-                label: app.t("common.confidence"),
-                render: (p) => <Caveat confidence={p.confidence} caveat={p.caveat} />,
-              },
-            ]}
-          />
-        ) : (
-          <p>{app.t("state.law_none")}</p>
-        )}
-      </Section>
-      <Section id="litigation" title={app.t("state.litigation")}>
-        {d.litigation.length ? (
-          <DataTable
-            caption={app.t("state.litigation")}
-            rows={d.litigation}
-            rowKey={(l, i) => `${l.title}|${i}`}
-            columns={[
-              {
-                key: "title",
-                label: app.t("state.case"),
-                render: (l) => (
-                  <ExtLink href={l.source_url}>
-                    <English>{l.title}</English>
-                  </ExtLink>
-                ),
-              },
-              {
-                key: "court",
-                label: app.t("state.court"),
-                render: (l) => <English>{[l.kind, l.court].filter(Boolean).join(" · ")}</English>,
-              },
-              { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
-              { key: "status", label: app.t("common.status"), render: (l) => <English>{l.status}</English> },
-              { key: "summary", label: app.t("state.summary"), render: (l) => <English>{l.summary}</English> },
-              {
-                key: "confidence",
-                label: app.t("common.confidence"),
-                render: (l) => <Caveat confidence={l.confidence} caveat={l.caveat} />,
-              },
-            ]}
-          />
-        ) : (
-          <p>{app.t("state.litigation_none")}</p>
-        )}
-      </Section>
-      <Section id="politics" title={app.t("state.politics")}>
-        {d.politics.length ? (
-          <DataTable
-            caption={app.t("state.politics")}
-            rows={d.politics}
-            rowKey={(p) => String(p.year)}
-            columns={[
-              { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
-              { key: "governor", label: app.t("state.governor"), render: (p) => app.tv("party", p.governor) },
-              { key: "legislature", label: app.t("state.legislature"), render: (p) => app.tv("party", p.legislature) },
-              { key: "trifecta", label: app.t("state.trifecta"), render: (p) => app.tv("party", p.trifecta) },
-              {
-                key: "battleground",
-                label: app.t("state.battleground"),
-                render: (p) =>
-                  p.battleground === null ? "" : p.battleground ? app.t("common.yes") : app.t("common.no"),
-              },
-            ]}
-          />
-        ) : (
-          <p>{app.t("state.politics_none")}</p>
-        )}
-      </Section>
+      <TableSection
+        id="law"
+        title={app.t("state.law")}
+        empty={app.t("state.law_none")}
+        rows={d.policies}
+        rowKey={(p, i) => `${p.kind}|${p.citation}|${i}`}
+        columns={[
+          {
+            key: "kind",
+            label: app.t("state.policy"),
+            render: (p) => (
+              <>
+                {app.tv("policy", p.kind)}
+                {p.proposed ? <span class="muted"> ({app.t("state.proposed")})</span> : null}
+                {!p.proposed && !p.in_effect ? <span class="muted"> ({app.t("state.not_in_effect")})</span> : null}
+                {p.scope ? <span class="muted"> · {p.scope}</span> : null}
+              </>
+            ),
+          },
+          {
+            key: "citation",
+            label: app.t("state.citation"),
+            render: (p) => (
+              <>
+                <ExtLink href={p.source_url}>{p.citation ?? p.instrument ?? ""}</ExtLink>
+                {p.instrument && p.citation ? <span class="muted"> ({p.instrument})</span> : null}
+              </>
+            ),
+          },
+          { key: "enacted", label: app.t("state.enacted"), render: (p) => app.date(p.enacted) },
+          {
+            key: "effective",
+            label: app.t("state.effective"),
+            render: (p) => (
+              <>
+                {app.date(p.effective)}
+                {p.until ? ` – ${app.date(p.until)}` : ""}
+              </>
+            ),
+          },
+          ...sourcedColumns(app),
+        ]}
+      />
+      <TableSection
+        id="litigation"
+        title={app.t("state.litigation")}
+        empty={app.t("state.litigation_none")}
+        rows={d.litigation}
+        rowKey={(l, i) => `${l.title}|${i}`}
+        columns={[
+          {
+            key: "title",
+            label: app.t("state.case"),
+            render: (l) => (
+              <ExtLink href={l.source_url}>
+                <English>{l.title}</English>
+              </ExtLink>
+            ),
+          },
+          {
+            key: "court",
+            label: app.t("state.court"),
+            render: (l) => <English>{[l.kind, l.court].filter(Boolean).join(" · ")}</English>,
+          },
+          { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
+          { key: "status", label: app.t("common.status"), render: (l) => <English>{l.status}</English> },
+          ...sourcedColumns(app),
+        ]}
+      />
+      <TableSection
+        id="politics"
+        title={app.t("state.politics")}
+        empty={app.t("state.politics_none")}
+        rows={d.politics}
+        rowKey={(p) => String(p.year)}
+        columns={[
+          { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
+          { key: "governor", label: app.t("state.governor"), render: (p) => app.tv("party", p.governor) },
+          { key: "legislature", label: app.t("state.legislature"), render: (p) => app.tv("party", p.legislature) },
+          { key: "trifecta", label: app.t("state.trifecta"), render: (p) => app.tv("party", p.trifecta) },
+          {
+            key: "battleground",
+            label: app.t("state.battleground"),
+            render: (p) => (p.battleground === null ? "" : p.battleground ? app.t("common.yes") : app.t("common.no")),
+          },
+        ]}
+      />
       {d.conflicts.bans.length ||
       d.conflicts.mandates.length ||
       d.policies.some((p) => p.kind === "ban" || p.kind === "mandate") ? (
@@ -293,12 +285,8 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
                   rows={d.conflicts.bans}
                   rowKey={(b) => b.agreement_id}
                   columns={[
-                    {
-                      key: "agency",
-                      label: app.t("common.agency"),
-                      render: (b) => <a href={app.link(`/agency/${b.agency_id}`)}>{b.agency}</a>,
-                    },
-                    { key: "model", label: app.t("common.model"), render: (b) => <ModelBadge model={b.model} /> },
+                    agencyColumn(app),
+                    modelColumn(app),
                     {
                       key: "ban",
                       label: app.t("state.ban_effective"),
@@ -359,28 +347,24 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           ) : null}
         </Section>
       ) : null}
-      <Section id="state-agreements" title={app.t("state.agreements", { name })}>
-        <DataTable
-          caption={app.t("state.agreements", { name })}
-          rows={active.slice(0, 50)}
-          rowKey={(a) => a.agreement_id}
-          columns={[
-            {
-              key: "agency",
-              label: app.t("common.agency"),
-              render: (a) => <a href={app.link(`/agency/${a.agency_id}`)}>{a.agency}</a>,
-            },
-            { key: "county", label: app.t("common.county"), render: (a) => a.county ?? "" },
-            { key: "model", label: app.t("common.model"), render: (a) => <ModelBadge model={a.model} /> },
-            { key: "signed", label: app.t("agreements.signed"), render: (a) => app.date(a.signed_on) },
-            { key: "status", label: app.t("common.status"), render: (a) => <StatusBadge status={a.status} /> },
-          ]}
-        />
+      <TableSection
+        id="state-agreements"
+        title={app.t("state.agreements", { name })}
+        rows={active.slice(0, 50)}
+        rowKey={(a) => a.agreement_id}
+        columns={[
+          agencyColumn(app),
+          { key: "county", label: app.t("common.county"), render: (a) => a.county ?? "" },
+          modelColumn(app),
+          { key: "signed", label: app.t("agreements.signed"), render: (a) => app.date(a.signed_on) },
+          statusColumn(app),
+        ]}
+      >
         <p>
           <a href={app.link("/agreements", { state: s.state })}>{app.t("agency.state_page", { state: name })}</a>
           {active.length > 50 ? ` (${app.t("common.showing", { shown: 50, total: app.num(active.length) })})` : ""}
         </p>
-      </Section>
+      </TableSection>
       <Downloads paths={[`state/${s.state}.json`, `state/${s.state}.csv`]} />
     </>
   );

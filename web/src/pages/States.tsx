@@ -4,6 +4,7 @@
 import type { AgreementsFile, StateItem, StatesFile } from "@domain";
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
+import { stateColumn } from "../components/columns.js";
 import { DataTable, Ready } from "../components/ui.js";
 import { useAll } from "../data.js";
 import { activeOn, cmp } from "../lib.js";
@@ -113,12 +114,7 @@ function Index({ states, agreements }: { states: StatesFile; agreements: Agreeme
         sort={{ key: sort, dir }}
         onSort={onSort}
         columns={[
-          {
-            key: "state",
-            label: app.t("common.state"),
-            sortable: true,
-            render: (s) => <a href={app.link(`/state/${s.state}`)}>{app.stateName(s.state)}</a>,
-          },
+          { ...stateColumn(app), sortable: true },
           {
             key: "active",
             label: app.t("states.active"),
