@@ -3,6 +3,7 @@
 import { MODELS, type TimelinePointItem } from "@domain";
 import { useApp } from "../app.js";
 import { MODEL_COLOURS } from "../palette.js";
+import { countColumn } from "./columns.js";
 import { StackedArea } from "./StackedArea.js";
 import { DataTable, Figure } from "./ui.js";
 import { useWidth } from "./use-width.js";
@@ -33,9 +34,9 @@ export function TimelineFigure({
           label: app.t("common.month"),
           render: (p) => (p.month ? app.monthYear(utc(p.date)) : app.date(p.date)),
         },
-        { key: "agreements", label: app.t("common.total"), numeric: true, render: (p) => app.num(p.agreements) },
-        ...MODELS.map((m) => ({ key: m, label: m, numeric: true, render: (p: TimelinePointItem) => app.num(p[m]) })),
-        { key: "agencies", label: app.t("common.agencies"), numeric: true, render: (p) => app.num(p.agencies) },
+        countColumn(app, "agreements", app.t("common.total")),
+        ...MODELS.map((m) => countColumn(app, m, m)),
+        countColumn(app, "agencies", app.t("common.agencies")),
       ]}
     />
   );

@@ -34,6 +34,25 @@ export function statusColumn<R extends { status: string }>(app: App): Column<R> 
   return { key: "status", label: app.t("common.status"), render: (r) => <StatusBadge status={r.status} /> };
 }
 
+/** A coded value in the page's language (`kind` names its list of values); the row's field `key` holds it. */
+export function valueColumn<R extends Record<K, string | null>, K extends string>(
+  app: App,
+  key: K,
+  label: string,
+  kind: string = key,
+): Column<R> {
+  return { key, label, render: (r) => app.tv(kind, r[key]) };
+}
+
+/** A number as the page's language writes it, aligned right; the row's field `key` holds it. */
+export function countColumn<R extends Record<K, number | null>, K extends string>(
+  app: App,
+  key: K,
+  label: string,
+): Column<R> {
+  return { key, label, numeric: true, render: (r) => app.num(r[key]) };
+}
+
 export function populationColumn<R extends { population: number | null }>(app: App): Column<R> {
-  return { key: "population", label: app.t("common.population"), numeric: true, render: (r) => app.num(r.population) };
+  return countColumn(app, "population", app.t("common.population"));
 }

@@ -185,12 +185,20 @@ export function Figure({
       </figcaption>
       {desc ? <p class="fig-desc">{desc}</p> : null}
       <div class="chart">{chart}</div>
-      <details class="twin">
-        <summary>{app.t("common.show_table")}</summary>
-        {table}
-      </details>
+      <Twin>{table}</Twin>
       {embedPath && !app.embed ? <EmbedCode path={embedPath} title={title} /> : null}
     </figure>
+  );
+}
+
+/** A chart's or map's numbers as a table, folded away under `summary` until the reader opens it. */
+export function Twin({ summary, children }: { summary?: string; children: ComponentChildren }) {
+  const { t } = useApp();
+  return (
+    <details class="twin">
+      <summary>{summary ?? t("common.show_table")}</summary>
+      {children}
+    </details>
   );
 }
 

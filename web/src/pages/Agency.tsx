@@ -4,7 +4,7 @@ import type { AgencyAgreement, AgencyFile, MoaDocumentLink, SourceRow } from "@d
 import type { ComponentChildren } from "preact";
 import { useApp, useTitle } from "../app.js";
 import { PeriodsChart } from "../components/charts.js";
-import { modelColumn } from "../components/columns.js";
+import { modelColumn, valueColumn } from "../components/columns.js";
 import { EventLine } from "../components/events.js";
 import { LawNearEnd } from "../components/LawNearEnd.js";
 import { TableSection } from "../components/TableSection.js";
@@ -162,7 +162,7 @@ function AgencyView({ d }: { d: AgencyFile }) {
           modelColumn(app),
           { key: "first", label: app.t("agency.pending_since"), render: (p) => app.date(p.first_listed) },
           { key: "last", label: app.t("agreements.last_listed"), render: (p) => app.date(p.last_listed) },
-          { key: "status", label: app.t("common.status"), render: (p) => app.tv("status", p.status) },
+          valueColumn(app, "status", app.t("common.status")),
           { key: "signed", label: app.t("agreements.signed"), render: (p) => app.date(p.signed_on) },
         ]}
       />
@@ -262,6 +262,8 @@ function decodeSafe(s: string): string {
 /** The MOA documents `g287 moa` kept: template, signatures, the check against the list, and links. */
 function Documents({ docs }: { docs: MoaDocumentLink[] }) {
   const app = useApp();
+  const kind = (d: MoaDocumentLink) =>
+    `${d.kind.toUpperCase()}${d.model ? ` · ${d.model}` : ""}${d.effective_on ? ` · ${app.date(d.effective_on)}` : ""}`;
   const check = (d: MoaDocumentLink) =>
     d.checks.length
       ? d.checks
@@ -282,12 +284,7 @@ function Documents({ docs }: { docs: MoaDocumentLink[] }) {
       rows={docs}
       rowKey={(d) => d.sha256}
       columns={[
-        {
-          key: "kind",
-          label: app.t("agency.doc_kind"),
-          render: (d) =>
-            `${d.kind.toUpperCase()}${d.model ? ` · ${d.model}` : ""}${d.effective_on ? ` · ${app.date(d.effective_on)}` : ""}`,
-        },
+        { key: "kind", label: app.t("agency.doc_kind"), render: kind },
         { key: "template", label: app.t("agency.doc_template"), render: (d) => d.template ?? "" },
         {
           key: "signed",

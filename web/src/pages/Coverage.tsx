@@ -3,7 +3,7 @@
 // agreements overlap. Read from the API's coverage resource (a static file in the built site too).
 import type { CoverageResult, CoverageRow } from "@domain";
 import { useApp } from "../app.js";
-import { populationColumn, stateColumn } from "../components/columns.js";
+import { countColumn, populationColumn, stateColumn } from "../components/columns.js";
 import { DataTable, Figure, Section, Stat, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
@@ -77,12 +77,7 @@ function CoverageView({ c }: { c: CoverageData }) {
             columns={[
               stateColumn(app, "key"),
               populationColumn(app),
-              {
-                key: "covered",
-                label: app.t("coverage.covered_short"),
-                numeric: true,
-                render: (r) => app.num(r.covered),
-              },
+              countColumn(app, "covered", app.t("coverage.covered_short")),
               { key: "share", label: app.t("coverage.share"), numeric: true, render: (r) => pct(r.share) },
               {
                 key: "statewide",

@@ -3,7 +3,7 @@
 // (`api/v1/funnel.json`, a static file in the built site too), drawn as bars with a table twin.
 import type { FunnelResult } from "@domain";
 import { useApp } from "../app.js";
-import { agencyColumn } from "../components/columns.js";
+import { agencyColumn, countColumn, valueColumn } from "../components/columns.js";
 import { DataTable, Figure, Section, WithFile } from "../components/ui.js";
 import { cmp } from "../lib.js";
 
@@ -72,7 +72,7 @@ function FunnelView({ f }: { f: FunnelData }) {
             rowKey={(x) => x.key}
             columns={[
               { key: "stage", label: app.t("funnel.stage"), render: (x) => app.t(x.key) },
-              { key: "n", label: app.t("common.agreements"), numeric: true, render: (x) => app.num(x.n) },
+              countColumn(app, "n", app.t("common.agreements")),
             ]}
           />
         }
@@ -117,7 +117,7 @@ function FunnelView({ f }: { f: FunnelData }) {
           columns={[
             agencyColumn(app),
             { key: "state", label: app.t("common.state"), render: (r) => app.stateName(r.state) },
-            { key: "model", label: app.t("common.model"), render: (r) => app.tv("model", r.model) },
+            valueColumn(app, "model", app.t("common.model")),
             {
               key: "first",
               label: app.t("funnel.pending_from"),

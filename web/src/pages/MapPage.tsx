@@ -18,7 +18,7 @@ import { useApp } from "../app.js";
 import { populationColumn } from "../components/columns.js";
 import { SelectField, valueChoices } from "../components/fields.js";
 import { CountyPanel, UsMap } from "../components/UsMap.js";
-import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready } from "../components/ui.js";
+import { DataTable, Downloads, EmbedCode, ErrorBox, Legend, Loading, Ready, Twin } from "../components/ui.js";
 import { useAll, useData } from "../data.js";
 import { activeOn, add, type Counts, cmp, dominant, emptyCounts, per100k, snapDate } from "../lib.js";
 import {
@@ -416,8 +416,7 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
       {st.missing.length ? (
         <p class="note">{app.t("common.missing_layers", { layers: st.missing.join("; ") })}</p>
       ) : null}
-      <details class="twin">
-        <summary>{app.t("common.show_table")}</summary>
+      <Twin>
         <DataTable
           caption={app.t("map.table_title", { level: levelLabel.toLowerCase(), date: app.date(date) })}
           rows={rows}
@@ -440,7 +439,7 @@ function MapView({ st, co, tl }: { st: StatesFile; co: CountiesFile | null; tl: 
             },
           ]}
         />
-      </details>
+      </Twin>
       {!app.embed ? (
         <>
           <EmbedCode

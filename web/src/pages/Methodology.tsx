@@ -2,6 +2,7 @@
 // thresholds actually in force), the corrections made, how agencies are placed, and known limits.
 import type { MethodologyFile } from "@domain";
 import { useApp } from "../app.js";
+import { countColumn, valueColumn } from "../components/columns.js";
 import { Msg } from "../components/Msg.js";
 import { TableSection } from "../components/TableSection.js";
 import { DataTable, Downloads, Ready, Section } from "../components/ui.js";
@@ -73,8 +74,8 @@ export default function Methodology() {
                 rows={d.identity_tiers}
                 rowKey={(t) => t.tier}
                 columns={[
-                  { key: "tier", label: app.t("method.tier"), render: (t) => app.tv("tier", t.tier) },
-                  { key: "rows", label: app.t("method.rows"), numeric: true, render: (t) => app.num(t.rows) },
+                  valueColumn(app, "tier", app.t("method.tier")),
+                  countColumn(app, "rows", app.t("method.rows")),
                 ]}
               />
             </Section>
@@ -87,8 +88,8 @@ export default function Methodology() {
               columns={[
                 { key: "rule", label: app.t("method.rule"), render: (c) => <code>{c.rule}</code> },
                 { key: "field", label: app.t("method.field"), render: (c) => c.field },
-                { key: "cells", label: app.t("method.cells"), numeric: true, render: (c) => app.num(c.cells) },
-                { key: "lists", label: app.t("method.lists"), numeric: true, render: (c) => app.num(c.lists) },
+                countColumn(app, "cells", app.t("method.cells")),
+                countColumn(app, "lists", app.t("method.lists")),
               ]}
             >
               <h3>{app.t("method.quarantined")}</h3>
@@ -123,8 +124,8 @@ export default function Methodology() {
               rows={d.placement}
               rowKey={(p) => p.basis}
               columns={[
-                { key: "basis", label: app.t("method.basis"), render: (p) => app.tv("basis", p.basis) },
-                { key: "agencies", label: app.t("common.agencies"), numeric: true, render: (p) => app.num(p.agencies) },
+                valueColumn(app, "basis", app.t("method.basis")),
+                countColumn(app, "agencies", app.t("common.agencies")),
               ]}
             />
             <Section id="m-limits" title={app.t("method.limits")}>

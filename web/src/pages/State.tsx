@@ -5,7 +5,7 @@ import { type CountiesFile, MODELS, type StateFile } from "@domain";
 import { useMemo, useState } from "preact/hooks";
 import { type App, useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
-import { agencyColumn, modelColumn, statusColumn } from "../components/columns.js";
+import { agencyColumn, countColumn, modelColumn, statusColumn, valueColumn } from "../components/columns.js";
 import { English, Msg } from "../components/Msg.js";
 import { OnDemand } from "../components/OnDemand.js";
 import { TableSection } from "../components/TableSection.js";
@@ -149,14 +149,9 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           rowKey={(c) => c.county_fips}
           columns={[
             { key: "name", label: app.t("common.county"), render: (c) => c.name },
-            { key: "active", label: app.t("state.active"), numeric: true, render: (c) => app.num(c.active) },
-            ...MODELS.map((m) => ({
-              key: m,
-              label: m,
-              numeric: true,
-              render: (c: (typeof countyRows)[number]) => app.num(c[m]),
-            })),
-            { key: "ever", label: app.t("state.ever"), numeric: true, render: (c) => app.num(c.ever) },
+            countColumn(app, "active", app.t("state.active")),
+            ...MODELS.map((m) => countColumn(app, m, m)),
+            countColumn(app, "ever", app.t("state.ever")),
             { key: "pc", label: app.t("common.per_100k"), numeric: true, render: (c) => app.num(c.per_100k, 2) },
           ]}
         />
@@ -262,9 +257,9 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
         rowKey={(p) => String(p.year)}
         columns={[
           { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
-          { key: "governor", label: app.t("state.governor"), render: (p) => app.tv("party", p.governor) },
-          { key: "legislature", label: app.t("state.legislature"), render: (p) => app.tv("party", p.legislature) },
-          { key: "trifecta", label: app.t("state.trifecta"), render: (p) => app.tv("party", p.trifecta) },
+          valueColumn(app, "governor", app.t("state.governor"), "party"),
+          valueColumn(app, "legislature", app.t("state.legislature"), "party"),
+          valueColumn(app, "trifecta", app.t("state.trifecta"), "party"),
           {
             key: "battleground",
             label: app.t("state.battleground"),
@@ -305,7 +300,7 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
                           ? app.date(b.last_listed)
                           : `${app.date(b.last_listed)} (${app.t("common.still_listed")})`,
                     },
-                    { key: "days", label: app.t("state.days"), numeric: true, render: (b) => app.num(b.days) },
+                    countColumn(app, "days", app.t("state.days")),
                   ]}
                 />
               ) : (

@@ -4,8 +4,8 @@
 import type { AgreementsFile, StateItem, StatesFile } from "@domain";
 import { useMemo } from "preact/hooks";
 import { useApp } from "../app.js";
-import { stateColumn } from "../components/columns.js";
-import { DataTable, Ready } from "../components/ui.js";
+import { countColumn, stateColumn } from "../components/columns.js";
+import { DataTable, Ready, Twin } from "../components/ui.js";
 import { useAll } from "../data.js";
 import { activeOn, cmp } from "../lib.js";
 
@@ -115,13 +115,7 @@ function Index({ states, agreements }: { states: StatesFile; agreements: Agreeme
         onSort={onSort}
         columns={[
           { ...stateColumn(app), sortable: true },
-          {
-            key: "active",
-            label: app.t("states.active"),
-            numeric: true,
-            sortable: true,
-            render: (s) => app.num(s.active),
-          },
+          { ...countColumn(app, "active", app.t("states.active")), sortable: true },
           {
             key: "per_100k",
             label: app.t("common.per_100k_short"),
@@ -129,7 +123,7 @@ function Index({ states, agreements }: { states: StatesFile; agreements: Agreeme
             sortable: true,
             render: (s) => app.num(s.per_100k, 1),
           },
-          { key: "ever", label: app.t("states.ever"), numeric: true, sortable: true, render: (s) => app.num(s.ever) },
+          { ...countColumn(app, "ever", app.t("states.ever")), sortable: true },
           {
             key: "law",
             label: app.t("states.law"),
@@ -155,8 +149,7 @@ function Index({ states, agreements }: { states: StatesFile; agreements: Agreeme
           },
         ]}
       />
-      <details class="twin">
-        <summary>{app.t("states.by_month")}</summary>
+      <Twin summary={app.t("states.by_month")}>
         <DataTable
           caption={app.t("states.by_month_caption")}
           rows={trend.days.map((d, i) => ({ d, i }))}
@@ -173,7 +166,7 @@ function Index({ states, agreements }: { states: StatesFile; agreements: Agreeme
               })),
           ]}
         />
-      </details>
+      </Twin>
       <p class="note">{app.t("states.note")}</p>
     </>
   );
