@@ -72,7 +72,7 @@ export function deriveRosters(iceText: string, oigText: string): Row[] {
       roster: `oig-${asOf}`,
       row: r.row,
       as_of: asOf,
-      state: r.usps(r.need("state")),
+      state: r.state(),
       agency: r.need("agency"),
       model: OIG_MODELS[model] as string,
       signed_on: r.need("date_signed_original"),

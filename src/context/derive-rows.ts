@@ -69,6 +69,11 @@ export class RawRow {
     return m.state.usps;
   }
 
+  /** The row's `state` column as a USPS code: every layer is keyed on it. */
+  state(): string {
+    return this.usps(this.need("state"));
+  }
+
   confidence(raw: string): Confidence {
     const c = raw.toLowerCase();
     if (!(CONFIDENCES as readonly string[]).includes(c))

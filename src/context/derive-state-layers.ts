@@ -1,12 +1,25 @@
 // The state layers derived from ../shared/data/reference: state policies (bans, mandates…),
 // litigation, and each state's politics by year.
-import { type CuratedCaveat, caveatFor, LAYER_INPUTS, type Row, rawRows } from "./derive-rows.js";
+import {
+  type CuratedCaveat,
+  caveatFor,
+  LAYER_INPUTS,
+  type LayerInput,
+  type RawRow,
+  type Row,
+  rawRows,
+} from "./derive-rows.js";
 import { LITIGATION_CASE_COLUMNS, POLICY_INSTRUMENT_COLUMNS, POLICY_SPAN_COLUMNS } from "./layer-columns.js";
 import { firstLooseDate, type LooseDate, lastDay, looseDates } from "./loose-date.js";
 import { parsePolicyLabel } from "./policy-label.js";
 import { SOURCE_COLUMNS } from "./sourced.js";
 
 export const POLITICS_SOURCE = "state_politics.csv, compiled for this project";
+
+/** Each row of one raw layer table, derived once its state is checked: every layer is keyed on it. */
+function eachRow(text: string, input: LayerInput, derive: (r: RawRow, state: string) => Row): Row[] {
+  return rawRows(text, LAYER_INPUTS[input]).map((r) => derive(r, r.state()));
+}
 
 // ---------------------------------------------------------------- policies
 
@@ -40,8 +53,7 @@ function deadlineIn(text: string): string | null {
 }
 
 export function derivePolicies(text: string, caveats: CuratedCaveat[]): Row[] {
-  return rawRows(text, LAYER_INPUTS.policies).map((r) => {
-    const state = r.usps(r.need("state"));
+  return eachRow(text, "policies", (r, state) => {
     const rawPolicy = r.need("policy");
     const instrument = r.need("instrument");
     const citation = r.need("citation");
@@ -114,8 +126,7 @@ export function statusKind(status: string): "pending" | "resolved" | "unverified
 }
 
 export function deriveLitigation(text: string, caveats: CuratedCaveat[]): Row[] {
-  return rawRows(text, LAYER_INPUTS.litigation).map((r) => {
-    const state = r.usps(r.need("state"));
+  return eachRow(text, "litigation", (r, state) => {
     const name = r.need("case_or_action");
     const rawFiled = r.need("filed");
     const keyDates = r.need("key_dates");
@@ -166,8 +177,7 @@ export const POLITICS_COLUMNS = [
 ] as const;
 
 export function derivePolitics(text: string, caveats: CuratedCaveat[]): Row[] {
-  return rawRows(text, LAYER_INPUTS.politics).map((r) => {
-    const state = r.usps(r.need("state"));
+  return eachRow(text, "politics", (r, state) => {
     const year = r.need("year");
     if (!/^\d{4}$/.test(year)) throw r.error(`year ${JSON.stringify(year)}`);
     const bg = r.need("battleground_2024").toLowerCase();
