@@ -152,7 +152,7 @@ function printBackends(out: Record<string, unknown>, runs: number): void {
     ratio_postgres_over_sqlite: number;
   };
   const row = (name: string, a: string, b: string, ratio: string) =>
-    `  ${name.padEnd(34)}${a.padStart(12)}${b.padStart(14)}${ratio.padStart(16)}`;
+    `  ${name.padEnd(42)}${a.padStart(10)}${b.padStart(12)}  ${ratio}`;
   const lines = [
     row("", "SQLite", "PostgreSQL", "PostgreSQL/SQLite"),
     row(

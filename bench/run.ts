@@ -35,7 +35,7 @@ if (only.length) {
   try {
     const figures = await runSections(only, tmp);
     fs.mkdirSync(path.join(ROOT, "bench/out"), { recursive: true });
-    const out = path.join(ROOT, `bench/out/${only.filter((a) => !a.startsWith("-")).join("-")}.json`);
+    const out = path.join(ROOT, `bench/out/${only[0] === "soak" ? "soak" : only.join("-")}.json`);
     fs.writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`figures written to ${path.relative(ROOT, out)}`);
   } finally {

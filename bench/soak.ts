@@ -27,12 +27,14 @@ interface AutocannonResult {
   non2xx: number;
 }
 type OnResponse = (status: number, body: string) => void;
+/** A running load: awaited for its result, or stopped early. */
+type Run = PromiseLike<AutocannonResult> & { stop(): void };
 type Autocannon = (o: {
   url: string;
   connections: number;
   duration: number;
   requests: { method: "GET"; path: string; onResponse: OnResponse }[];
-}) => Promise<AutocannonResult>;
+}) => Run;
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 export interface SoakOptions {
@@ -67,20 +69,28 @@ const rssMb = (pid: number | undefined): number | null => {
   return m ? Math.round(Number(m[1]) / 1024) : null;
 };
 
-/** `g287 ingest ARCHIVE` as the watch service runs it: its own process, beside the server. */
-function ingestProcess(db: string, archive: string): Promise<number> {
+/**
+ * `g287 ingest ARCHIVE` as the watch service runs it: its own process, beside the server. Resolves
+ * to its time and its mode (an increment is expected: a replay would say the bench is off).
+ */
+function ingestProcess(db: string, archive: string): Promise<{ ms: number; mode: string }> {
   const t = performance.now();
-  const child = spawn(path.join(ROOT, "bin/g287"), ["--db", db, "--quiet", "ingest", archive], {
-    stdio: ["ignore", "ignore", "pipe"],
+  const child = spawn(path.join(ROOT, "bin/g287"), ["--db", db, "--json", "ingest", archive], {
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let out = "";
   let err = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
   child.stderr?.on("data", (d: Buffer) => {
     err += d.toString();
   });
   return new Promise((resolve, reject) =>
-    child.once("exit", (code) =>
-      code === 0 ? resolve(performance.now() - t) : reject(new Error(`g287 ingest exited with ${code}: ${err.trim()}`)),
-    ),
+    child.once("exit", (code) => {
+      if (code !== 0) return reject(new Error(`g287 ingest exited with ${code}: ${err.trim()}`));
+      resolve({ ms: performance.now() - t, mode: /"mode":\s*"([^"]+)"/.exec(out)?.[1] ?? "?" });
+    }),
   );
 }
 
@@ -139,10 +149,12 @@ export async function soak(o: SoakOptions) {
         if (v === undefined || n === undefined) unparsed++;
         else seen.set(`${v}|${n}`, (seen.get(`${v}|${n}`) ?? 0) + 1);
       };
+    // Stopped once the run's time is up and the last ingest's version has been served a while
+    // (the server reads the version at most once a second): ingests that overrun are not cut off.
     const load = autocannon({
       url: server.url,
       connections: o.connections,
-      duration: o.seconds,
+      duration: o.seconds * 100,
       requests: [
         { method: "GET", path: roster_, onResponse: tally(true) },
         { method: "GET", path: PATHS.agency, onResponse: tally(false) },
@@ -151,22 +163,28 @@ export async function soak(o: SoakOptions) {
     });
 
     const ingestMs: number[] = [];
+    const modes: Record<string, number> = {};
     const ingestErrors: string[] = [];
     const t0 = Date.now();
     for (const [k, date] of held.entries()) {
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + (k + 1) * o.interval * 1000 - Date.now())));
       cutArchive(archive, held[k + 1] ?? null);
       try {
-        ingestMs.push(await ingestProcess(db.url, archive));
+        const { ms, mode } = await ingestProcess(db.url, archive);
+        ingestMs.push(ms);
+        modes[mode] = (modes[mode] ?? 0) + 1;
         await record();
         console.log(
-          `soak: ${date} ingested in ${fmt(ingestMs.at(-1) as number)} at ${Math.round((Date.now() - t0) / 1000)} s`,
+          `soak: ${date} ingested (${mode}) in ${fmt(ms)}, done at ${Math.round((Date.now() - t0) / 1000)} s`,
         );
       } catch (e) {
         ingestErrors.push(`${date}: ${(e as Error).message}`);
       }
     }
+    await new Promise((r) => setTimeout(r, Math.max(3000, t0 + o.seconds * 1000 - Date.now())));
+    load.stop();
     const r = await load;
+    const ranFor = Math.round((Date.now() - t0) / 1000);
     const rssEnd = rssMb(pid);
 
     let answers = 0;
@@ -184,10 +202,13 @@ export async function soak(o: SoakOptions) {
     const versionsSeen = new Set([...seen.keys()].map((k) => k.split("|")[0]));
     const out = {
       seconds: o.seconds,
+      ran_for_s: ranFor,
       interval_s: o.interval,
       connections: o.connections,
       lists_ingested: ingestMs.length,
       ingest_median_ms: ingestMs.length ? Math.round(median(ingestMs)) : null,
+      ingest_max_ms: ingestMs.length ? Math.round(Math.max(...ingestMs)) : null,
+      ingest_modes: modes,
       requests: r.requests.total,
       requests_per_s: Math.round(r.requests.average),
       latency_p50_ms: r.latency.p50,
@@ -203,7 +224,7 @@ export async function soak(o: SoakOptions) {
     };
     console.log(
       [
-        `soak: ${o.seconds} s, ${o.connections} connections, ${out.lists_ingested} of ${lists} lists ingested (median ${out.ingest_median_ms} ms each)`,
+        `soak: ${ranFor} s (${o.seconds} asked), ${o.connections} connections, ${out.lists_ingested} of ${lists} lists ingested every ${o.interval} s (${JSON.stringify(modes)}; median ${out.ingest_median_ms} ms, longest ${out.ingest_max_ms} ms)`,
         `  ${out.requests} requests (${out.requests_per_s}/s, p50 ${out.latency_p50_ms} ms, p99 ${out.latency_p99_ms} ms); errors: ${out.errors}${out.errors ? ` ${JSON.stringify(out.error_detail)}` : ""}`,
         `  ${answers} answers checked against ${valid.size} complete ledger versions (${versionsSeen.size} versions seen): ${inconsistent ? `${inconsistent} INCONSISTENT (${wrong.join("; ")})` : "every one consistent"}`,
         `  server RSS: ${rssStart} MB at the start, ${rssEnd} MB at the end`,
