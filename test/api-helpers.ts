@@ -1,11 +1,19 @@
 // Helpers for the API tests: JSON and error answers checked for their shape, keyset walks, CSV.
 import { parse } from "csv-parse/sync";
 import { expect } from "vitest";
-import type { createApp } from "../src/server/app.js";
+import { createApp } from "../src/server/app.js";
+import type { Store } from "../src/store/db.js";
+import { openArchive } from "./helpers.js";
 
 export type App = ReturnType<typeof createApp>;
 // biome-ignore lint/suspicious/noExplicitAny: response bodies; the assertions check their shape
 export type Json = Record<string, any>;
+
+/** The archive ledger, read-only, and the app over it without the web app: what most API tests ask. */
+export async function openArchiveApp(): Promise<{ store: Store; app: App }> {
+  const store = await openArchive();
+  return { store, app: createApp({ store, webDist: null }) };
+}
 
 /** Parses CSV as csv-stringify writes it (quoted fields may hold commas, quotes and newlines). */
 export function parseCsv(text: string): string[][] {

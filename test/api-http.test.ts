@@ -13,28 +13,27 @@ import { createApp } from "../src/server/app.js";
 import { VersionedCache } from "../src/server/cache.js";
 import { requireAdmin } from "../src/server/security.js";
 import { openStore, type Store } from "../src/store/db.js";
-import { type App, apiHelpers, type Json } from "./api-helpers.js";
-import { BIN, cli, copyArchiveDb, fakeWebDist, openArchive, readList, writeXlsx } from "./helpers.js";
+import { type App, apiHelpers, type Json, openArchiveApp } from "./api-helpers.js";
+import { BIN, cli, copyArchiveDb, fakeWebDist, readList, writeXlsx } from "./helpers.js";
+import { realList } from "./lists.js";
 
 let store: Store;
 let app: App;
 const { getError } = apiHelpers(() => app);
 
 beforeAll(async () => {
-  store = await openArchive();
-  app = createApp({ store, webDist: null });
+  ({ store, app } = await openArchiveApp());
 });
-afterAll(async () => {
-  await store.close();
-});
+afterAll(() => store.close());
 
 describe("ETag and Cache-Control", () => {
   it("every answer has an ETag; If-None-Match gives 304 with no body; a changed tag gives 200", async () => {
-    for (const url of [
+    const kinds = [
       "/api/v1/agreements?as_of=2021-01-13",
       "/api/v1/agreements.csv?as_of=2021-01-13",
       "/api/openapi.json",
-    ]) {
+    ];
+    for (const url of kinds) {
       const r = await app.request(url);
       expect(r.status).toBe(200);
       const tag = r.headers.get("etag") as string;
@@ -357,12 +356,12 @@ describe("a new list changes the answers", () => {
       // The latest list again, a week later, with one Texas agency added.
       expect(b.latest_list).toBe("2026-05-01");
       const rows = readList("participating_2026-05-01.xlsx");
-      const header = rows[0] as string[];
-      const extra: unknown[] = header.map(() => null);
-      extra[header.indexOf("STATE")] = "TEXAS";
-      extra[header.indexOf("LAW ENFORCEMENT AGENCY")] = "Cache Test County Sheriff's Office";
-      extra[header.indexOf("SUPPORT TYPE")] = "Task Force Model";
-      extra[header.indexOf("SIGNED")] = 46100;
+      const extra = realList("participating_2026-05-01.xlsx").row({
+        STATE: "TEXAS",
+        "LAW ENFORCEMENT AGENCY": "Cache Test County Sheriff's Office",
+        "SUPPORT TYPE": "Task Force Model",
+        SIGNED: 46100,
+      });
       const list = writeXlsx(path.join(path.dirname(file), "participatingAgencies05082026am.xlsx"), [...rows, extra]);
       const sum = await ingest(s, [list]);
       expect(sum.applied).toBe(1);

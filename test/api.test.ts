@@ -10,20 +10,17 @@ import { AGENCY_COLUMNS, AGREEMENT_COLUMNS } from "../src/domain/columns.js";
 import { RESOURCES } from "../src/server/api/index.js";
 import { createApp } from "../src/server/app.js";
 import { openStore, type Store } from "../src/store/db.js";
-import { type App, apiHelpers, type Json, parseCsv } from "./api-helpers.js";
-import { copyArchiveDb, openArchive, ROOT } from "./helpers.js";
+import { type App, apiHelpers, type Json, openArchiveApp, parseCsv } from "./api-helpers.js";
+import { copyArchiveDb, ROOT } from "./helpers.js";
 
 let store: Store;
 let app: App;
 const { getJson, getError, walk } = apiHelpers(() => app);
 
 beforeAll(async () => {
-  store = await openArchive();
-  app = createApp({ store, webDist: null });
+  ({ store, app } = await openArchiveApp());
 });
-afterAll(async () => {
-  await store.close();
-});
+afterAll(() => store.close());
 
 describe("the envelope and the roster", () => {
   it("status: what the real ledger holds, with its source", async () => {
