@@ -230,11 +230,7 @@ describe("a quarantined list", () => {
       await subscribe(store, { channel: { type: "email", to: "wi@example.org" }, filters: { state: ["WI"] } })
     ).id;
   });
-  afterAll(async () => {
-    await store.close();
-    await hook.close();
-    await smtp.close();
-  });
+  afterAll(() => Promise.all([store.close(), hook.close(), smtp.close()]));
 
   it("sends one suspicious-list notice to every subscription and no removal alerts", async () => {
     const half = body.filter((_, i) => i % 2 === 0);

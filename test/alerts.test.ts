@@ -40,11 +40,7 @@ describe("a new list produces exactly the expected alerts, filtered", () => {
       })
     ).id;
   });
-  afterAll(async () => {
-    await store.close();
-    await hook.close();
-    await smtp.close();
-  });
+  afterAll(() => Promise.all([store.close(), hook.close(), smtp.close()]));
 
   it("subscribing records the ledger's history as known and queues none of it", async () => {
     const st = await alertStatus(store);

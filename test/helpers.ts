@@ -54,6 +54,16 @@ export async function eventsDated(store: Store, type: string, op: "=" | ">=", da
   return store.db.selectFrom("event").selectAll().where("type", "=", type).where("date", op, date).execute();
 }
 
+/** `fn` on the ledger file `db`, opened read-only and closed after, whatever `fn` does. */
+export async function readStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db, { readonly: true });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** A stand-in for the built web app: `files` (path -> text, folders made as needed) in a fresh temp dir. */
 export function fakeWebDist(files: Record<string, string>, prefix = "g287-web-"): string {
   const dir = tmpDir(prefix);

@@ -13,7 +13,7 @@ import type { SyncOptions, SyncSummary } from "../src/pipeline/sync.js";
 import { sha256 } from "../src/sources/read-file.js";
 import { openStore } from "../src/store/db.js";
 import { icePage, workbook } from "./fake-ice.js";
-import { copyArchiveDb, storeFingerprint, tmpDir } from "./helpers.js";
+import { copyArchiveDb, readStore, storeFingerprint, tmpDir } from "./helpers.js";
 import { agreementsIn, realBytes, realList } from "./lists.js";
 import { DOCLIB, datedAs, maxSeq, newerList, PAGE, publish, runSync, syncOptions, useFakeIce } from "./sync-harness.js";
 
@@ -119,8 +119,7 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
       expect(sighting).toHaveLength(1);
       expect(sighting[0]).toMatchObject({ date: step.date, basis: "ice_filename", source_url: ice.url(step.href) });
 
-      const store = await openStore(db, { readonly: true });
-      try {
+      await readStore(db, async (store) => {
         const obs = await store.db
           .selectFrom("observation")
           .select(["date", "status"])
@@ -128,9 +127,7 @@ describe("five consecutive real lists, renamed in ICE's new forms, synced one by
           .execute();
         expect(obs).toEqual([{ date: step.date, status: "applied" }]);
         expect((await roster(store.db, { asOf: step.date })).length).toBe(agreementsIn(bytes));
-      } finally {
-        await store.close();
-      }
+      });
     });
   }
 });
@@ -168,15 +165,11 @@ describe("the same bytes fetched again and again", () => {
         "content-disposition": 'attachment; filename="287gParticipatingAgencies050526pm.xlsx"',
       },
     });
-    const count = async (table: "snapshot" | "observation") => {
-      const s = await openStore(db, { readonly: true });
-      try {
+    const count = (table: "snapshot" | "observation") =>
+      readStore(db, async (s) => {
         const r = await s.db.selectFrom(table).select(s.db.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
         return Number(r.n);
-      } finally {
-        await s.close();
-      }
-    };
+      });
     const snapshots = await count("snapshot");
     const observations = await count("observation");
 
@@ -272,8 +265,7 @@ describe("a state-name typo that comes and goes (NEW HAMSPHIRE)", () => {
       expect(s.error).toBeNull();
       expect(s.exitCode).toBe(0);
     }
-    const store = await openStore(db, { readonly: true });
-    try {
+    await readStore(db, async (store) => {
       const events = await store.db
         .selectFrom("event")
         .select(["type", "agreement_id"])
@@ -292,9 +284,7 @@ describe("a state-name typo that comes and goes (NEW HAMSPHIRE)", () => {
         .execute();
       expect(fixes).toHaveLength(nh);
       expect(fixes.every((f) => f.after === "NH" && f.rule === "state_typo")).toBe(true);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
 
