@@ -6,10 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { readClaimFile } from "../src/analysis/claim-file.js";
-import { type ClaimContext, checkClaims } from "../src/analysis/claims.js";
+import type { ClaimContext } from "../src/analysis/claims.js";
 import { banConflicts, mandateCompliance } from "../src/analysis/conflicts.js";
 import type { Facts } from "../src/analysis/facts.js";
-import { ag, CTX, FACTS, file, POLICIES } from "./claims-fixtures.js";
+import { ag, CTX, check, claim, FACTS, POLICIES, reading } from "./claims-fixtures.js";
 
 describe("Spanish for what we wrote", () => {
   it("gives every reading of every claim file a Spanish name, and Spanish notes and reasons where there is English", () => {
@@ -34,19 +34,12 @@ describe("Spanish for what we wrote", () => {
   });
 
   it("carries the Spanish name and reason into the result beside the English", () => {
-    const [r] = checkClaims(
-      file([
-        {
-          id: "m",
-          text: "arrests",
-          readings: [
-            { name: "arrests", name_es: "detenciones", cannot_check: "no arrest data", cannot_check_es: "sin datos" },
-            { name: "agreements", query: { count: "agreements" }, compare: { op: "at_least", value: 1 } },
-          ],
-        },
+    const [r] = check([
+      claim("m", "arrests", [
+        { name: "arrests", name_es: "detenciones", cannot_check: "no arrest data", cannot_check_es: "sin datos" },
+        reading("agreements", { count: "agreements" }, "at_least", 1),
       ]),
-      CTX,
-    );
+    ]);
     expect(r?.readings.map((x) => [x.name, x.name_es, x.reason_es ?? null])).toEqual([
       ["arrests", "detenciones", "sin datos"],
       ["agreements", null, null],
@@ -57,14 +50,8 @@ describe("Spanish for what we wrote", () => {
 describe("readings that rest on a later correction", () => {
   // ICE listed Tenaha-like agreement from 2026-01-08 with a Biden-era signed date (2025-01-07) and
   // printed the real one (2026-01-07) only from 2026-05-01. The ledger keeps the corrected date.
-  const tenaha = ag({
-    agreement_id: "tx-t/tfm/2025-01-07",
-    state: "TX",
-    model: "TFM",
-    signed_on: "2026-01-07",
-    first_listed: "2026-01-08",
-    periods: [{ start: "2026-01-08", end: null }],
-  });
+  const dates = { signed_on: "2026-01-07", first_listed: "2026-01-08", periods: [{ start: "2026-01-08", end: null }] };
+  const tenaha = ag({ agreement_id: "tx-t/tfm/2025-01-07", state: "TX", model: "TFM", ...dates });
   const WITH_HISTORY: ClaimContext = {
     ...CTX,
     facts: {
@@ -81,20 +68,16 @@ describe("readings that rest on a later correction", () => {
       ],
     ]),
   };
-  const biden = {
-    id: "e",
-    text: "No active agreement was initiated during the Biden administration.",
-    readings: [
-      {
-        name: "Biden-era signed dates",
-        query: { count: "agreements", listed: "active", signed_from: "2021-01-20", signed_to: "2025-01-19" },
-        compare: { op: "none" },
-      },
-    ],
-  };
+  const biden = claim("e", "No active agreement was initiated during the Biden administration.", [
+    reading(
+      "Biden-era signed dates",
+      { count: "agreements", listed: "active", signed_from: "2021-01-20", signed_to: "2025-01-19" },
+      "none",
+    ),
+  ]);
 
   it("says so in the verdict when the figure depends on a correction ICE published after the claim date", () => {
-    const [r] = checkClaims(file([biden], "2026-02-11"), WITH_HISTORY);
+    const [r] = check([biden], WITH_HISTORY, "2026-02-11");
     expect(r?.verdict).toBe("supported");
     expect(r?.depends_on_later_correction).toBe(true);
     const x = r?.readings[0];
@@ -116,33 +99,16 @@ describe("readings that rest on a later correction", () => {
   });
 
   it("flags nothing when the correction came before the claim date, or does not change the figure", () => {
-    const [after] = checkClaims(file([biden], "2026-05-15"), WITH_HISTORY);
+    const [after] = check([biden], WITH_HISTORY, "2026-05-15");
     expect(after?.depends_on_later_correction).toBe(false);
     expect(after?.readings[0]?.later_corrections).toEqual([]);
     expect(after?.readings[0]?.as_printed).toBeNull();
     // A reading the correction does not touch: Texas agreements listed, whatever their signed date.
-    const [tx] = checkClaims(
-      file(
-        [
-          {
-            id: "tx",
-            text: "Texas",
-            readings: [
-              {
-                name: "tx",
-                query: { count: "agreements", listed: "active", state: ["TX"] },
-                compare: { op: "at_least", value: 1 },
-              },
-            ],
-          },
-        ],
-        "2026-02-11",
-      ),
-      WITH_HISTORY,
-    );
+    const texas = reading("tx", { count: "agreements", listed: "active", state: ["TX"] }, "at_least", 1);
+    const [tx] = check([claim("tx", "Texas", [texas])], WITH_HISTORY, "2026-02-11");
     expect(tx?.depends_on_later_correction).toBe(false);
     // Without a signed history (older stores, fixtures), nothing is flagged.
-    const [plain] = checkClaims(file([biden], "2026-02-11"), { ...WITH_HISTORY, signedHistory: undefined });
+    const [plain] = check([biden], { ...WITH_HISTORY, signedHistory: undefined }, "2026-02-11");
     expect(plain?.depends_on_later_correction).toBe(false);
   });
 });

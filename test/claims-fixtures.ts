@@ -1,7 +1,7 @@
 // A hand-made ledger for the claim checks: agreements with their listed periods, the lists, state
 // policies and the claim context, shared by claims.test.ts and claims-context.test.ts.
 import { ClaimFile } from "../src/analysis/claim-file.js";
-import type { ClaimContext, PolicyFact } from "../src/analysis/claims.js";
+import { type ClaimContext, checkClaims, type PolicyFact } from "../src/analysis/claims.js";
 import type { Facts } from "../src/analysis/facts.js";
 import type { AgreementFact } from "../src/analysis/population.js";
 
@@ -150,3 +150,15 @@ export const CTX: ClaimContext = {
 export function file(claims: unknown[], published = "2026-02"): ClaimFile {
   return ClaimFile.parse({ article: { title: "t", published }, claims });
 }
+
+/** A claim: its id, its text and its readings. */
+export const claim = (id: string, text: string, readings: unknown[]) => ({ id, text, readings });
+
+/** A reading that counts `query` and compares the count by `op`, to `value` unless the op takes none. */
+export function reading(name: string, query: Record<string, unknown>, op: string, value?: number) {
+  return { name, query, compare: value === undefined ? { op } : { op, value } };
+}
+
+/** The claims, as a file published in `published`, checked against `ctx`. */
+export const check = (claims: unknown[], ctx: ClaimContext = CTX, published?: string) =>
+  checkClaims(file(claims, published), ctx);

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from "vitest";
 import { ClaimFile } from "../src/analysis/claim-file.js";
-import { checkClaims, claimDay, compareValue } from "../src/analysis/claims.js";
-import { CTX, file } from "./claims-fixtures.js";
+import { claimDay, compareValue } from "../src/analysis/claims.js";
+import { check, claim, reading } from "./claims-fixtures.js";
 
 describe("comparisons", () => {
   it("decides supported, close and contradicted for each op", () => {
@@ -31,27 +31,12 @@ describe("comparisons", () => {
 
 describe("ledger queries", () => {
   it("counts agencies and agreements separately, with the ids behind them", () => {
-    const [r] = checkClaims(
-      file([
-        {
-          id: "x",
-          text: "VA",
-          readings: [
-            {
-              name: "agreements",
-              query: { count: "agreements", state: ["VA"], local: true },
-              compare: { op: "equals", value: 2 },
-            },
-            {
-              name: "agencies",
-              query: { count: "agencies", state: ["VA"], local: true },
-              compare: { op: "equals", value: 2 },
-            },
-          ],
-        },
+    const [r] = check([
+      claim("x", "VA", [
+        reading("agreements", { count: "agreements", state: ["VA"], local: true }, "equals", 2),
+        reading("agencies", { count: "agencies", state: ["VA"], local: true }, "equals", 2),
       ]),
-      CTX,
-    );
+    ]);
     expect(r?.readings[0]?.value).toBe(2);
     expect(r?.readings[0]?.evidence?.ids).toEqual(["va-x-sheriff/jem/2025-04-01", "va-x-sheriff/wso/2025-04-01"]);
     expect(r?.readings[1]?.value).toBe(1);
@@ -61,90 +46,31 @@ describe("ledger queries", () => {
   });
 
   it("uses the record as it stood on the claim date, not later lists", () => {
-    const [r] = checkClaims(
-      file([
-        {
-          id: "f2",
-          text: "2026",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", signed_from: "2026-01-01" },
-              compare: { op: "at_least", value: 1 },
-            },
-          ],
-        },
-      ]),
-      CTX,
-    );
+    const signed2026 = (asOf?: string) => {
+      const query = { count: "agreements", signed_from: "2026-01-01", ...(asOf ? { as_of: asOf } : {}) };
+      return check([claim("f2", "2026", [reading("n", query, "at_least", 1)])])[0];
+    };
+    const r = signed2026();
     // Signed 2026-01-10 but first listed 2026-03-20: unknown at the end of February.
     expect(r?.readings[0]?.value).toBe(0);
     expect(r?.readings[0]?.evidence?.computed_from).toContain("2026-02-20");
-    const [later] = checkClaims(
-      file([
-        {
-          id: "f2",
-          text: "2026",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", signed_from: "2026-01-01", as_of: "latest" },
-              compare: { op: "at_least", value: 1 },
-            },
-          ],
-        },
-      ]),
-      CTX,
-    );
+    const later = signed2026("latest");
     expect(later?.readings[0]?.value).toBe(1);
   });
 
   it("filters by politics of the as-of year, by policy in effect and by end date", () => {
-    const results = checkClaims(
-      file([
-        {
-          id: "d",
-          text: "D",
-          readings: [
-            { name: "n", query: { count: "agreements", trifecta: ["D"] }, compare: { op: "equals", value: 3 } },
-          ],
-        },
-        {
-          id: "ban",
-          text: "ban",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", as_of: "2026-03-01", policy: ["ban"] },
-              compare: { op: "equals", value: 3 },
-            },
-          ],
-        },
-        {
-          id: "end",
-          text: "ended",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", ended_from: "2026-02-01" },
-              compare: { op: "equals", value: 1 },
-            },
-          ],
-        },
-        {
-          id: "biden",
-          text: "none",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", listed: "active", signed_from: "2021-01-20", signed_to: "2025-01-19" },
-              compare: { op: "none" },
-            },
-          ],
-        },
+    const results = check([
+      claim("d", "D", [reading("n", { count: "agreements", trifecta: ["D"] }, "equals", 3)]),
+      claim("ban", "ban", [reading("n", { count: "agreements", as_of: "2026-03-01", policy: ["ban"] }, "equals", 3)]),
+      claim("end", "ended", [reading("n", { count: "agreements", ended_from: "2026-02-01" }, "equals", 1)]),
+      claim("biden", "none", [
+        reading(
+          "n",
+          { count: "agreements", listed: "active", signed_from: "2021-01-20", signed_to: "2025-01-19" },
+          "none",
+        ),
       ]),
-      CTX,
-    );
+    ]);
     expect(results.map((r) => [r.id, r.readings[0]?.value, r.verdict])).toEqual([
       ["d", 3, "supported"],
       ["ban", 3, "supported"],
@@ -155,22 +81,8 @@ describe("ledger queries", () => {
   });
 
   it("fails a named-agency claim when the agency is missing, whatever the count", () => {
-    const [r] = checkClaims(
-      file([
-        {
-          id: "k",
-          text: "k",
-          readings: [
-            {
-              name: "n",
-              query: { count: "agreements", state: ["FL"], type: ["police"], must_include: ["fl-sheriff"] },
-              compare: { op: "equals", value: 1 },
-            },
-          ],
-        },
-      ]),
-      CTX,
-    );
+    const named = { count: "agreements", state: ["FL"], type: ["police"], must_include: ["fl-sheriff"] };
+    const [r] = check([claim("k", "k", [reading("n", named, "equals", 1)])]);
     expect(r?.readings[0]?.value).toBe(1);
     expect(r?.verdict).toBe("contradicted");
   });
@@ -178,37 +90,14 @@ describe("ledger queries", () => {
 
 describe("policy, history and uncheckable readings", () => {
   it("counts named states by policy, effective or enacted", () => {
-    const results = checkClaims(
-      file([
-        {
-          id: "g",
-          text: "bans",
-          readings: [
-            {
-              name: "effective",
-              query: { count: "states_with_policy", policy: ["ban"], state: ["MD", "NM", "OR"] },
-              compare: { op: "equals", value: 3 },
-            },
-            {
-              name: "enacted",
-              query: { count: "states_with_policy", policy: ["ban"], basis: "enacted", state: ["MD", "NM", "OR"] },
-              compare: { op: "equals", value: 3 },
-            },
-            {
-              name: "ban or restrict",
-              query: {
-                count: "states_with_policy",
-                policy: ["ban", "restrict"],
-                basis: "enacted",
-                state: ["MD", "NM", "OR"],
-              },
-              compare: { op: "equals", value: 3 },
-            },
-          ],
-        },
+    const states = { count: "states_with_policy", state: ["MD", "NM", "OR"] };
+    const results = check([
+      claim("g", "bans", [
+        reading("effective", { ...states, policy: ["ban"] }, "equals", 3),
+        reading("enacted", { ...states, policy: ["ban"], basis: "enacted" }, "equals", 3),
+        reading("ban or restrict", { ...states, policy: ["ban", "restrict"], basis: "enacted" }, "equals", 3),
       ]),
-      CTX,
-    );
+    ]);
     const values = results[0]?.readings.map((r) => [r.value, r.evidence?.ids]);
     expect(values).toEqual([
       [1, ["MD"]],
@@ -220,37 +109,15 @@ describe("policy, history and uncheckable readings", () => {
   });
 
   it("takes the published figure nearest the date, optionally from one source", () => {
-    const results = checkClaims(
-      file([
-        {
-          id: "c",
-          text: "35",
-          readings: [
-            {
-              name: "near",
-              query: { count: "historical_agreements", as_of: "2017-01-20" },
-              compare: { op: "about", value: 35 },
-            },
-            {
-              name: "wapo",
-              query: { count: "historical_agreements", as_of: "2017-12-31", window_days: 1, source_match: "wapo" },
-              compare: { op: "about", value: 35 },
-            },
-            {
-              name: "ledger",
-              query: { count: "historical_agreements", source: "ledger", as_of: "2021-01-13" },
-              compare: { op: "about", value: 1 },
-            },
-            {
-              name: "none",
-              query: { count: "historical_agreements", as_of: "1990-01-01" },
-              compare: { op: "about", value: 35 },
-            },
-          ],
-        },
+    const count = "historical_agreements";
+    const results = check([
+      claim("c", "35", [
+        reading("near", { count, as_of: "2017-01-20" }, "about", 35),
+        reading("wapo", { count, as_of: "2017-12-31", window_days: 1, source_match: "wapo" }, "about", 35),
+        reading("ledger", { count, source: "ledger", as_of: "2021-01-13" }, "about", 1),
+        reading("none", { count, as_of: "1990-01-01" }, "about", 35),
       ]),
-      CTX,
-    );
+    ]);
     const rs = results[0]?.readings ?? [];
     expect(rs.map((r) => [r.value, r.verdict])).toEqual([
       [36, "supported"],
@@ -261,10 +128,7 @@ describe("policy, history and uncheckable readings", () => {
   });
 
   it("reports a claim the data cannot answer as such, with the reason", () => {
-    const [r] = checkClaims(
-      file([{ id: "m", text: "arrests", readings: [{ name: "arrests", cannot_check: "no arrest data" }] }]),
-      CTX,
-    );
+    const [r] = check([claim("m", "arrests", [{ name: "arrests", cannot_check: "no arrest data" }])]);
     expect(r?.verdict).toBe("cannot_check");
     expect(r?.summary).toContain("no arrest data");
   });
