@@ -29,6 +29,11 @@ import { ARCHIVE, archiveDbPath, cli, openArchive, ROOT } from "./helpers.js";
 const SHARED = path.resolve(ARCHIVE, "..");
 const geoid = (state: string, raw: string, fuzzy = true) => matchCounty(state, raw, { fuzzy })?.county.geoid ?? null;
 
+/** Each name, read in `state` (by `read`: a county column unless told), is the county with that GEOID; null: none. */
+function counties(state: string, want: Record<string, string | null>, read = geoid): void {
+  for (const [name, id] of Object.entries(want)) expect(read(state, name), `${state} ${name}`).toBe(id);
+}
+
 function agency(p: Partial<PlaceInput> & Pick<PlaceInput, "state" | "name">): PlaceInput {
   return { agencyId: `fixture-${p.name}`, county: null, jurisdiction: "municipal", type: "police", ...p };
 }
@@ -45,55 +50,39 @@ describe("county names", () => {
   });
 
   it("reads St./Saint, Ste., parishes, spacing, apostrophes and accents", () => {
-    expect(geoid("LA", "Saint Landry County")).toBe("22097");
-    expect(geoid("LA", "St Landry Parish")).toBe("22097");
-    expect(geoid("MO", "Saint Francois County")).toBe("29187");
-    expect(geoid("MO", "Sainte Genevieve County")).toBe("29186");
-    expect(geoid("MO", "STE GENEVIEVE")).toBe("29186");
-    expect(geoid("GA", "De Kalb County")).toBe("13089");
-    expect(geoid("PA", "Mc Kean County")).toBe("42083");
-    expect(geoid("MD", "Prince Georges County")).toBe("24033");
-    expect(geoid("NM", "Dona Ana County")).toBe("35013");
-    expect(geoid("FL", "MIAMI-DADE")).toBe("12086");
-    expect(geoid("LA", "East Baton Rouge Parish")).toBe("22033");
+    counties("LA", { "Saint Landry County": "22097", "St Landry Parish": "22097", "East Baton Rouge Parish": "22033" });
+    counties("MO", { "Saint Francois County": "29187", "Sainte Genevieve County": "29186", "STE GENEVIEVE": "29186" });
+    counties("GA", { "De Kalb County": "13089" });
+    counties("PA", { "Mc Kean County": "42083" });
+    counties("MD", { "Prince Georges County": "24033" });
+    counties("NM", { "Dona Ana County": "35013" });
+    counties("FL", { "MIAMI-DADE": "12086" });
   });
 
   it("tells Virginia's independent cities from the counties of the same name", () => {
-    expect(geoid("VA", "City of Norfolk")).toBe("51710");
-    expect(geoid("VA", "Norfolk")).toBe("51710");
-    expect(geoid("VA", "NORFOLK CITY")).toBe("51710");
-    expect(geoid("VA", "Fairfax")).toBe("51059");
-    expect(geoid("VA", "Fairfax County")).toBe("51059");
-    expect(geoid("VA", "Fairfax City")).toBe("51600");
-    expect(geoid("VA", "Richmond County")).toBe("51159");
-    expect(geoid("VA", "Richmond City")).toBe("51760");
+    counties("VA", { "City of Norfolk": "51710", Norfolk: "51710", "NORFOLK CITY": "51710" });
+    counties("VA", { Fairfax: "51059", "Fairfax County": "51059", "Fairfax City": "51600" });
+    counties("VA", { "Richmond County": "51159", "Richmond City": "51760" });
     // ICE writes `Hopewell County`; Virginia's only Hopewell is the city.
     expect(matchCounty("VA", "Hopewell County")).toMatchObject({ county: { geoid: "51670" }, rule: "kind" });
-    expect(geoid("MD", "Baltimore City")).toBe("24510");
-    expect(geoid("MD", "Baltimore County")).toBe("24005");
-    expect(geoid("MO", "St. Louis City")).toBe("29510");
-    expect(geoid("NV", "Carson City")).toBe("32510");
+    counties("MD", { "Baltimore City": "24510", "Baltimore County": "24005" });
+    counties("MO", { "St. Louis City": "29510" });
+    counties("NV", { "Carson City": "32510" });
   });
 
   it("finds Alaska's boroughs, census areas and city-boroughs", () => {
-    expect(geoid("AK", "KODIAK ISLAND")).toBe("02150");
-    expect(geoid("AK", "Kodiak Island Borough")).toBe("02150");
-    expect(geoid("AK", "Anchorage")).toBe("02020");
-    expect(geoid("AK", "Juneau")).toBe("02110");
-    expect(geoid("AK", "Bethel Census Area")).toBe("02050");
-    expect(geoid("AK", "FAIRBANKS NORTH STAR")).toBe("02090");
+    counties("AK", { "KODIAK ISLAND": "02150", "Kodiak Island Borough": "02150", Anchorage: "02020", Juneau: "02110" });
+    counties("AK", { "Bethel Census Area": "02050", "FAIRBANKS NORTH STAR": "02090" });
   });
 
   it("fixes typos within a guarded distance, and only when one county is that close", () => {
     expect(osaDistance("pulaksi", "pulaski")).toBe(1);
     expect(matchCounty("AR", "Pulaksi County")).toMatchObject({ county: { geoid: "05119" }, rule: "fuzzy" });
-    expect(geoid("FL", "St. Luice County")).toBe("12111");
-    expect(geoid("FL", "Flager County")).toBe("12035");
-    expect(geoid("IN", "Stueben County")).toBe("18151");
-    expect(geoid("LA", "Calacasieu Parish")).toBe("22019");
-    expect(geoid("NY", "Herkimber County")).toBe("36043");
-    expect(geoid("PA", "Alleghany County")).toBe("42003");
-    expect(geoid("PA", "Miffin County")).toBe("42087");
+    counties("FL", { "St. Luice County": "12111", "Flager County": "12035" });
+    counties("IN", { "Stueben County": "18151" });
+    counties("LA", { "Calacasieu Parish": "22019" });
+    counties("NY", { "Herkimber County": "36043" });
+    counties("PA", { "Alleghany County": "42003", "Miffin County": "42087" });
     // `Fall` is one edit from Falls and from Hall; only Falls shares the first letter.
     expect(geoid("TX", "Fall County")).toBe("48145");
     // Too short to guess (Pope? Polk?), and Wichita is the Texas county, two edits from Washita.
@@ -107,20 +96,18 @@ describe("county names", () => {
 describe("county from an agency's name", () => {
   it("reads `X County`, `X Parish`, `County of X` and Virginia's cities", () => {
     const g = (state: string, name: string) => countyFromName(state, name)?.geoid ?? null;
-    expect(g("TX", "Harris County Sheriff's Office")).toBe("48201");
-    expect(g("TX", "Harris County Constable Precinct 4")).toBe("48201");
-    expect(g("LA", "St. Bernard Parish Sheriff's Office")).toBe("22087");
-    expect(g("FL", "Lee County Port Authority Police")).toBe("12071");
-    expect(g("FL", "Miami-Dade County Corrections and Rehabilitation")).toBe("12086");
-    expect(g("PA", "County of Franklin Franklin County Jail")).toBe("42055");
-    expect(g("FL", "Escambia County Board of County Commissioners/ Department of Corrections")).toBe("12033");
-    expect(g("VA", "City of Norfolk Sheriff's Office")).toBe("51710");
-    expect(g("NV", "Carson City Sheriff's Office")).toBe("32510");
+    counties("TX", { "Harris County Sheriff's Office": "48201", "Harris County Constable Precinct 4": "48201" }, g);
+    counties("LA", { "St. Bernard Parish Sheriff's Office": "22087" }, g);
+    counties("FL", { "Lee County Port Authority Police": "12071" }, g);
+    counties("FL", { "Miami-Dade County Corrections and Rehabilitation": "12086" }, g);
+    counties("PA", { "County of Franklin Franklin County Jail": "42055" }, g);
+    counties("FL", { "Escambia County Board of County Commissioners/ Department of Corrections": "12033" }, g);
+    counties("VA", { "City of Norfolk Sheriff's Office": "51710" }, g);
+    counties("NV", { "Carson City Sheriff's Office": "32510" }, g);
     // A city name is not its county: Lake City (FL), Iowa City (IA, not Iowa County), Salt Lake City.
-    expect(g("FL", "Lake City Police Department")).toBeNull();
-    expect(g("IA", "Iowa City Police Department")).toBeNull();
-    expect(g("UT", "Salt Lake City Police Department")).toBeNull();
-    expect(g("FL", "Tampa Police Department")).toBeNull();
+    counties("FL", { "Lake City Police Department": null, "Tampa Police Department": null }, g);
+    counties("IA", { "Iowa City Police Department": null }, g);
+    counties("UT", { "Salt Lake City Police Department": null }, g);
   });
 });
 
