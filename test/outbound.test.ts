@@ -25,6 +25,7 @@ import { openStore } from "../src/store/db.js";
 import { ARCHIVE, cliAsync, tmpDir, writeXlsx } from "./helpers.js";
 import { realList } from "./lists.js";
 import { type Server, server } from "./receivers.js";
+import { SECURITY_CASES, withCount } from "./security-cases.js";
 
 /** The archive's first list: a small ledger to subscribe on. */
 const FIRST_LIST = path.join(ARCHIVE, "participating_2021-01-13.csv");
@@ -118,58 +119,50 @@ describe("addresses an outbound request may not reach", () => {
   });
 
   it("names are resolved first, every address checked, and the connection pinned to it", () =>
-    sec.check(
-      "SSRF: DNS",
-      "a name resolving to a metadata address; a name with one public and one private address; DNS rebinding",
-      "names are resolved and every address checked before connecting; the connection uses the checked address",
-      async () => {
-        const meta = await outcome("http://metadata.example/latest/", {
-          policy: { resolve: async () => [{ address: "169.254.169.254", family: 4 }] },
-        });
-        expect(meta[0]).toBe("refused");
-        expect(meta[1]).toBe(
-          "refused: metadata.example resolves to 169.254.169.254, which is link-local (169.254.0.0/16, cloud metadata)",
-        );
-        const mixed = await outcome("http://mixed.example/", {
+    sec.check(...SECURITY_CASES.dns, async () => {
+      const meta = await outcome("http://metadata.example/latest/", {
+        policy: { resolve: async () => [{ address: "169.254.169.254", family: 4 }] },
+      });
+      expect(meta[0]).toBe("refused");
+      expect(meta[1]).toBe(
+        "refused: metadata.example resolves to 169.254.169.254, which is link-local (169.254.0.0/16, cloud metadata)",
+      );
+      const mixed = await outcome("http://mixed.example/", {
+        policy: {
+          resolve: async () => [
+            { address: "93.184.216.34", family: 4 },
+            { address: "10.0.0.7", family: 4 },
+          ],
+        },
+      });
+      expect(mixed).toEqual(["refused", "refused: mixed.example resolves to 10.0.0.7, which is private (10.0.0.0/8)"]);
+      // The test mode allows loopback only, never the private network.
+      const lan = await outcome("http://lan.example/", {
+        policy: { allowLoopback: "any", resolve: async () => [{ address: "192.168.0.10", family: 4 }] },
+      });
+      expect(lan[0]).toBe("refused");
+      // Pinning: the name has no DNS here at all, yet the request arrives at the checked address.
+      const s = await server((_p, res, req) => res.end(`host=${req.headers.host}`));
+      try {
+        let calls = 0;
+        const r = await fetchUrl(`http://pinned.example:${s.port}/x`, {
+          http: http0,
+          accept: "*/*",
+          maxBytes: 1000,
           policy: {
-            resolve: async () => [
-              { address: "93.184.216.34", family: 4 },
-              { address: "10.0.0.7", family: 4 },
-            ],
+            allowLoopback: [`pinned.example:${s.port}`],
+            resolve: async () => {
+              calls++;
+              return [{ address: "127.0.0.1", family: 4 }];
+            },
           },
         });
-        expect(mixed).toEqual([
-          "refused",
-          "refused: mixed.example resolves to 10.0.0.7, which is private (10.0.0.0/8)",
-        ]);
-        // The test mode allows loopback only, never the private network.
-        const lan = await outcome("http://lan.example/", {
-          policy: { allowLoopback: "any", resolve: async () => [{ address: "192.168.0.10", family: 4 }] },
-        });
-        expect(lan[0]).toBe("refused");
-        // Pinning: the name has no DNS here at all, yet the request arrives at the checked address.
-        const s = await server((_p, res, req) => res.end(`host=${req.headers.host}`));
-        try {
-          let calls = 0;
-          const r = await fetchUrl(`http://pinned.example:${s.port}/x`, {
-            http: http0,
-            accept: "*/*",
-            maxBytes: 1000,
-            policy: {
-              allowLoopback: [`pinned.example:${s.port}`],
-              resolve: async () => {
-                calls++;
-                return [{ address: "127.0.0.1", family: 4 }];
-              },
-            },
-          });
-          expect(new TextDecoder().decode(r.bytes)).toBe(`host=pinned.example:${s.port}`);
-          expect(calls).toBe(1);
-        } finally {
-          await s.close();
-        }
-      },
-    ));
+        expect(new TextDecoder().decode(r.bytes)).toBe(`host=pinned.example:${s.port}`);
+        expect(calls).toBe(1);
+      } finally {
+        await s.close();
+      }
+    }));
 
   it("only http and https", () =>
     sec.check("SSRF: schemes", "file:, ftp:, gopher:, data: URLs", "only http and https are fetched", async () => {
@@ -222,104 +215,89 @@ describe("redirects and off-host links to a second loopback port (a stand-in met
   });
 
   it("a redirect to another port, to 169.254.169.254, to another name or scheme is refused", () =>
-    sec.check(
-      "SSRF: redirects",
-      "302 to a second loopback port; 301 to 169.254.169.254; 307 to localhost; 302 to file:",
-      "a redirect is followed only to an allowed host, and only to a public address",
-      async () => {
-        const before = meta.hits.length;
-        const port = await outcome(ice.url("/to-meta"), { policy: only() });
-        expect(port[0]).toBe("refused");
-        expect(port[1]).toBe(`refused (redirected from ${ice.url("/to-meta")}): 127.0.0.1 is loopback (127.0.0.0/8)`);
-        const md = await outcome(ice.url("/to-169"), { policy: { ...only(), allowHosts: ["127.0.0.1"] } });
-        expect(md[0]).toBe("refused");
-        expect(md[1]).toMatch(/host 169\.254\.169\.254 is not on the allow-list/);
-        // Even with the host allowed by name, its address is not.
-        const md2 = await outcome(ice.url("/to-169"), {
-          policy: { ...only(), allowHosts: ["127.0.0.1", "169.254.169.254"] },
-        });
-        expect(md2[1]).toMatch(/169\.254\.169\.254 is link-local/);
-        expect((await outcome(ice.url("/to-localhost"), { policy: only() }))[1]).toMatch(
-          /host localhost:\d+ is not on the allow-list \(127\.0\.0\.1\)/,
-        );
-        expect((await outcome(ice.url("/to-file"), { policy: only() }))[1]).toMatch(/only http and https/);
-        expect(meta.hits.length).toBe(before);
-      },
-    ));
+    sec.check(...SECURITY_CASES.redirects, async () => {
+      const before = meta.hits.length;
+      const port = await outcome(ice.url("/to-meta"), { policy: only() });
+      expect(port[0]).toBe("refused");
+      expect(port[1]).toBe(`refused (redirected from ${ice.url("/to-meta")}): 127.0.0.1 is loopback (127.0.0.0/8)`);
+      const md = await outcome(ice.url("/to-169"), { policy: { ...only(), allowHosts: ["127.0.0.1"] } });
+      expect(md[0]).toBe("refused");
+      expect(md[1]).toMatch(/host 169\.254\.169\.254 is not on the allow-list/);
+      // Even with the host allowed by name, its address is not.
+      const md2 = await outcome(ice.url("/to-169"), {
+        policy: { ...only(), allowHosts: ["127.0.0.1", "169.254.169.254"] },
+      });
+      expect(md2[1]).toMatch(/169\.254\.169\.254 is link-local/);
+      expect((await outcome(ice.url("/to-localhost"), { policy: only() }))[1]).toMatch(
+        /host localhost:\d+ is not on the allow-list \(127\.0\.0\.1\)/,
+      );
+      expect((await outcome(ice.url("/to-file"), { policy: only() }))[1]).toMatch(/only http and https/);
+      expect(meta.hits.length).toBe(before);
+    }));
 
   it("`g287 sync`: an off-host link on the page, and a page redirected, to the second port: exit 1, one line, nothing kept", () =>
-    sec.check(
-      "SSRF: sync",
-      "ICE's page links the workbook at a second loopback port, or under a host name not ICE's; the page redirects there",
-      "sync fetches only from the configured ICE host, its file hosts and the mirrors; a refused run keeps nothing",
-      async () => {
-        const dir = tmpDir("g287-outbound-sync-");
-        const db = path.join(dir, "s.db");
-        const archive = path.join(dir, "archive");
-        const before = meta.hits.length;
-        const run = async (page: string, allow: string) => {
-          const r = await cliEnv(
-            ["--db", db, "--quiet", "sync", "--archive", archive, "--url", ice.url(page), "--retries", "0"],
-            { G287_ALLOW_LOOPBACK: allow },
-          );
-          expect(r.status, r.stderr).toBe(1);
-          expect(fs.existsSync(db)).toBe(false);
-          expect(fs.existsSync(path.join(archive, "MANIFEST.csv"))).toBe(false);
-          return oneLine(r.stderr);
-        };
-        for (const page of ["/287g", "/287g-moved"])
-          expect(await run(page, ice.host)).toMatch(
-            /^g287: http:\/\/127\.0\.0\.1:\d+\/\S+: refused.*: 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)$/,
-          );
-        // The same server under another name: loopback is allowed for it, but the name is not ICE's.
-        const hostsFirst = ice.hits.length;
-        expect(await run("/287g-other-name", `${ice.host},localhost:${ice.port}`)).toMatch(
-          /refused: host localhost:\d+ is not on the allow-list \(127\.0\.0\.1, www\.ice\.gov, ice\.gov\)$/,
+    sec.check(...SECURITY_CASES.sync, async () => {
+      const dir = tmpDir("g287-outbound-sync-");
+      const db = path.join(dir, "s.db");
+      const archive = path.join(dir, "archive");
+      const before = meta.hits.length;
+      const run = async (page: string, allow: string) => {
+        const r = await cliEnv(
+          ["--db", db, "--quiet", "sync", "--archive", archive, "--url", ice.url(page), "--retries", "0"],
+          { G287_ALLOW_LOOPBACK: allow },
         );
-        expect(ice.hits.slice(hostsFirst)).toEqual(["/287g-other-name"]);
-        expect(meta.hits.length).toBe(before);
-      },
-    ));
+        expect(r.status, r.stderr).toBe(1);
+        expect(fs.existsSync(db)).toBe(false);
+        expect(fs.existsSync(path.join(archive, "MANIFEST.csv"))).toBe(false);
+        return oneLine(r.stderr);
+      };
+      for (const page of ["/287g", "/287g-moved"])
+        expect(await run(page, ice.host)).toMatch(
+          /^g287: http:\/\/127\.0\.0\.1:\d+\/\S+: refused.*: 127\.0\.0\.1 is loopback \(127\.0\.0\.0\/8\)$/,
+        );
+      // The same server under another name: loopback is allowed for it, but the name is not ICE's.
+      const hostsFirst = ice.hits.length;
+      expect(await run("/287g-other-name", `${ice.host},localhost:${ice.port}`)).toMatch(
+        /refused: host localhost:\d+ is not on the allow-list \(127\.0\.0\.1, www\.ice\.gov, ice\.gov\)$/,
+      );
+      expect(ice.hits.slice(hostsFirst)).toEqual(["/287g-other-name"]);
+      expect(meta.hits.length).toBe(before);
+    }));
 
   it("`moa fetch`: a PDF link that redirects to the second port, or to 169.254.169.254, is rejected, nothing stored", () =>
-    sec.check(
-      "SSRF: moa fetch",
-      "MOA links redirecting to a second loopback port and to 169.254.169.254; a link straight to 169.254.169.254",
-      "MOA downloads follow redirects only to hosts the lists link to, and never to internal addresses",
-      async () => {
-        const dir = tmpDir("g287-outbound-moa-");
-        const header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA"];
-        const urls = [ice.url("/to-meta"), ice.url("/to-169"), "http://169.254.169.254/moa.pdf"];
-        const town = (i: number) => `Town ${i + 1} Police Department`;
-        const rows = urls.map((u, i) => ["TEXAS", town(i), "Municipal", "Task Force Model", 45706, u]);
-        const file = writeXlsx(path.join(dir, "participatingAgencies03012026am.xlsx"), [header, ...rows]);
-        const store = await openStore(path.join(dir, "m.db"));
-        try {
-          await ingest(store, [file]);
-          const targets = await moaTargets(store);
-          expect(targets.map((t) => t.url).sort()).toEqual([...urls].sort());
-          const before = meta.hits.length;
-          const out = await fetchDocuments(store, targets, {
-            delayMs: 0,
-            fetch: { retries: 0, timeoutMs: 5000, allowLoopback: [ice.host] },
-          });
-          expect(out.map((o) => o.result)).toEqual(["rejected", "rejected", "rejected"]);
-          const reasons = Object.fromEntries(out.map((o) => [o.url, o.reason]));
-          expect(reasons[ice.url("/to-meta")]).toMatch(/^refused \(redirected from .*\): 127\.0\.0\.1 is loopback/);
-          // The lists link 169.254.169.254 here, so its host is allowed; its address never is.
-          expect(reasons[ice.url("/to-169")]).toMatch(/169\.254\.169\.254 is link-local/);
-          expect(reasons["http://169.254.169.254/moa.pdf"]).toMatch(/^refused: 169\.254\.169\.254 is link-local/);
-          expect(meta.hits.length).toBe(before);
-          expect(await moaDb(store.db).selectFrom("moa_document").select("sha256").execute()).toEqual([]);
-          // A redirect to a host no list links to is refused by name, before any address check.
-          await expect(
-            downloadPdf(ice.url("/to-ok"), { retries: 0, allowHosts: ["www.ice.gov"], allowLoopback: [ice.host] }),
-          ).rejects.toThrow(FetchRejected);
-        } finally {
-          await store.close();
-        }
-      },
-    ));
+    sec.check(...SECURITY_CASES.moaFetch, async () => {
+      const dir = tmpDir("g287-outbound-moa-");
+      const header = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "SUPPORT TYPE", "SIGNED", "MOA"];
+      const urls = [ice.url("/to-meta"), ice.url("/to-169"), "http://169.254.169.254/moa.pdf"];
+      const town = (i: number) => `Town ${i + 1} Police Department`;
+      const rows = urls.map((u, i) => ["TEXAS", town(i), "Municipal", "Task Force Model", 45706, u]);
+      const file = writeXlsx(path.join(dir, "participatingAgencies03012026am.xlsx"), [header, ...rows]);
+      const store = await openStore(path.join(dir, "m.db"));
+      try {
+        await ingest(store, [file]);
+        const targets = await moaTargets(store);
+        expect(targets.map((t) => t.url).sort()).toEqual([...urls].sort());
+        const before = meta.hits.length;
+        const out = await fetchDocuments(store, targets, {
+          delayMs: 0,
+          fetch: { retries: 0, timeoutMs: 5000, allowLoopback: [ice.host] },
+        });
+        expect(out.map((o) => o.result)).toEqual(["rejected", "rejected", "rejected"]);
+        const reasons = Object.fromEntries(out.map((o) => [o.url, o.reason]));
+        expect(reasons[ice.url("/to-meta")]).toMatch(/^refused \(redirected from .*\): 127\.0\.0\.1 is loopback/);
+        // The lists link 169.254.169.254 here, so its host is allowed; its address never is.
+        expect(reasons[ice.url("/to-169")]).toMatch(/169\.254\.169\.254 is link-local/);
+        expect(reasons["http://169.254.169.254/moa.pdf"]).toMatch(/^refused: 169\.254\.169\.254 is link-local/);
+        expect(meta.hits.length).toBe(before);
+        expect(await moaDb(store.db).selectFrom("moa_document").select("sha256").execute()).toEqual([]);
+        // A redirect to a host no list links to is refused by name, before any address check.
+        await expect(
+          downloadPdf(ice.url("/to-ok"), { retries: 0, allowHosts: ["www.ice.gov"], allowLoopback: [ice.host] }),
+        ).rejects.toThrow(FetchRejected);
+      } finally {
+        await store.close();
+      }
+    }));
 });
 
 // ---------------------------------------------------------------- deadlines
@@ -339,43 +317,33 @@ describe("a body trickled at one byte a second", () => {
   afterAll(() => slow.close());
 
   it("is cut at the total deadline though it never trips the idle timeout", () =>
-    sec.check(
-      "Resource exhaustion: slow body",
-      "1 byte/s with a 2 s idle timeout and a 3.5 s deadline",
-      "every request ends by its total deadline, however the server paces the body",
-      async () => {
-        const t0 = Date.now();
-        const r = await outcome(slow.url("/list.xlsx"), {
-          http: { ...http0, readTimeoutMs: 2000, totalTimeoutMs: 3500, retries: 2 },
-          policy: { allowLoopback: [slow.host] },
-        });
-        const ms = Date.now() - t0;
-        expect(r).toEqual(["deadline", "not finished within the 3500 ms deadline"]);
-        // Not retried: a second attempt would trickle the same way.
-        expect(ms).toBeGreaterThanOrEqual(3400);
-        expect(ms).toBeLessThan(5000);
-        expect(slow.hits).toHaveLength(1);
-      },
-    ));
+    sec.check(...SECURITY_CASES.slowBody, async () => {
+      const t0 = Date.now();
+      const r = await outcome(slow.url("/list.xlsx"), {
+        http: { ...http0, readTimeoutMs: 2000, totalTimeoutMs: 3500, retries: 2 },
+        policy: { allowLoopback: [slow.host] },
+      });
+      const ms = Date.now() - t0;
+      expect(r).toEqual(["deadline", "not finished within the 3500 ms deadline"]);
+      // Not retried: a second attempt would trickle the same way.
+      expect(ms).toBeGreaterThanOrEqual(3400);
+      expect(ms).toBeLessThan(5000);
+      expect(slow.hits).toHaveLength(1);
+    }));
 
   it("`g287 sync` against it: exit 1 with one line, by the deadline in the config file", () =>
-    sec.check(
-      "Resource exhaustion: slow body",
-      "`g287 sync` whose page trickles at 1 byte/s (total_timeout: 3s)",
-      "sync and watch never wait past the deadline",
-      async () => {
-        const dir = tmpDir("g287-outbound-slow-");
-        const cfg = path.join(dir, "sync.yaml");
-        fs.writeFileSync(cfg, "http:\n  total_timeout: 3s\n  read_timeout: 2s\n  retries: 0\n");
-        const t0 = Date.now();
-        const db = path.join(dir, "s.db");
-        const args = ["--db", db, "--quiet", "sync", "--config", cfg, "--archive", path.join(dir, "a")];
-        const r = await cliEnv([...args, "--url", slow.url("/287g")], { G287_ALLOW_LOOPBACK: slow.host });
-        expect(r.status, r.stderr).toBe(1);
-        expect(oneLine(r.stderr)).toMatch(/not finished within the 3000 ms deadline/);
-        expect(Date.now() - t0).toBeLessThan(15_000);
-      },
-    ));
+    sec.check(...SECURITY_CASES.slowSync, async () => {
+      const dir = tmpDir("g287-outbound-slow-");
+      const cfg = path.join(dir, "sync.yaml");
+      fs.writeFileSync(cfg, "http:\n  total_timeout: 3s\n  read_timeout: 2s\n  retries: 0\n");
+      const t0 = Date.now();
+      const db = path.join(dir, "s.db");
+      const args = ["--db", db, "--quiet", "sync", "--config", cfg, "--archive", path.join(dir, "a")];
+      const r = await cliEnv([...args, "--url", slow.url("/287g")], { G287_ALLOW_LOOPBACK: slow.host });
+      expect(r.status, r.stderr).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(/not finished within the 3000 ms deadline/);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+    }));
 });
 
 // ---------------------------------------------------------------- webhooks
@@ -393,38 +361,33 @@ describe("webhook targets: checked at subscribe, and again at delivery", () => {
   ];
 
   it("`g287 subscribe` refuses internal targets: exit 2, one line naming the field", () =>
-    sec.check(
-      "SSRF: webhooks at subscribe",
-      `${private_.length} internal targets, and loopback outside the test mode`,
-      "a webhook cannot be pointed at an internal address",
-      async () => {
-        const dir = tmpDir("g287-outbound-sub-");
-        const db = path.join(dir, "w.db");
-        const store = await openStore(db);
-        await ingest(store, [FIRST_LIST]);
-        await store.close();
-        const urls = [...private_, "http://127.0.0.1:9/h", "http://localhost:9/h"];
-        // One process per target, all at once (each is refused before it writes anything).
-        const runs = await Promise.all(
-          urls.map((url) =>
-            cliEnv(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], { G287_ALLOW_LOOPBACK: "" }),
-          ),
+    sec.check(...withCount(SECURITY_CASES.webhookSubscribe, private_.length), async () => {
+      const dir = tmpDir("g287-outbound-sub-");
+      const db = path.join(dir, "w.db");
+      const store = await openStore(db);
+      await ingest(store, [FIRST_LIST]);
+      await store.close();
+      const urls = [...private_, "http://127.0.0.1:9/h", "http://localhost:9/h"];
+      // One process per target, all at once (each is refused before it writes anything).
+      const runs = await Promise.all(
+        urls.map((url) =>
+          cliEnv(["--db", db, "subscribe", "--webhook", url, "--secret", SECRET], { G287_ALLOW_LOOPBACK: "" }),
+        ),
+      );
+      for (const [i, r] of runs.entries()) {
+        const url = urls[i];
+        expect(r.status, `${url}: ${r.stderr}`).toBe(2);
+        expect(oneLine(r.stderr)).toMatch(
+          /^g287: subscribe: channel\.url: .* is (loopback|private|link-local|IPv4-mapped|NAT64|unique-local|carrier-grade|unspecified)/,
         );
-        for (const [i, r] of runs.entries()) {
-          const url = urls[i];
-          expect(r.status, `${url}: ${r.stderr}`).toBe(2);
-          expect(oneLine(r.stderr)).toMatch(
-            /^g287: subscribe: channel\.url: .* is (loopback|private|link-local|IPv4-mapped|NAT64|unique-local|carrier-grade|unspecified)/,
-          );
-        }
-        const s = await openStore(db, { readonly: true });
-        try {
-          expect(await alertDb(s.db).selectFrom("subscription").selectAll().execute()).toEqual([]);
-        } finally {
-          await s.close();
-        }
-      },
-    ));
+      }
+      const s = await openStore(db, { readonly: true });
+      try {
+        expect(await alertDb(s.db).selectFrom("subscription").selectAll().execute()).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    }));
 
   it("the admin API refuses them with 400", async () => {
     const dir = tmpDir("g287-outbound-api-");
@@ -446,54 +409,49 @@ describe("webhook targets: checked at subscribe, and again at delivery", () => {
   });
 
   it("a delivery the policy refuses is marked failed (dead) at once, never re-queued, and nothing is sent", () =>
-    sec.check(
-      "SSRF: webhooks at delivery",
-      "a subscription whose target became internal after subscribe (loopback outside the test mode)",
-      "a refused delivery is sent nowhere and given up, not retried forever",
-      async () => {
-        const hook = await server((_p, res) => res.writeHead(204).end());
-        const dir = tmpDir("g287-outbound-deliver-");
-        const store = await openStore(path.join(dir, "d.db"));
-        try {
-          const first = realList("participating_2021-01-13.csv");
-          await ingest(store, [FIRST_LIST]);
-          // Subscribed while the target was allowed (the suite's test mode).
-          const sub = await subscribe(store, {
-            channel: { type: "webhook", url: hook.url("/h"), secret: SECRET },
-          });
-          const extra = first.row({
-            STATE: "TEXAS",
-            "LAW ENFORCEMENT AGENCY": "Example City Police Department",
-            "SUPPORT TYPE": "Task Force Model",
-          });
-          await ingest(store, [first.write("participatingAgencies01202021am.xlsx", [...first.body, extra])]);
-          const q = await enqueueAlerts(store);
-          expect(q.queued).toBeGreaterThan(0);
-          const t0 = new Date();
-          // Outside the test mode: loopback is refused.
-          const s1 = await sendAlerts(store, { allowLoopback: [], now: () => t0, backoffMs: 1 });
-          expect(s1).toMatchObject({ due: q.queued, sent: 0, dead: q.queued, failed: 0 });
-          expect(s1.errors[0]?.error).toMatch(/^refused: 127\.0\.0\.1 is loopback/);
-          const rows = await alertDb(store.db)
-            .selectFrom("outbox")
-            .select(["status", "attempts", "last_error"])
-            .where("subscription_id", "=", sub.id)
-            .execute();
-          expect(rows.every((r) => r.status === "dead" && r.attempts === 1 && /refused/.test(r.last_error ?? ""))).toBe(
-            true,
-          );
-          // Later runs, even days later, take nothing.
-          const later = new Date(t0.getTime() + 7 * 86_400_000);
-          expect(await sendAlerts(store, { allowLoopback: [], now: () => later })).toMatchObject({ due: 0 });
-          expect(hook.hits).toEqual([]);
-          // postWebhook itself reports it as refused and not retryable, after one attempt.
-          const r = await postWebhook(hook.url("/h"), SECRET, "ob_x", () => "{}", { allowLoopback: [], backoffMs: 1 });
-          expect(r).toMatchObject({ ok: false, retryable: false, refused: true, attempts: 1 });
-          expect(hook.hits).toEqual([]);
-        } finally {
-          await store.close();
-          await hook.close();
-        }
-      },
-    ));
+    sec.check(...SECURITY_CASES.webhookDelivery, async () => {
+      const hook = await server((_p, res) => res.writeHead(204).end());
+      const dir = tmpDir("g287-outbound-deliver-");
+      const store = await openStore(path.join(dir, "d.db"));
+      try {
+        const first = realList("participating_2021-01-13.csv");
+        await ingest(store, [FIRST_LIST]);
+        // Subscribed while the target was allowed (the suite's test mode).
+        const sub = await subscribe(store, {
+          channel: { type: "webhook", url: hook.url("/h"), secret: SECRET },
+        });
+        const extra = first.row({
+          STATE: "TEXAS",
+          "LAW ENFORCEMENT AGENCY": "Example City Police Department",
+          "SUPPORT TYPE": "Task Force Model",
+        });
+        await ingest(store, [first.write("participatingAgencies01202021am.xlsx", [...first.body, extra])]);
+        const q = await enqueueAlerts(store);
+        expect(q.queued).toBeGreaterThan(0);
+        const t0 = new Date();
+        // Outside the test mode: loopback is refused.
+        const s1 = await sendAlerts(store, { allowLoopback: [], now: () => t0, backoffMs: 1 });
+        expect(s1).toMatchObject({ due: q.queued, sent: 0, dead: q.queued, failed: 0 });
+        expect(s1.errors[0]?.error).toMatch(/^refused: 127\.0\.0\.1 is loopback/);
+        const rows = await alertDb(store.db)
+          .selectFrom("outbox")
+          .select(["status", "attempts", "last_error"])
+          .where("subscription_id", "=", sub.id)
+          .execute();
+        expect(rows.every((r) => r.status === "dead" && r.attempts === 1 && /refused/.test(r.last_error ?? ""))).toBe(
+          true,
+        );
+        // Later runs, even days later, take nothing.
+        const later = new Date(t0.getTime() + 7 * 86_400_000);
+        expect(await sendAlerts(store, { allowLoopback: [], now: () => later })).toMatchObject({ due: 0 });
+        expect(hook.hits).toEqual([]);
+        // postWebhook itself reports it as refused and not retryable, after one attempt.
+        const r = await postWebhook(hook.url("/h"), SECRET, "ob_x", () => "{}", { allowLoopback: [], backoffMs: 1 });
+        expect(r).toMatchObject({ ok: false, retryable: false, refused: true, attempts: 1 });
+        expect(hook.hits).toEqual([]);
+      } finally {
+        await store.close();
+        await hook.close();
+      }
+    }));
 });

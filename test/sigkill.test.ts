@@ -31,6 +31,18 @@ afterAll(() => sec.flush());
 const KILLS_PER_OP = 8;
 const SEED = 287_013;
 
+/** SECURITY.md's row for a run killed at the seeded points: what was killed, and what held after. */
+const crash = (what: string, guarantee: string) =>
+  ["Crash safety (SIGKILL)", `${what} killed at ${KILLS_PER_OP} seeded random points`, guarantee] as const;
+const WHOLE = "the store is as before or as after, integrity_check ok, and the next";
+// biome-ignore format: one row a line, as SECURITY.md shows them
+const CRASHES = {
+  ingest: crash("ingest of six real lists", `${WHOLE} ingest gives the same exports`),
+  rebuild: crash("rebuild", `${WHOLE} ingest gives the same exports`),
+  sync: crash("sync (download, archive, ingest)", `${WHOLE} sync gives the same exports`),
+  alerts: crash("alerts send (20 webhooks)", "rows are pending or sent, never lost; a row marked sent was received; the next run sends the rest"),
+};
+
 // Seeded: the same kill points on every run.
 const random = prng(SEED);
 
@@ -178,6 +190,25 @@ const landed = { ingest: { before: 0, after: 0 }, sync: { before: 0, after: 0 } 
 let ingestMs = 0;
 
 /**
+ * After a run that may have been killed (one that was not must have succeeded): the store passes
+ * integrity_check and is as `before` or as `after` the operation; a kill is counted where it left it.
+ */
+async function asBeforeOrAfter(
+  r: Run,
+  db: string,
+  before: string,
+  after: string,
+  tally: { before: number; after: number },
+): Promise<void> {
+  if (r.killed) killsTotal++;
+  else expect(r.code, r.stderr).toBe(0);
+  expect(integrity(db)).toBe("ok");
+  const print = await storeFingerprint(db);
+  expect([before, after]).toContain(print);
+  if (r.killed) tally[print === before ? "before" : "after"]++;
+}
+
+/**
  * Runs `attempt` at seeded points spread over the operation's measured length (and a little past
  * it, to land on the commit) until KILLS_PER_OP runs were killed; a run that finished first still
  * has its store checked.
@@ -223,50 +254,35 @@ async function recoverWithIngest(db: string): Promise<void> {
 
 describe("SIGKILL during ingest and rebuild", () => {
   it(`ingest killed at ${KILLS_PER_OP} seeded points: before or after, never between`, () =>
-    sec.check(
-      "Crash safety (SIGKILL)",
-      `ingest of six real lists killed at ${KILLS_PER_OP} seeded random points`,
-      "the store is as before or as after, integrity_check ok, and the next ingest gives the same exports",
-      async () => {
-        await untilKilled(ingestMs, async (at) => {
-          const db = copyDb(empty, "ingest");
-          const r = await victim(["ingest", db, archive], at);
-          if (r.killed) killsTotal++;
-          else expect(r.code, r.stderr).toBe(0);
-          expect(integrity(db)).toBe("ok");
-          const print = await storeFingerprint(db);
-          expect([emptyPrint, fullPrint]).toContain(print);
-          if (r.killed) landed.ingest[print === emptyPrint ? "before" : "after"]++;
-          await recoverWithIngest(db);
-          expect(await exportsOf(db)).toBe(fullExports);
-          return r.killed;
-        });
-      },
-    ));
+    sec.check(...CRASHES.ingest, async () => {
+      await untilKilled(ingestMs, async (at) => {
+        const db = copyDb(empty, "ingest");
+        const r = await victim(["ingest", db, archive], at);
+        await asBeforeOrAfter(r, db, emptyPrint, fullPrint, landed.ingest);
+        await recoverWithIngest(db);
+        expect(await exportsOf(db)).toBe(fullExports);
+        return r.killed;
+      });
+    }));
 
   it(`rebuild killed at ${KILLS_PER_OP} seeded points: the ledger is whole either way`, () =>
-    sec.check(
-      "Crash safety (SIGKILL)",
-      `rebuild killed at ${KILLS_PER_OP} seeded random points`,
-      "the store is as before or as after, integrity_check ok, and the next ingest gives the same exports",
-      async () => {
-        const ref = await victim(["rebuild", copyDb(full, "rebuild-ref")]);
-        expect(ref.code, ref.stderr).toBe(0);
-        const rebuildMs = ref.ms;
-        await untilKilled(rebuildMs, async (at) => {
-          const db = copyDb(full, "rebuild");
-          const r = await victim(["rebuild", db], at);
-          if (r.killed) killsTotal++;
-          else expect(r.code, r.stderr).toBe(0);
-          expect(integrity(db)).toBe("ok");
-          expect(await storeFingerprint(db)).toBe(fullPrint);
-          expect(await exportsOf(db)).toBe(fullExports);
-          await recoverWithIngest(db);
-          expect(await exportsOf(db)).toBe(fullExports);
-          return r.killed;
-        });
-      },
-    ));
+    sec.check(...CRASHES.rebuild, async () => {
+      const ref = await victim(["rebuild", copyDb(full, "rebuild-ref")]);
+      expect(ref.code, ref.stderr).toBe(0);
+      const rebuildMs = ref.ms;
+      await untilKilled(rebuildMs, async (at) => {
+        const db = copyDb(full, "rebuild");
+        const r = await victim(["rebuild", db], at);
+        if (r.killed) killsTotal++;
+        else expect(r.code, r.stderr).toBe(0);
+        expect(integrity(db)).toBe("ok");
+        expect(await storeFingerprint(db)).toBe(fullPrint);
+        expect(await exportsOf(db)).toBe(fullExports);
+        await recoverWithIngest(db);
+        expect(await exportsOf(db)).toBe(fullExports);
+        return r.killed;
+      });
+    }));
 });
 
 describe("SIGKILL during sync and alert delivery", () => {
@@ -307,105 +323,90 @@ describe("SIGKILL during sync and alert delivery", () => {
   }
 
   it(`sync killed at ${KILLS_PER_OP} seeded points: store and archive stay whole`, () =>
-    sec.check(
-      "Crash safety (SIGKILL)",
-      `sync (download, archive, ingest) killed at ${KILLS_PER_OP} seeded random points`,
-      "the store is as before or as after, integrity_check ok, and the next sync gives the same exports",
-      async () => {
-        const start = syncStart("sync-ref");
-        const ref = await victim(["sync", start.db, start.dir, ice.url(PAGE)]);
+    sec.check(...CRASHES.sync, async () => {
+      const start = syncStart("sync-ref");
+      const ref = await victim(["sync", start.db, start.dir, ice.url(PAGE)]);
+      expect(ref.code, ref.stderr).toBe(0);
+      const syncMs = ref.ms;
+      afterSyncPrint = await storeFingerprint(start.db);
+      afterSyncExports = await exportsOf(start.db);
+      expect(afterSyncPrint).not.toBe(fullPrint);
+      await untilKilled(syncMs, async (at) => {
+        const { db, dir } = syncStart("sync");
+        const r = await victim(["sync", db, dir, ice.url(PAGE)], at);
+        await asBeforeOrAfter(r, db, fullPrint, afterSyncPrint, landed.sync);
+        await recoverWithSync(db, dir);
+        expect(await storeFingerprint(db)).toBe(afterSyncPrint);
+        expect(await exportsOf(db)).toBe(afterSyncExports);
+        return r.killed;
+      });
+    }));
+
+  it(`alert delivery killed at ${KILLS_PER_OP} seeded points: each alert ends sent, none lost`, () =>
+    sec.check(...CRASHES.alerts, async () => {
+      const received = new Set<string>();
+      const hook = http.createServer((req, res) => {
+        req.resume();
+        req.on("end", () =>
+          setTimeout(() => {
+            received.add(String(req.headers[DELIVERY_HEADER.toLowerCase()]));
+            res.writeHead(204).end();
+          }, 15),
+        );
+      });
+      await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+      const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/h`;
+      try {
+        // The starting point: a subscription, then ICE's next list, enqueued.
+        const base = copyDb(full, "alerts-base");
+        const s = await openStore(base);
+        await subscribe(s, { channel: { type: "webhook", url: hookUrl, secret: "sigkill-secret-0123456789" } });
+        const listDir = tmpDir("g287-sigkill-list-");
+        const listFile = path.join(listDir, "participatingAgencies08022021am.xlsx");
+        fs.writeFileSync(listFile, nextList());
+        await ingest(s, [listFile]);
+        const q = await enqueueAlerts(s);
+        expect(q.queued).toBeGreaterThanOrEqual(20);
+        await s.close();
+        const ledger = await exportsOf(base);
+
+        const ref = await victim(["send", copyDb(base, "alerts-ref")]);
         expect(ref.code, ref.stderr).toBe(0);
-        const syncMs = ref.ms;
-        afterSyncPrint = await storeFingerprint(start.db);
-        afterSyncExports = await exportsOf(start.db);
-        expect(afterSyncPrint).not.toBe(fullPrint);
-        await untilKilled(syncMs, async (at) => {
-          const { db, dir } = syncStart("sync");
-          const r = await victim(["sync", db, dir, ice.url(PAGE)], at);
+        const sendMs = ref.ms;
+        await untilKilled(sendMs, async (at) => {
+          received.clear();
+          const db = copyDb(base, "alerts");
+          const r = await victim(["send", db], at);
           if (r.killed) killsTotal++;
           else expect(r.code, r.stderr).toBe(0);
           expect(integrity(db)).toBe("ok");
-          const print = await storeFingerprint(db);
-          expect([fullPrint, afterSyncPrint]).toContain(print);
-          if (r.killed) landed.sync[print === fullPrint ? "before" : "after"]++;
-          await recoverWithSync(db, dir);
-          expect(await storeFingerprint(db)).toBe(afterSyncPrint);
-          expect(await exportsOf(db)).toBe(afterSyncExports);
+          const st = await openStore(db);
+          try {
+            const rows = await alertDb(st.db).selectFrom("outbox").select(["outbox_id", "status"]).execute();
+            expect(rows).toHaveLength(q.queued);
+            for (const row of rows) {
+              expect(["pending", "sent"]).toContain(row.status);
+              if (row.status === "sent") expect(received.has(row.outbox_id), row.outbox_id).toBe(true);
+            }
+            // The next run, once the dead run's lease has passed, sends every row left.
+            const later = new Date(Date.now() + 10 * 60_000);
+            const again = await sendAlerts(st, { now: () => later, backoffMs: 1, publicUrl: null });
+            expect(again.sent).toBe(rows.filter((x) => x.status === "pending").length);
+            const after = await alertDb(st.db).selectFrom("outbox").select(["outbox_id", "status"]).execute();
+            expect(after.every((x) => x.status === "sent" && received.has(x.outbox_id))).toBe(true);
+          } finally {
+            await st.close();
+          }
+          expect(await exportsOf(db)).toBe(ledger);
           return r.killed;
         });
-      },
-    ));
-
-  it(`alert delivery killed at ${KILLS_PER_OP} seeded points: each alert ends sent, none lost`, () =>
-    sec.check(
-      "Crash safety (SIGKILL)",
-      `alerts send (20 webhooks) killed at ${KILLS_PER_OP} seeded random points`,
-      "rows are pending or sent, never lost; a row marked sent was received; the next run sends the rest",
-      async () => {
-        const received = new Set<string>();
-        const hook = http.createServer((req, res) => {
-          req.resume();
-          req.on("end", () =>
-            setTimeout(() => {
-              received.add(String(req.headers[DELIVERY_HEADER.toLowerCase()]));
-              res.writeHead(204).end();
-            }, 15),
-          );
+      } finally {
+        await new Promise<void>((r) => {
+          hook.closeAllConnections();
+          hook.close(() => r());
         });
-        await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-        const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/h`;
-        try {
-          // The starting point: a subscription, then ICE's next list, enqueued.
-          const base = copyDb(full, "alerts-base");
-          const s = await openStore(base);
-          await subscribe(s, { channel: { type: "webhook", url: hookUrl, secret: "sigkill-secret-0123456789" } });
-          const listDir = tmpDir("g287-sigkill-list-");
-          const listFile = path.join(listDir, "participatingAgencies08022021am.xlsx");
-          fs.writeFileSync(listFile, nextList());
-          await ingest(s, [listFile]);
-          const q = await enqueueAlerts(s);
-          expect(q.queued).toBeGreaterThanOrEqual(20);
-          await s.close();
-          const ledger = await exportsOf(base);
-
-          const ref = await victim(["send", copyDb(base, "alerts-ref")]);
-          expect(ref.code, ref.stderr).toBe(0);
-          const sendMs = ref.ms;
-          await untilKilled(sendMs, async (at) => {
-            received.clear();
-            const db = copyDb(base, "alerts");
-            const r = await victim(["send", db], at);
-            if (r.killed) killsTotal++;
-            else expect(r.code, r.stderr).toBe(0);
-            expect(integrity(db)).toBe("ok");
-            const st = await openStore(db);
-            try {
-              const rows = await alertDb(st.db).selectFrom("outbox").select(["outbox_id", "status"]).execute();
-              expect(rows).toHaveLength(q.queued);
-              for (const row of rows) {
-                expect(["pending", "sent"]).toContain(row.status);
-                if (row.status === "sent") expect(received.has(row.outbox_id), row.outbox_id).toBe(true);
-              }
-              // The next run, once the dead run's lease has passed, sends every row left.
-              const later = new Date(Date.now() + 10 * 60_000);
-              const again = await sendAlerts(st, { now: () => later, backoffMs: 1, publicUrl: null });
-              expect(again.sent).toBe(rows.filter((x) => x.status === "pending").length);
-              const after = await alertDb(st.db).selectFrom("outbox").select(["outbox_id", "status"]).execute();
-              expect(after.every((x) => x.status === "sent" && received.has(x.outbox_id))).toBe(true);
-            } finally {
-              await st.close();
-            }
-            expect(await exportsOf(db)).toBe(ledger);
-            return r.killed;
-          });
-        } finally {
-          await new Promise<void>((r) => {
-            hook.closeAllConnections();
-            hook.close(() => r());
-          });
-        }
-      },
-    ));
+      }
+    }));
 
   it("at least 30 of the runs were killed mid-way", () => {
     console.log(`sigkill: ${killsTotal} runs killed; ledger left before/after: ${JSON.stringify(landed)}`);
