@@ -48,52 +48,82 @@ function hasZip64(b: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
-export function openZip(bytes: Uint8Array, file = "workbook"): Zip {
-  const len = bytes.length;
-  // SheetJS takes the last end-of-central-directory signature in the file.
-  let eocd = len - 4;
+/**
+ * The central directory as SheetJS finds it, from the last end-of-central-directory signature in
+ * the file: its entry count (held to the limit) and where its first record starts.
+ */
+function centralDirectory(
+  bytes: Uint8Array,
+  file: string,
+  bad: (why: string) => never,
+): { count: number; start: number } {
+  let eocd = bytes.length - 4;
   while (
     eocd >= 0 &&
     !(bytes[eocd] === 0x50 && bytes[eocd + 1] === 0x4b && bytes[eocd + 2] === 5 && bytes[eocd + 3] === 6)
   )
     eocd--;
-  if (eocd < 0 || eocd + 22 > len) fail("no end of central directory");
+  if (eocd < 0 || eocd + 22 > bytes.length) bad("no end of central directory");
   const count = u16(bytes, eocd + 8);
   checkLimit(file, "zipEntries", count);
-  let p = u32(bytes, eocd + 16);
+  return { count, start: u32(bytes, eocd + 16) };
+}
+
+/** A central-directory record's fields at `p`: sizes, its extra field, its local header, the next record. */
+function directoryRecord(b: Uint8Array, p: number) {
+  const extraStart = p + 46 + u16(b, p + 28);
+  const extraEnd = extraStart + u16(b, p + 30);
+  return {
+    csz: u32(b, p + 20),
+    usz: u32(b, p + 24),
+    extraStart,
+    extraEnd,
+    offset: u32(b, p + 42),
+    next: extraEnd + u16(b, p + 32),
+  };
+}
+
+/** A local header's fields at `offset`: SheetJS trusts these for the name and the sizes. */
+function localHeader(b: Uint8Array, offset: number) {
+  const nameStart = offset + 30;
+  const nameEnd = nameStart + u16(b, offset + 26);
+  return {
+    flags: u16(b, offset + 6),
+    method: u16(b, offset + 8),
+    csz: u32(b, offset + 18),
+    usz: u32(b, offset + 22),
+    nameStart,
+    nameEnd,
+    dataStart: nameEnd + u16(b, offset + 28),
+  };
+}
+
+export function openZip(bytes: Uint8Array, file = "workbook"): Zip {
+  const len = bytes.length;
+  const { count, start } = centralDirectory(bytes, file, fail);
+  let p = start;
   const entries = new Map<string, ZipEntry>();
   let total = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > len || u32(bytes, p) !== 0x02014b50) fail("bad central directory");
-    const csz = u32(bytes, p + 20);
-    const usz = u32(bytes, p + 24);
-    const nameLen = u16(bytes, p + 28);
-    const extraLen = u16(bytes, p + 30);
-    const commentLen = u16(bytes, p + 32);
-    const offset = u32(bytes, p + 42);
-    if (hasZip64(bytes, p + 46 + nameLen, p + 46 + nameLen + extraLen)) fail("zip64");
-    p += 46 + nameLen + extraLen + commentLen;
+    const { csz, usz, extraStart, extraEnd, offset, next } = directoryRecord(bytes, p);
+    if (hasZip64(bytes, extraStart, extraEnd)) fail("zip64");
+    p = next;
 
     // SheetJS trusts the local header for the name and the sizes, and checks them against the directory.
     if (offset + 30 > len || u32(bytes, offset) !== 0x04034b50) fail("bad local header");
-    const flags = u16(bytes, offset + 6);
-    const method = u16(bytes, offset + 8);
-    const lcsz = u32(bytes, offset + 18);
-    const lusz = u32(bytes, offset + 22);
-    const lNameLen = u16(bytes, offset + 26);
-    const lExtraLen = u16(bytes, offset + 28);
-    if (flags & 0x2041) fail("encrypted");
-    if (flags & 8) fail("data descriptor");
+    const local = localHeader(bytes, offset);
+    const { method, nameStart, nameEnd, dataStart } = local;
+    if (local.flags & 0x2041) fail("encrypted");
+    if (local.flags & 8) fail("data descriptor");
     if (method !== 0 && method !== 8) fail("compression method");
-    if (lcsz !== csz || lusz !== usz) fail("sizes differ");
-    const nameStart = offset + 30;
-    const dataStart = nameStart + lNameLen + lExtraLen;
-    if (hasZip64(bytes, nameStart + lNameLen, dataStart)) fail("zip64");
+    if (local.csz !== csz || local.usz !== usz) fail("sizes differ");
+    if (hasZip64(bytes, nameEnd, dataStart)) fail("zip64");
     if (dataStart + csz > len) fail("truncated entry");
     // Deflate cannot expand more than about 1032:1; a larger size is a corrupt header, and would
     // have us allocate it.
     if (method === 8 ? usz > csz * 1032 + 1024 : usz !== csz) fail("implausible size");
-    const name = latin1(bytes, nameStart, nameStart + lNameLen);
+    const name = latin1(bytes, nameStart, nameEnd);
     // Sizes as declared; readZipEntry holds each entry to its declared size while inflating.
     checkLimit(file, "entryBytes", usz, { where: `zip entry ${printable(name)}` });
     total += usz;
@@ -149,13 +179,10 @@ export function zipDamage(b: Uint8Array): string | null {
   let p = cdStart;
   for (let n = 0; n < count; n++) {
     if (p + 46 > eocd || u32(b, p) !== 0x02014b50) return `central directory entry ${n + 1} is damaged`;
-    const csz = u32(b, p + 20);
-    const nameLen = u16(b, p + 28);
-    const offset = u32(b, p + 42);
-    p += 46 + nameLen + u16(b, p + 30) + u16(b, p + 32);
+    const { csz, offset, next } = directoryRecord(b, p);
+    p = next;
     if (offset + 30 > len || u32(b, offset) !== 0x04034b50) return `entry ${n + 1} has no local header`;
-    const dataEnd = offset + 30 + u16(b, offset + 26) + u16(b, offset + 28) + csz;
-    if (dataEnd > len) return `entry ${n + 1} ends past the end of the file`;
+    if (localHeader(b, offset).dataStart + csz > len) return `entry ${n + 1} ends past the end of the file`;
   }
   return null;
 }
@@ -184,38 +211,21 @@ function corrupt(file: string, why: string): never {
  */
 export function looseEntries(bytes: Uint8Array, file: string): LooseEntry[] {
   const len = bytes.length;
-  let eocd = len - 4;
-  while (
-    eocd >= 0 &&
-    !(bytes[eocd] === 0x50 && bytes[eocd + 1] === 0x4b && bytes[eocd + 2] === 5 && bytes[eocd + 3] === 6)
-  )
-    eocd--;
-  if (eocd < 0 || eocd + 22 > len) corrupt(file, "no end of central directory");
-  const count = u16(bytes, eocd + 8);
-  checkLimit(file, "zipEntries", count);
-  let p = u32(bytes, eocd + 16);
+  const { count, start } = centralDirectory(bytes, file, (why) => corrupt(file, why));
+  let p = start;
   const out: LooseEntry[] = [];
   let total = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > len) corrupt(file, "central directory runs past the end");
-    const nameLen = u16(bytes, p + 28);
-    const extraLen = u16(bytes, p + 30);
-    const commentLen = u16(bytes, p + 32);
-    const offset = u32(bytes, p + 42);
-    if (hasZip64(bytes, p + 46 + nameLen, Math.min(len, p + 46 + nameLen + extraLen))) corrupt(file, "ZIP64 entry");
-    p += 46 + nameLen + extraLen + commentLen;
+    const { extraStart, extraEnd, offset, next } = directoryRecord(bytes, p);
+    if (hasZip64(bytes, extraStart, Math.min(len, extraEnd))) corrupt(file, "ZIP64 entry");
+    p = next;
     if (offset + 30 > len) corrupt(file, "local header past the end");
-    const flags = u16(bytes, offset + 6);
-    const method = u16(bytes, offset + 8);
-    const csz = u32(bytes, offset + 18);
-    const lNameLen = u16(bytes, offset + 26);
-    const lExtraLen = u16(bytes, offset + 28);
+    const { flags, method, csz, nameStart, nameEnd, dataStart } = localHeader(bytes, offset);
     if (flags & 0x2041) throw new InputError(file, "not a readable xlsx workbook: encrypted zip entries");
-    const nameStart = offset + 30;
-    const dataStart = nameStart + lNameLen + lExtraLen;
     if (dataStart > len) corrupt(file, "entry name past the end");
-    if (hasZip64(bytes, nameStart + lNameLen, dataStart)) corrupt(file, "ZIP64 entry");
-    const name = latin1(bytes, nameStart, nameStart + lNameLen);
+    if (hasZip64(bytes, nameEnd, dataStart)) corrupt(file, "ZIP64 entry");
+    const name = latin1(bytes, nameStart, nameEnd);
     const budget = Math.min(LIMITS.entryBytes, LIMITS.workbookBytes - total);
     let data: Uint8Array;
     if (method === 0) {
@@ -305,6 +315,18 @@ export function decodeRange(range: string): [number, number, number, number] {
   return [sr, sc, er, ec];
 }
 
+/**
+ * The fields a stored entry's local header and its central-directory record share, from `at` (the
+ * version needed) on: flags, method, time and date stay 0.
+ */
+function writeEntryFields(h: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  h.writeUInt16LE(20, at);
+  h.writeUInt32LE(crc >>> 0, at + 10);
+  h.writeUInt32LE(size, at + 14);
+  h.writeUInt32LE(size, at + 18);
+  h.writeUInt16LE(nameLength, at + 22);
+}
+
 /** The entries again as a zip of stored (uncompressed) entries, which SheetJS reads without inflating. */
 export function storedZip(entries: LooseEntry[]): Uint8Array {
   const crc = (d: Uint8Array) => (typeof zlib.crc32 === "function" ? zlib.crc32(d) : 0);
@@ -316,19 +338,11 @@ export function storedZip(entries: LooseEntry[]): Uint8Array {
     const sum = crc(e.data);
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt32LE(sum >>> 0, 14);
-    lh.writeUInt32LE(e.data.length, 18);
-    lh.writeUInt32LE(e.data.length, 22);
-    lh.writeUInt16LE(name.length, 26);
+    writeEntryFields(lh, 4, sum, e.data.length, name.length);
     const ch = Buffer.alloc(46);
     ch.writeUInt32LE(0x02014b50, 0);
     ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt32LE(sum >>> 0, 16);
-    ch.writeUInt32LE(e.data.length, 20);
-    ch.writeUInt32LE(e.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
+    writeEntryFields(ch, 6, sum, e.data.length, name.length);
     ch.writeUInt32LE(offset, 42);
     locals.push(lh, name, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.length));
     central.push(ch, name);
