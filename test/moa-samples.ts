@@ -5,7 +5,7 @@ import path from "node:path";
 import * as XLSX from "@e965/xlsx";
 import { sql } from "kysely";
 import { moaDb } from "../src/moa/tables.js";
-import { openStore, type Store } from "../src/store/db.js";
+import type { Store } from "../src/store/db.js";
 import { ROOT } from "./helpers.js";
 
 export const MOA_DIR = path.resolve(ROOT, "../shared/data/moa");
@@ -63,13 +63,4 @@ export async function moaFingerprint(store: Store): Promise<string> {
   const links = await db.selectFrom("moa_link").select(["sha256", "agreement_id"]).orderBy("agreement_id").execute();
   parts.push(links.map((l) => `${l.sha256.slice(0, 8)}>${l.agreement_id}`).join(","));
   return parts.join(" ");
-}
-
-export async function withStore<T>(file: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const s = await openStore(file, { readonly: true });
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
 }

@@ -26,8 +26,8 @@ import { moaDb } from "../src/moa/tables.js";
 import { ingest } from "../src/pipeline/ingest.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { ENTITY_TABLES, REPLAY_TABLES } from "../src/store/write.js";
-import { cliAsync, copyArchiveDb, tmpDir } from "./helpers.js";
-import { ICE, JEM, MOA_DIR, moaFingerprint, SHA, sample, TFM, WSO, withStore, writeList } from "./moa-samples.js";
+import { cliAsync, copyArchiveDb, readStore, tmpDir } from "./helpers.js";
+import { ICE, JEM, MOA_DIR, moaFingerprint, SHA, sample, TFM, WSO, writeList } from "./moa-samples.js";
 
 let extractor: TextExtractor;
 const text = new Map<string, Extracted & { ok: true }>();
@@ -383,7 +383,7 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
       "state,agency,agreement_id,model,date,list_model,moa_model,list_signed_on,moa_dates,date_basis,url,reasons",
     );
     await store.close();
-    const before = await withStore(db, moaFingerprint);
+    const before = await readStore(db, moaFingerprint);
     const html = path.join(dir, "blocked.pdf");
     fs.writeFileSync(html, `<html><head><title>Access Denied</title></head><body>${"x".repeat(3000)}</body></html>`);
     const bad = await cliAsync(["--db", db, "moa", "add", html, "--agreement", KBI]);
@@ -402,7 +402,7 @@ describe("a hand-made ledger: search, mismatches, rebuilds", () => {
     expect(nowhere.stderr).toContain("no such agreement");
     const usage = await cliAsync(["--db", db, "moa", "search", "x", "--limit", "0"]);
     expect(usage.status).toBe(2);
-    expect(await withStore(db, moaFingerprint)).toBe(before);
+    expect(await readStore(db, moaFingerprint)).toBe(before);
     store = await openStore(db);
   }, 300_000);
 });
