@@ -3,7 +3,7 @@
 // (a page opened and settled, axe-core, a data file fetched). Fails loudly without Chromium.
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import type { Store } from "../src/store/db.js";
 import { appPages, CHROMIUM, type Served, serveApp, settled, watch } from "./browser-app.js";
@@ -57,6 +57,29 @@ export function browserSuite(): BrowserApp {
     await app.store?.close();
   });
   return app;
+}
+
+/** `fn` in a new browser context (`options` as newContext takes them), closed after whatever happens. */
+export async function inContext<T>(
+  browser: Browser,
+  options: BrowserContextOptions,
+  fn: (ctx: BrowserContext) => Promise<T>,
+): Promise<T> {
+  const ctx = await browser.newContext(options);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** `fn` on the first page of a new browser context, as inContext. */
+export function withPage<T>(
+  browser: Browser,
+  options: BrowserContextOptions,
+  fn: (page: Page, ctx: BrowserContext) => Promise<T>,
+): Promise<T> {
+  return inContext(browser, options, async (ctx) => fn(await ctx.newPage(), ctx));
 }
 
 /** A folder for screenshots, made if missing. */

@@ -2,11 +2,11 @@
 // what the page shows (agency ids by group, listed flags, verdict, laws), compared with
 // /api/v1/lookup and with the roster of the latest list, computed apart from the lookup.
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { beforeAll, expect } from "vitest";
 import { latestListDate } from "../src/analysis/population.js";
 import { roster } from "../src/analysis/queries.js";
-import { type BrowserApp, shotsDir, watch, withLang } from "./browser.js";
+import { type BrowserApp, shotsDir, watch, withLang, withPage } from "./browser.js";
 import { ROOT } from "./helpers.js";
 
 // Browser globals, for callbacks that run inside the page.
@@ -140,34 +140,33 @@ export function lookupChecks(web: BrowserApp) {
     ].sort();
   }
 
-  function context(size: Size, lang: string, extra: object = {}): Promise<BrowserContext> {
-    return web.browser.newContext({
-      viewport: size.viewport,
-      hasTouch: size.hasTouch,
-      isMobile: size.isMobile,
-      locale: lang === "es" ? "es-US" : "en-US",
-      ...extra,
-    });
-  }
+  /** A browser context's options for a size and a language. */
+  const contextOptions = (size: Size, lang: string, extra: object = {}): BrowserContextOptions => ({
+    viewport: size.viewport,
+    hasTouch: size.hasTouch,
+    isMobile: size.isMobile,
+    locale: lang === "es" ? "es-US" : "en-US",
+    ...extra,
+  });
+
+  /** A browser context at a size and in a language (closing it is the caller's). */
+  const context = (size: Size, lang: string, extra: object = {}): Promise<BrowserContext> =>
+    web.browser.newContext(contextOptions(size, lang, extra));
 
   /**
    * A fresh page at `size` in `lang`, watched for problems, opened at `hash` (in that language; null:
    * blank) and given to `check`; its context is closed whatever happens.
    */
-  async function onPage(
+  function onPage(
     at: { size: Size; lang: string; extra?: object },
     hash: string | null,
     check: (page: Page, problems: string[]) => Promise<void>,
   ): Promise<void> {
-    const ctx = await context(at.size, at.lang, at.extra);
-    try {
-      const page = await ctx.newPage();
+    return withPage(web.browser, contextOptions(at.size, at.lang, at.extra), async (page) => {
       const problems = watch(page, { failedRequests: false });
       if (hash !== null) await page.goto(`${web.base}${withLang(hash, at.lang)}`);
       await check(page, problems);
-    } finally {
-      await ctx.close();
-    }
+    });
   }
 
   return { api, compare, listedIn, context, onPage };

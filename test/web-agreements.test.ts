@@ -7,12 +7,11 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { safeCell, toCsv } from "../src/domain/csv.js";
 import { type AgencyFile, type AgreementsFile, VIEW_COLUMNS } from "../src/domain/index.js";
-import { browserSuite, getJson, LANGS, open, shotsDir, topAgency, watch, withLang } from "./browser.js";
+import { browserSuite, getJson, LANGS, open, shotsDir, topAgency, watch, withLang, withPage } from "./browser.js";
 
 declare const location: { hash: string };
 
 const web = browserSuite();
-const shots = shotsDir();
 let agency: string;
 
 beforeAll(async () => {
@@ -156,7 +155,7 @@ describe("an agency page", () => {
         expect(await page.locator("figure details.twin tbody tr").count()).toBe(
           file.agreements.reduce((a, g) => a + g.periods.length, 0),
         );
-        await page.screenshot({ path: `${shots}/agency-check-${lang}.png`, fullPage: true });
+        await page.screenshot({ path: `${shotsDir()}/agency-check-${lang}.png`, fullPage: true });
         expect(problems).toEqual([]);
       } finally {
         await ctx.close();
@@ -165,16 +164,12 @@ describe("an agency page", () => {
   });
 
   it("says so when an agency does not exist, without a console error beyond the 404", async () => {
-    const ctx = await web.browser.newContext();
-    try {
-      const page = await ctx.newPage();
+    await withPage(web.browser, {}, async (page) => {
       const problems = watch(page);
       await page.goto(`${web.base}#/agency/zz-no-such-agency`);
       await page.waitForSelector("main h1");
       expect(await page.locator("main h1").textContent()).toBe("Page not found");
       expect(problems.filter((p) => !p.includes("zz-no-such-agency") && !p.includes("404"))).toEqual([]);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });

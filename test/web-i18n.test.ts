@@ -8,7 +8,7 @@ import { values as enValues } from "../web/src/i18n/en/values.js";
 import { frame as esFrame } from "../web/src/i18n/es/frame.js";
 import { pages as esPages } from "../web/src/i18n/es/pages.js";
 import { values as esValues } from "../web/src/i18n/es/values.js";
-import { browserSuite, getJson as fetchJson, settled } from "./browser.js";
+import { browserSuite, getJson as fetchJson, settled, withPage } from "./browser.js";
 
 declare const document: {
   documentElement: { lang: string };
@@ -129,9 +129,7 @@ describe("analysis sentences as message keys", () => {
 
 describe("the language", () => {
   it("is read from ?lang before or inside the hash, remembered, and set on <html lang>", async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       // Before the hash: moved inside it, so later links keep it.
       await page.goto(`${base}?lang=es#/state/TX`);
       await settled(page);
@@ -156,9 +154,7 @@ describe("the language", () => {
       await settled(page);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe("es");
       expect(await page.locator("main h1").textContent()).toBe("Residentes cubiertos");
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 180_000);
 });
 
@@ -230,9 +226,7 @@ describe("new pages and views", () => {
       r.periods.some(([s, e]) => s <= data.latest_list && (e === null || e > data.latest_list)),
     ).length;
     expect(now).toBeLessThan(data.rows.length);
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${base}#/agreements`);
       await settled(page);
       const count = async () => Number((await page.locator(".result-bar .count").textContent())?.replace(/\D/g, ""));
@@ -240,16 +234,12 @@ describe("new pages and views", () => {
       await page.locator(".view-switch a").click();
       await page.waitForFunction(() => location.hash.includes("listed=ever"));
       await expect.poll(count).toBe(data.rows.length);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 
   it("lists every state with its counts and a trend that ends on the listed-now count", async () => {
     const states = await getJson<StatesFile>("data/states.json");
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${base}#/states`);
       await settled(page);
       const rows = await page.locator("main > .table-wrap tbody tr").evaluateAll((trs) =>
@@ -272,9 +262,7 @@ describe("new pages and views", () => {
           `${s.state}: ${r?.cells[5]}`,
         ).toBe(true);
       }
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 
   it("shows the funnel and coverage figures of the API", async () => {
@@ -282,9 +270,7 @@ describe("new pages and views", () => {
       data: { applications: { ever_pending: { count: number }; dropped: { count: number } } };
     }>("api/v1/funnel.json");
     const coverage = await getJson<{ national: { covered: number } }>("api/v1/coverage.json");
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${base}#/funnel`);
       await settled(page);
       const twin = await page.locator("figure .twin table tbody tr").allTextContents();
@@ -298,9 +284,7 @@ describe("new pages and views", () => {
       await page.goto(`${base}#/models?lang=es`);
       await settled(page);
       expect(await page.locator("main h2").count()).toBe(3);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 
   it("names the state law in force around a removed agreement's end date, without calling it the cause", async () => {
@@ -310,9 +294,7 @@ describe("new pages and views", () => {
     expect(ended).toBeTruthy();
     const ban = md.policies.find((p) => p.kind === "ban" && !p.proposed);
     expect(ban?.effective).toBeTruthy();
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${base}#/agency/md-frederick-county-sheriffs-office`);
       await settled(page);
       const note = page.locator(".law-near-end");
@@ -327,9 +309,7 @@ describe("new pages and views", () => {
       expect(text).toContain(fmt(ban?.effective as string));
       expect(text).toContain(fmt(ended?.ended_on as string));
       expect(await page.title()).toContain(agency.agency.name);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 });
 
@@ -345,9 +325,7 @@ describe("claim readings in Spanish", () => {
     expect(api.rows.flatMap((c) => c.readings).map((r) => [r.name, r.name_es])).toEqual(
       readings.map((r) => [r.name, r.name_es]),
     );
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page) => {
       await page.goto(`${base}#/claims?lang=es`);
       await settled(page);
       const cells = await page.locator("table td:first-child").allTextContents();
@@ -362,8 +340,6 @@ describe("claim readings in Spanish", () => {
       await settled(page);
       const en = await page.locator("table td:first-child").allTextContents();
       for (const r of readings) expect(en).toContain(r.name);
-    } finally {
-      await ctx.close();
-    }
+    });
   }, 120_000);
 });

@@ -22,6 +22,7 @@ import {
   shotsDir,
   topAgency,
   withLang,
+  withPage,
 } from "./browser.js";
 import { ROOT } from "./helpers.js";
 
@@ -94,9 +95,7 @@ describe("every page, in English and Spanish", () => {
   });
 
   it("keeps the home page's JavaScript under 150 kB gzipped (Plot and the map files load elsewhere)", async () => {
-    const ctx = await web.browser.newContext();
-    try {
-      const page = await ctx.newPage();
+    await withPage(web.browser, {}, async (page) => {
       const scripts: Promise<{ url: string; gz: number }>[] = [];
       page.on("response", (r) => {
         if (r.url().endsWith(".js")) scripts.push(r.body().then((b) => ({ url: r.url(), gz: gzipSync(b).length })));
@@ -108,9 +107,7 @@ describe("every page, in English and Spanish", () => {
       expect(total).toBeGreaterThan(5_000);
       expect(total, loaded.map((s) => `${s.url} ${s.gz}`).join("\n")).toBeLessThan(150_000);
       expect(loaded.some((s) => /PlotChart|plot/i.test(s.url))).toBe(false);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 

@@ -23,7 +23,7 @@ import type { ChangesIndex, ChangesMonthFile, ChangesStateFile } from "../src/do
 import type { ChangesFile } from "../src/domain/files.js";
 import { dataPaths } from "../src/server/pages/index.js";
 import type { Store } from "../src/store/db.js";
-import { browserSuite, LANGS, phoneAgency, settled, shotsDir, withLang } from "./browser.js";
+import { browserSuite, inContext, LANGS, phoneAgency, settled, shotsDir, withLang, withPage } from "./browser.js";
 import { ROOT } from "./helpers.js";
 
 // Browser globals, for the callbacks that run inside the page (this file itself runs in Node).
@@ -65,8 +65,7 @@ describe("phone layout", () => {
   for (const vp of VIEWPORTS) {
     for (const lang of LANGS) {
       it(`no page scrolls sideways at ${vp.width}×${vp.height} in ${lang}`, async () => {
-        const ctx = await browser.newContext({ viewport: vp, isMobile: true, hasTouch: true });
-        try {
+        await inContext(browser, { viewport: vp, isMobile: true, hasTouch: true }, async (ctx) => {
           const wide: string[] = [];
           const pages = phonePages(agency);
           expect(pages.map((p) => p.name)).toEqual(
@@ -93,17 +92,13 @@ describe("phone layout", () => {
             await page.close();
           }
           expect(wide, wide.join("\n")).toEqual([]);
-        } finally {
-          await ctx.close();
-        }
+        });
       }, 300_000);
     }
   }
 
   it("wraps the long MOA file names on the Tampa Police Department page, and tables scroll in their own box", async () => {
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 360, height: 800 } }, async (page) => {
       await page.goto(`${base}#/agency/${agency}`);
       await settled(page);
       await page.screenshot({ path: `${SHOTS}/agency-360.png`, fullPage: true });
@@ -129,9 +124,7 @@ describe("phone layout", () => {
       );
       expect(wraps.length).toBeGreaterThan(0);
       for (const w of wraps) expect(w).toBe("auto relative");
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 
@@ -203,9 +196,7 @@ describe("the changes page, one month or one state at a time", () => {
     const wholeGz = gzipSync(JSON.stringify(whole)).length;
     // The latest month with a list that changed something, from the whole file.
     const latestMonth = (whole.lists[0] as { date: string }).date.slice(0, 7);
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 360, height: 800 } }, async (page) => {
       const got: { path: string; bytes: Promise<number> }[] = [];
       page.on("response", (r) => {
         const u = new URL(r.url());
@@ -264,9 +255,7 @@ describe("the changes page, one month or one state at a time", () => {
       expect(paths).toContain("data/changes/index.json");
       for (const m of idx.months) expect(paths).toContain(`data/changes/month/${m.month}.json`);
       for (const st of idx.states) expect(paths).toContain(`data/changes/state/${st.state}.json`);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 
@@ -278,9 +267,7 @@ describe("the agency page", () => {
       .join("\n");
     const SIGNATURES = ["plot-d6a7b5", "invalid mark; missing render function"];
     for (const s of SIGNATURES) expect(plotSrc).toContain(s);
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
-    try {
-      const page = await ctx.newPage();
+    await withPage(browser, { viewport: { width: 360, height: 800 } }, async (page) => {
       const scripts: Promise<{ url: string; text: string }>[] = [];
       page.on("response", (r) => {
         if (r.url().endsWith(".js")) scripts.push(r.text().then((text) => ({ url: r.url(), text })));
@@ -294,18 +281,14 @@ describe("the agency page", () => {
       const gz = loaded.reduce((a, s) => a + gzipSync(s.text).length, 0);
       expect(gz, "Plot alone is about 110 kB gzipped").toBeLessThan(80_000);
       expect(await page.locator(".periods svg rect").count()).toBeGreaterThan(0);
-    } finally {
-      await ctx.close();
-    }
+    });
   });
 });
 
 describe("embeds size themselves", () => {
   for (const hash of ["#/", "#/map", "#/state/TX"]) {
     it(`${hash}: the embed code fits the content, and the iframe follows the height the embed posts`, async () => {
-      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      try {
-        const page = await ctx.newPage();
+      await withPage(browser, { viewport: { width: 390, height: 844 } }, async (page, ctx) => {
         await page.goto(base + hash);
         await settled(page);
         await page.locator("details.embed summary").first().click();
@@ -363,9 +346,7 @@ describe("embeds size themselves", () => {
         expect(new Set(titles).size, titles.join(" | ")).toBe(titles.length);
         await host.screenshot({ path: `${SHOTS}/embed-${hash.replace(/\W+/g, "_")}.png`, fullPage: true });
         await host.close();
-      } finally {
-        await ctx.close();
-      }
+      });
     });
   }
 });
