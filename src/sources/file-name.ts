@@ -78,7 +78,16 @@ function iceDate(m: RegExpExecArray): { date: string; slot: string; rule: string
 // The tail every ICE form shares: am/pm/mid (optional: most names after June 2026 carry none), a
 // variant (`B`, `_b`, `2`, ` copy`), a browser's ` (1)` and the extension.
 const ICE_TAIL = String.raw`[-_ ]?(?<ampm>am|pm|mid)?(?<variant>[-_ ]?(?:b|2|copy))?(?: ?\(\d+\))?\.(?:xlsx|xls|csv)$`;
-const ice = (head: string, digits: string) => new RegExp(`^${head}[-_ ]?(?<digits>${digits})${ICE_TAIL}`, "i");
+const ICE_HEAD = "(?<kind>participating|pending)[a-z]*";
+const PREFIXED_HEAD = `287g[-_ ]?${ICE_HEAD}`;
+const MMDDYYYY = String.raw`\d{8,9}`; // a ninth digit is a typo iceDigitsToDate repairs
+const MMDDYY = String.raw`\d{6}`;
+
+/** One of ICE's own name forms: a head, the date's digits and the shared tail, dated by iceDate. */
+function iceForm(name: string, head: string, digits: string, examples: FileNameRule["examples"]): FileNameRule {
+  const pattern = new RegExp(`^${head}[-_ ]?(?<digits>${digits})${ICE_TAIL}`, "i");
+  return { name, pattern, examples, basis: "publication", date: iceDate };
+}
 
 export const FILE_NAME_RULES: readonly FileNameRule[] = [
   {
@@ -114,68 +123,46 @@ export const FILE_NAME_RULES: readonly FileNameRule[] = [
       return date ? { date, slot: `wayback${g.time}`, rule: null } : null;
     },
   },
-  {
-    // ICE's names to May 2026, and some since: four-digit year, am/pm usually but not always.
-    name: "ice_mmddyyyy",
-    pattern: ice("(?<kind>participating|pending)[a-z]*", String.raw`\d{8,9}`),
-    examples: [
-      { name: "participatingAgencies05182026am.xlsx", date: "2026-05-18", slot: "am", kind: "participating" },
-      { name: "participatingAgencies04232026.xlsx", date: "2026-04-23", slot: "", kind: "participating" },
-      { name: "pendingAgencies11122025.xlsx", date: "2025-11-12", slot: "", kind: "pending" },
-      { name: "participatingAgencies10292025pmB.xlsx", date: "2025-10-29", slot: "pm_b", kind: "participating" },
-      { name: "participatingAgencies07242025pm_b.xlsx", date: "2025-07-24", slot: "pm_b", kind: "participating" },
-      { name: "participatingAgencies12042025pm2.xlsx", date: "2025-12-04", slot: "pm_2", kind: "participating" },
-      { name: "participatingAgencies06112025pm copy.xlsx", date: "2025-06-11", slot: "pm_copy", kind: "participating" },
-      { name: "participatingAgencies09292025mid.xlsx", date: "2025-09-29", slot: "mid", kind: "participating" },
-      {
-        name: "participatingAgencies11114025am.xlsx",
-        date: "2025-11-11",
-        slot: "am",
-        kind: "participating",
-        rule: "filename_year_first_digit",
-      },
-      {
-        name: "participatingAgencies090022025am.xlsx",
-        date: "2025-09-02",
-        slot: "am",
-        kind: "participating",
-        rule: "filename_extra_digit",
-      },
-    ],
-    basis: "publication",
-    date: iceDate,
-  },
-  {
-    // Since June 2026: a `287g` prefix and a two-digit year.
-    name: "ice_prefixed_mmddyy",
-    pattern: ice("287g[-_ ]?(?<kind>participating|pending)[a-z]*", String.raw`\d{6}`),
-    examples: [
-      { name: "287gParticipatingAgencies091526pm.xlsx", date: "2026-09-15", slot: "pm", kind: "participating" },
-      { name: "287gPendingAgencies091526.xlsx", date: "2026-09-15", slot: "", kind: "pending" },
-    ],
-    basis: "publication",
-    date: iceDate,
-  },
-  {
-    // Since June 2026: capital P, `Agency` singular, a two-digit year, am/pm or none.
-    name: "ice_mmddyy",
-    pattern: ice("(?<kind>participating|pending)[a-z]*", String.raw`\d{6}`),
-    examples: [
-      { name: "ParticipatingAgency091826am.xlsx", date: "2026-09-18", slot: "am", kind: "participating" },
-      { name: "ParticipatingAgency100926.xlsx", date: "2026-10-09", slot: "", kind: "participating" },
-      { name: "PendingAgency070126pm.xlsx", date: "2026-07-01", slot: "pm", kind: "pending" },
-    ],
-    basis: "publication",
-    date: iceDate,
-  },
-  {
-    // The prefix with a four-digit year, should ICE combine the two: read, not guessed at.
-    name: "ice_prefixed_mmddyyyy",
-    pattern: ice("287g[-_ ]?(?<kind>participating|pending)[a-z]*", String.raw`\d{8,9}`),
-    examples: [{ name: "287gParticipatingAgencies09152026.xlsx", date: "2026-09-15", slot: "", kind: "participating" }],
-    basis: "publication",
-    date: iceDate,
-  },
+  // ICE's names to May 2026, and some since: four-digit year, am/pm usually but not always.
+  iceForm("ice_mmddyyyy", ICE_HEAD, MMDDYYYY, [
+    { name: "participatingAgencies05182026am.xlsx", date: "2026-05-18", slot: "am", kind: "participating" },
+    { name: "participatingAgencies04232026.xlsx", date: "2026-04-23", slot: "", kind: "participating" },
+    { name: "pendingAgencies11122025.xlsx", date: "2025-11-12", slot: "", kind: "pending" },
+    { name: "participatingAgencies10292025pmB.xlsx", date: "2025-10-29", slot: "pm_b", kind: "participating" },
+    { name: "participatingAgencies07242025pm_b.xlsx", date: "2025-07-24", slot: "pm_b", kind: "participating" },
+    { name: "participatingAgencies12042025pm2.xlsx", date: "2025-12-04", slot: "pm_2", kind: "participating" },
+    { name: "participatingAgencies06112025pm copy.xlsx", date: "2025-06-11", slot: "pm_copy", kind: "participating" },
+    { name: "participatingAgencies09292025mid.xlsx", date: "2025-09-29", slot: "mid", kind: "participating" },
+    {
+      name: "participatingAgencies11114025am.xlsx",
+      date: "2025-11-11",
+      slot: "am",
+      kind: "participating",
+      rule: "filename_year_first_digit",
+    },
+    {
+      name: "participatingAgencies090022025am.xlsx",
+      date: "2025-09-02",
+      slot: "am",
+      kind: "participating",
+      rule: "filename_extra_digit",
+    },
+  ]),
+  // Since June 2026: a `287g` prefix and a two-digit year.
+  iceForm("ice_prefixed_mmddyy", PREFIXED_HEAD, MMDDYY, [
+    { name: "287gParticipatingAgencies091526pm.xlsx", date: "2026-09-15", slot: "pm", kind: "participating" },
+    { name: "287gPendingAgencies091526.xlsx", date: "2026-09-15", slot: "", kind: "pending" },
+  ]),
+  // Since June 2026: capital P, `Agency` singular, a two-digit year, am/pm or none.
+  iceForm("ice_mmddyy", ICE_HEAD, MMDDYY, [
+    { name: "ParticipatingAgency091826am.xlsx", date: "2026-09-18", slot: "am", kind: "participating" },
+    { name: "ParticipatingAgency100926.xlsx", date: "2026-10-09", slot: "", kind: "participating" },
+    { name: "PendingAgency070126pm.xlsx", date: "2026-07-01", slot: "pm", kind: "pending" },
+  ]),
+  // The prefix with a four-digit year, should ICE combine the two: read, not guessed at.
+  iceForm("ice_prefixed_mmddyyyy", PREFIXED_HEAD, MMDDYYYY, [
+    { name: "287gParticipatingAgencies09152026.xlsx", date: "2026-09-15", slot: "", kind: "participating" },
+  ]),
 ];
 
 /** The date, slot and kind a file name carries, by the first rule of FILE_NAME_RULES that reads it. */
