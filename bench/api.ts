@@ -16,7 +16,7 @@ interface Histogram {
   p99: number;
   max: number;
 }
-interface AutocannonResult {
+export interface AutocannonResult {
   requests: Histogram & { total: number };
   latency: Histogram;
   throughput: Histogram & { total: number };
@@ -25,27 +25,42 @@ interface AutocannonResult {
   non2xx: number;
 }
 type Autocannon = (o: {
-  url: string;
+  /** Several URLs: connection i asks URL i mod n. */
+  url: string | string[];
   connections: number;
   duration: number;
   headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
 
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+export const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 const CONNECTIONS = 50;
 const TARGET_P99_MS = 20;
 
-export interface ApiFigure {
-  path: string;
-  cold_ms: number;
+/** What one autocannon run measured. */
+export interface LoadFigure {
   requests_per_s: number;
   latency_p50_ms: number;
   latency_p99_ms: number;
   latency_max_ms: number;
+  /** On the wire, headers included (gzipped when asked for). */
   bytes: number;
   errors: number;
+}
+
+export const loadFigure = (r: AutocannonResult): LoadFigure => ({
+  requests_per_s: Math.round(r.requests.average),
+  latency_p50_ms: r.latency.p50,
+  latency_p99_ms: r.latency.p99,
+  latency_max_ms: r.latency.max,
+  bytes: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
+  errors: r.errors + r.timeouts + r.non2xx,
+});
+
+export interface ApiFigure extends LoadFigure {
+  path: string;
+  cold_ms: number;
   /** The server's CPU time per request (user + system): steadier than latency on a busy machine. */
   server_cpu_us_per_request: number | null;
 }
@@ -76,6 +91,13 @@ export function startServer(db: string): Promise<{ url: string; child: ChildProc
   });
 }
 
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once("exit", r));
+  child.kill("SIGINT");
+  await gone;
+}
+
 async function measure(
   base: string,
   p: string,
@@ -94,13 +116,7 @@ async function measure(
   return {
     path: p,
     cold_ms: Math.round(cold * 10) / 10,
-    requests_per_s: Math.round(r.requests.average),
-    latency_p50_ms: r.latency.p50,
-    latency_p99_ms: r.latency.p99,
-    latency_max_ms: r.latency.max,
-    // On the wire, headers included (gzipped when asked for).
-    bytes: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
-    errors: r.errors + r.timeouts + r.non2xx,
+    ...loadFigure(r),
     server_cpu_us_per_request:
       cpu0 === null || cpu1 === null || !r.requests.total
         ? null
@@ -147,8 +163,7 @@ export async function benchApi(db: string, seconds = Number(process.env.BENCH_AP
     );
     return out;
   } finally {
-    child.kill("SIGINT");
-    await new Promise((r) => child.once("exit", r));
+    await stopServer(child);
   }
 }
 

@@ -2,26 +2,8 @@
 // 10, 50 and 200 connections, for one `g287 serve` on SQLite, one on PostgreSQL, and two sharing
 // one PostgreSQL database with the connections split between them. Throughput and p50/p99 side by
 // side, against the issue's target for the PostgreSQL roster.
-import type { ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import os from "node:os";
-import { startServer } from "./api.js";
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number };
-  throughput: { total: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-type Autocannon = (o: {
-  url: string | string[];
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+import { autocannon, type LoadFigure, loadFigure, startServer, stopServer } from "./api.js";
 
 export const PATHS = {
   roster: "/api/v1/agreements?as_of=2026-03-01",
@@ -34,28 +16,11 @@ const GZIP = { "accept-encoding": "gzip" };
 /** The issue's target: PostgreSQL serves the roster at p99 under 50 ms with 200 connections. */
 const TARGET_ROSTER_P99_MS = 50;
 
-export interface LoadFigure {
-  requests_per_s: number;
-  latency_p50_ms: number;
-  latency_p99_ms: number;
-  latency_max_ms: number;
-  /** On the wire, headers included. */
-  bytes: number;
-  errors: number;
-}
-
 interface Setup {
   name: string;
   key: "sqlite_1" | "postgres_1" | "postgres_2";
   db: string;
   servers: number;
-}
-
-export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const gone = new Promise((r) => child.once("exit", r));
-  child.kill("SIGINT");
-  await gone;
 }
 
 /** Each server answers each path once, gzipped, before it is timed (the first answer fills its cache). */
@@ -85,14 +50,7 @@ async function runSetup(s: Setup, seconds: number) {
           duration: seconds,
           headers: GZIP,
         });
-        const f: LoadFigure = {
-          requests_per_s: Math.round(r.requests.average),
-          latency_p50_ms: r.latency.p50,
-          latency_p99_ms: r.latency.p99,
-          latency_max_ms: r.latency.max,
-          bytes: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
-          errors: r.errors + r.timeouts + r.non2xx,
-        };
+        const f = loadFigure(r);
         (figures[name] as Record<string, LoadFigure>)[c] = f;
         console.log(
           `load ${s.name}, ${name} at ${c} connections: ${f.requests_per_s} req/s, p50 ${f.latency_p50_ms} ms, p99 ${f.latency_p99_ms} ms${f.errors ? `, ${f.errors} ERRORS` : ""}`,

@@ -15,17 +15,10 @@ import { parseArgs } from "node:util";
 import { roster } from "../src/analysis/queries.js";
 import { LedgerVersion } from "../src/server/cache.js";
 import { migrateStore, openStore, type Store } from "../src/store/db.js";
-import { startServer } from "./api.js";
+import { type AutocannonResult, startServer, stopServer } from "./api.js";
 import { compiled, cutArchive, fmt, freshPgDatabase, median, ROOT, replayOnce, sightingDates } from "./common.js";
-import { PATHS, stopServer } from "./load.js";
+import { PATHS } from "./load.js";
 
-interface AutocannonResult {
-  requests: { total: number; average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
 type OnResponse = (status: number, body: string) => void;
 /** A running load: awaited for its result, or stopped early. */
 type Run = PromiseLike<AutocannonResult> & { stop(): void };
@@ -35,6 +28,7 @@ type Autocannon = (o: {
   duration: number;
   requests: { method: "GET"; path: string; onResponse: OnResponse }[];
 }) => Run;
+// The same module as bench/api.ts's, typed for what only the soak uses: per-request callbacks, stop().
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 export interface SoakOptions {
