@@ -1,7 +1,8 @@
 // `npm run bench`: parsing, a cold replay from the files, a rebuild from the stored rows, an
 // incremental ingest and peak memory, each reported as a median with a ratio against a baseline
 // measured in the same run (Python openpyxl reading the same files) and against the targets in the
-// issue. Not a test: it prints figures.
+// issue; then SQLite against PostgreSQL side by side (bench/sections.ts, which also runs them alone:
+// `npm run bench -- backends load`, and the soak: `npm run bench -- soak`). Not a test: it prints figures.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -180,11 +181,14 @@ const wb = XLSX.read(latest.bytes);
 const ws = wb.Sheets[wb.SheetNames[0] as string] as XLSX.WorkSheet;
 const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, defval: null });
 const header = rows[0] as string[];
-const extra: unknown[] = header.map(() => null);
-extra[header.indexOf("STATE")] = "TEXAS";
-extra[header.indexOf("LAW ENFORCEMENT AGENCY")] = "Benchmark County Sheriff's Office";
-extra[header.indexOf("SUPPORT TYPE")] = "Task Force Model";
-extra[header.indexOf("SIGNED")] = 46111;
+// The new row's cells by column name; the others empty.
+const cells: Record<string, unknown> = {
+  STATE: "TEXAS",
+  "LAW ENFORCEMENT AGENCY": "Benchmark County Sheriff's Office",
+  "SUPPORT TYPE": "Task Force Model",
+  SIGNED: 46111,
+};
+const extra = header.map((h) => cells[h] ?? null);
 const newList = path.join(tmp, "participatingAgencies12312030am.xlsx");
 const nwb = XLSX.utils.book_new();
 XLSX.utils.book_append_sheet(nwb, XLSX.utils.aoa_to_sheet([...rows, extra]), "Sheet1");
