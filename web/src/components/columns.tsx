@@ -1,13 +1,13 @@
-// Table columns that several pages' tables share, so an agency, a state, a model or a population
-// reads and links the same way wherever a table shows it.
+// Table columns that several pages' tables share, so an agency, a state, a model, a status, a coded
+// value or a count reads, links and aligns the same way wherever a table shows it.
 import type { App } from "../app.js";
 import { type Column, ModelBadge, StatusBadge } from "./ui.js";
 
 /** The agency's name, linked to its page. */
-export function agencyColumn<R extends { agency: string; agency_id: string }>(app: App, label?: string): Column<R> {
+export function agencyColumn<R extends { agency: string; agency_id: string }>(app: App): Column<R> {
   return {
     key: "agency",
-    label: label ?? app.t("common.agency"),
+    label: app.t("common.agency"),
     render: (r) => <a href={app.link(`/agency/${r.agency_id}`)}>{r.agency}</a>,
   };
 }

@@ -12,8 +12,9 @@ import {
 import MiniSearch from "minisearch";
 import { useMemo, useRef } from "preact/hooks";
 import { useApp } from "../app.js";
+import { agencyColumn, modelColumn, statusColumn, valueColumn } from "../components/columns.js";
 import { allChoice, FilterFields, stateChoices, valueChoices } from "../components/fields.js";
-import { DataTable, ExtLink, ModelBadge, StatusBadge, WithFile } from "../components/ui.js";
+import { DataTable, ExtLink, WithFile } from "../components/ui.js";
 import { downloadText } from "../download.js";
 import { activeOn, cmp } from "../lib.js";
 
@@ -201,12 +202,7 @@ function Table({ data }: { data: AgreementsFile }) {
           sort={{ key: sort, dir }}
           onSort={onSort}
           columns={[
-            {
-              key: "agency",
-              label: colLabel.agency as string,
-              sortable: true,
-              render: (r) => <a href={app.link(`/agency/${r.agency_id}`)}>{r.agency}</a>,
-            },
+            { ...agencyColumn(app), sortable: true },
             {
               key: "state",
               label: colLabel.state as string,
@@ -214,27 +210,12 @@ function Table({ data }: { data: AgreementsFile }) {
               render: (r) => <a href={app.link(`/state/${r.state}`)}>{r.state}</a>,
             },
             { key: "county", label: colLabel.county as string, sortable: true, render: (r) => r.county ?? "" },
-            {
-              key: "model",
-              label: colLabel.model as string,
-              sortable: true,
-              render: (r) => <ModelBadge model={r.model} />,
-            },
-            {
-              key: "agency_type",
-              label: colLabel.agency_type as string,
-              sortable: true,
-              render: (r) => app.tv("type", r.agency_type),
-            },
+            { ...modelColumn(app), sortable: true },
+            { ...valueColumn(app, "agency_type", colLabel.agency_type as string, "type"), sortable: true },
             dateColumn("signed_on"),
             dateColumn("first_listed"),
             dateColumn("last_listed"),
-            {
-              key: "status",
-              label: colLabel.status as string,
-              sortable: true,
-              render: (r) => <StatusBadge status={r.status} />,
-            },
+            { ...statusColumn(app), sortable: true },
             dateColumn("ended_on"),
             {
               key: "moa",
