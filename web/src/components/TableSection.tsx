@@ -10,7 +10,7 @@ export function TableSection<R>({
   intro,
   children,
   ...table
-}: Omit<DataTableProps<R>, "caption"> & {
+}: Omit<DataTableProps<R>, "caption" | "empty"> & {
   id: string;
   title: string;
   /**
@@ -27,7 +27,7 @@ export function TableSection<R>({
   return (
     <Section id={id} title={title}>
       {intro}
-      {table.rows.length || empty === undefined ? <DataTable caption={title} {...table} /> : <p>{empty}</p>}
+      <DataTable caption={title} empty={empty ?? undefined} {...table} />
       {children}
     </Section>
   );

@@ -102,10 +102,13 @@ export interface DataTableProps<R> {
   sort?: { key: string; dir: "asc" | "desc" };
   onSort?: (key: string) => void;
   rowKey?: (r: R, i: number) => string;
+  /** A line shown instead of the table when there are no rows; without it an empty table is shown. */
+  empty?: string;
 }
 
-export function DataTable<R>({ caption, columns, rows, sort, onSort, rowKey }: DataTableProps<R>) {
+export function DataTable<R>({ caption, columns, rows, sort, onSort, rowKey, empty }: DataTableProps<R>) {
   const { t } = useApp();
+  if (!rows.length && empty !== undefined) return <p>{empty}</p>;
   return (
     <div class="table-wrap">
       <table>

@@ -194,39 +194,36 @@ function Table({ data }: { data: AgreementsFile }) {
           {app.t("agreements.download_all")}
         </a>
       </p>
-      {rows.length ? (
-        <DataTable
-          caption={app.t("agreements.caption", { column: colLabel[sort] ?? sort })}
-          rows={rows.slice(0, shown)}
-          rowKey={(r) => r.agreement_id}
-          sort={{ key: sort, dir }}
-          onSort={onSort}
-          columns={[
-            { ...agencyColumn(app), sortable: true },
-            {
-              key: "state",
-              label: colLabel.state as string,
-              sortable: true,
-              render: (r) => <a href={app.link(`/state/${r.state}`)}>{r.state}</a>,
-            },
-            { key: "county", label: colLabel.county as string, sortable: true, render: (r) => r.county ?? "" },
-            { ...modelColumn(app), sortable: true },
-            { ...valueColumn(app, "agency_type", colLabel.agency_type as string, "type"), sortable: true },
-            dateColumn("signed_on"),
-            dateColumn("first_listed"),
-            dateColumn("last_listed"),
-            { ...statusColumn(app), sortable: true },
-            dateColumn("ended_on"),
-            {
-              key: "moa",
-              label: app.t("agreements.moa"),
-              render: (r) => (r.moa_url ? <ExtLink href={r.moa_url}>PDF</ExtLink> : ""),
-            },
-          ]}
-        />
-      ) : (
-        <p>{app.t("agreements.no_results")}</p>
-      )}
+      <DataTable
+        caption={app.t("agreements.caption", { column: colLabel[sort] ?? sort })}
+        empty={app.t("agreements.no_results")}
+        rows={rows.slice(0, shown)}
+        rowKey={(r) => r.agreement_id}
+        sort={{ key: sort, dir }}
+        onSort={onSort}
+        columns={[
+          { ...agencyColumn(app), sortable: true },
+          {
+            key: "state",
+            label: colLabel.state as string,
+            sortable: true,
+            render: (r) => <a href={app.link(`/state/${r.state}`)}>{r.state}</a>,
+          },
+          { key: "county", label: colLabel.county as string, sortable: true, render: (r) => r.county ?? "" },
+          { ...modelColumn(app), sortable: true },
+          { ...valueColumn(app, "agency_type", colLabel.agency_type as string, "type"), sortable: true },
+          dateColumn("signed_on"),
+          dateColumn("first_listed"),
+          dateColumn("last_listed"),
+          { ...statusColumn(app), sortable: true },
+          dateColumn("ended_on"),
+          {
+            key: "moa",
+            label: app.t("agreements.moa"),
+            render: (r) => (r.moa_url ? <ExtLink href={r.moa_url}>PDF</ExtLink> : ""),
+          },
+        ]}
+      />
       {rows.length > shown ? (
         <p>
           <span>{app.t("common.showing", { shown: app.num(shown), total: app.num(rows.length) })}</span>{" "}

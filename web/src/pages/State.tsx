@@ -274,38 +274,35 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
           {d.policies.some((p) => p.kind === "ban") ? (
             <>
               <h3>{app.t("state.bans")}</h3>
-              {d.conflicts.bans.length ? (
-                <DataTable
-                  caption={app.t("state.bans")}
-                  rows={d.conflicts.bans}
-                  rowKey={(b) => b.agreement_id}
-                  columns={[
-                    agencyColumn(app),
-                    modelColumn(app),
-                    {
-                      key: "ban",
-                      label: app.t("state.ban_effective"),
-                      render: (b) => `${app.date(b.ban_effective)} (${b.ban_citation})`,
-                    },
-                    {
-                      key: "first",
-                      label: app.t("agreements.first_listed"),
-                      render: (b) => app.date(b.first_listed),
-                    },
-                    {
-                      key: "last",
-                      label: app.t("agreements.last_listed"),
-                      render: (b) =>
-                        b.listed_until
-                          ? app.date(b.last_listed)
-                          : `${app.date(b.last_listed)} (${app.t("common.still_listed")})`,
-                    },
-                    countColumn(app, "days", app.t("state.days")),
-                  ]}
-                />
-              ) : (
-                <p>{app.t("state.bans_none")}</p>
-              )}
+              <DataTable
+                caption={app.t("state.bans")}
+                empty={app.t("state.bans_none")}
+                rows={d.conflicts.bans}
+                rowKey={(b) => b.agreement_id}
+                columns={[
+                  agencyColumn(app),
+                  modelColumn(app),
+                  {
+                    key: "ban",
+                    label: app.t("state.ban_effective"),
+                    render: (b) => `${app.date(b.ban_effective)} (${b.ban_citation})`,
+                  },
+                  {
+                    key: "first",
+                    label: app.t("agreements.first_listed"),
+                    render: (b) => app.date(b.first_listed),
+                  },
+                  {
+                    key: "last",
+                    label: app.t("agreements.last_listed"),
+                    render: (b) =>
+                      b.listed_until
+                        ? app.date(b.last_listed)
+                        : `${app.date(b.last_listed)} (${app.t("common.still_listed")})`,
+                  },
+                  countColumn(app, "days", app.t("state.days")),
+                ]}
+              />
             </>
           ) : null}
           {d.conflicts.mandates.map((m) => (
