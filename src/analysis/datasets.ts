@@ -5,7 +5,7 @@ import { AGENCY_COLUMNS, AGREEMENT_COLUMNS, EVENT_COLUMNS, SNAPSHOT_COLUMNS } fr
 import { DATASETS, type DatasetName } from "../domain/questions.js";
 import { ROSTER_STATUSES } from "../domain/status.js";
 import type { Db } from "../store/db.js";
-import { agreementQuery } from "./rows.js";
+import { agencyNameAndPlace, agreementQuery } from "./rows.js";
 
 export interface Dataset {
   name: string;
@@ -65,12 +65,7 @@ export async function dataset(db: Db, name: DatasetName): Promise<Dataset> {
           agency_id: a.agency_id,
           state: a.state,
           state_fips: a.state_fips,
-          name: a.name,
-          agency_type: a.type,
-          jurisdiction: a.jurisdiction,
-          county: a.county,
-          county_fips: a.county_fips,
-          county_name: a.county_name,
+          ...agencyNameAndPlace(a),
           statewide: a.statewide,
           ori: a.ori,
           place_basis: a.place_basis,

@@ -1,6 +1,8 @@
-// The agreements query in the public row shape (domain/columns.ts names its columns, in order).
-import { sql } from "kysely";
+// The agreements query in the public row shape (domain/columns.ts names its columns, in order), and
+// the agency columns every agency row shares.
+import { type Selectable, sql } from "kysely";
 import type { Db } from "../store/db.js";
+import type { AgencyTable } from "../store/schema.js";
 
 /**
  * The county an agreement row shows, as SQL: the Census name wherever the agency has a county FIPS
@@ -10,6 +12,18 @@ import type { Db } from "../store/db.js";
 export const COUNTY_SHOWN = sql<
   string | null
 >`case when a.county_fips is not null then coalesce(a.county_name, a.county) else a.county end`;
+
+/** An agency's name, type and place as every published agency row gives them, in this order. */
+export function agencyNameAndPlace(a: Selectable<AgencyTable>) {
+  return {
+    name: a.name,
+    agency_type: a.type,
+    jurisdiction: a.jurisdiction,
+    county: a.county,
+    county_fips: a.county_fips,
+    county_name: a.county_name,
+  };
+}
 
 /** Agreements joined with their agency, in the public shape. */
 export function agreementQuery(db: Db) {

@@ -60,6 +60,9 @@ export const AGENCY_FILE_COLUMNS: string[] = AGENCY_COLUMNS.filter(
   (c) => c !== "state_fips" && c !== "ori" && c !== "place_basis",
 );
 
+/** What the ledger resolved one list row to, and by which rule: the release's listing values and the API's rows. */
+export const LISTING_RESOLUTION_COLUMNS = ["agency_id", "agreement_id", "application_id", "tier", "note"] as const;
+
 export const EVENT_COLUMNS = [
   "seq",
   "date",

@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import type { DatasetName } from "../analysis/datasets.js";
+import { LISTING_RESOLUTION_COLUMNS } from "../domain/columns.js";
 import { InputError } from "../errors.js";
+import { quotedCell } from "../util/quoted-cell.js";
 
 export const FORMAT = "g287-release/2";
 
@@ -38,11 +40,7 @@ export const LISTING_VALUE_COLUMNS = [
   "moa_url",
   "moa_status",
   "addendum_url",
-  "agency_id",
-  "agreement_id",
-  "application_id",
-  "tier",
-  "note",
+  ...LISTING_RESOLUTION_COLUMNS,
 ] as const;
 export const CORRECTION_COLUMNS = ["snapshot_id", "row", "field", "rule", "before", "after", "evidence"] as const;
 export const REVIEW_COLUMNS = ["review_id", "obs_id", "snapshot_id", "date", "row", "reason", "detail"] as const;
@@ -106,21 +104,9 @@ function parseExact(file: string, text: string): (string | null)[][] {
   while (i < n) {
     let v: string | null;
     if (text.charCodeAt(i) === 34) {
-      let out = "";
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) throw new InputError(file, `line ${rows.length + 1}: a quoted cell does not end`);
-        out += text.slice(j, q);
-        if (text.charCodeAt(q + 1) === 34) {
-          out += '"';
-          j = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      v = out;
+      const quoted = quotedCell(text, i);
+      if (!quoted) throw new InputError(file, `line ${rows.length + 1}: a quoted cell does not end`);
+      [v, i] = quoted;
     } else {
       let j = i;
       while (j < n) {

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { dataset } from "../analysis/datasets.js";
+import { latestListDate } from "../analysis/population.js";
 import { toCsv } from "../domain/csv.js";
 import { InputError } from "../errors.js";
 import type { Db, Store } from "../store/db.js";
@@ -92,6 +93,14 @@ async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Prom
     fs.writeFileSync(path.join(dir, name), body);
     files.push({ name, sha256: sha(body), rows });
   };
+  /** A table's rows as exact CSV in its file's column order, gzipped when the file's name says so. */
+  const putTable = <C extends string>(name: string, columns: readonly C[], rows: readonly Record<C, unknown>[]) => {
+    const csv = exactCsv(
+      columns,
+      rows.map((r) => columns.map((c) => r[c])),
+    );
+    put(name, name.endsWith(".gz") ? gzip(csv) : csv, rows.length);
+  };
   for (const name of FILES) {
     const d = await dataset(store.db, name);
     put(`${name}.csv`, toCsv(d.columns, d.rows), d.rows.length);
@@ -112,33 +121,16 @@ async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Prom
     .orderBy("c.before")
     .orderBy("c.after")
     .execute();
-  put(
-    CORRECTIONS_FILE,
-    gzip(
-      exactCsv(
-        CORRECTION_COLUMNS,
-        corrections.map((r) => CORRECTION_COLUMNS.map((c) => r[c])),
-      ),
-    ),
-    corrections.length,
-  );
-  const review = await db.selectFrom("review").select(REVIEW_COLUMNS).orderBy("review_id").execute();
-  put(
+  putTable(CORRECTIONS_FILE, CORRECTION_COLUMNS, corrections);
+  putTable(
     REVIEW_FILE,
-    exactCsv(
-      REVIEW_COLUMNS,
-      review.map((r) => REVIEW_COLUMNS.map((c) => r[c])),
-    ),
-    review.length,
+    REVIEW_COLUMNS,
+    await db.selectFrom("review").select(REVIEW_COLUMNS).orderBy("review_id").execute(),
   );
-  const sheets = await db.selectFrom("snapshot").select(SHEETS_COLUMNS).orderBy("snapshot_id").execute();
-  put(
+  putTable(
     SHEETS_FILE,
-    exactCsv(
-      SHEETS_COLUMNS,
-      sheets.map((r) => SHEETS_COLUMNS.map((c) => r[c])),
-    ),
-    sheets.length,
+    SHEETS_COLUMNS,
+    await db.selectFrom("snapshot").select(SHEETS_COLUMNS).orderBy("snapshot_id").execute(),
   );
   // Recompressed at the highest level: the bundle is committed, and gzip output is deterministic.
   put(STATE_FILE, gzipSync(gunzipSync(stateGz), { level: 9 }), null);
@@ -149,16 +141,11 @@ async function writeBundle(store: Store, dir: string, stateGz: Uint8Array): Prom
     .orderBy("published_at")
     .orderBy("snapshot_id")
     .execute();
-  const latest = await db
-    .selectFrom("observation")
-    .select(db.fn.max("date").as("d"))
-    .where("kind", "=", "participating")
-    .where("status", "=", "applied")
-    .executeTakeFirst();
+  const latest = await latestListDate(db);
   const manifest: ReleaseManifest = {
     format: FORMAT,
     rules: rules?.value ?? "",
-    latest_list: (latest?.d as string | undefined) ?? null,
+    latest_list: latest,
     inputs: snaps.map((s) => ({
       file_name: s.file_name,
       original_filename: s.original_filename,

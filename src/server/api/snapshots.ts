@@ -1,6 +1,7 @@
 // /api/v1/snapshots and /snapshots/{id}: every dated observation of a published list, with its
 // provenance (file, date and the basis for it, sha256, size, where it was found) and, for a
 // quarantined list, the reason it was not applied.
+import { LISTING_RESOLUTION_COLUMNS } from "../../domain/columns.js";
 import { p, z } from "../params.js";
 import { type Ctx, itemResource, listResource, type Row } from "../resource.js";
 import { snapshotRow } from "./schemas.js";
@@ -93,11 +94,7 @@ const LIST_ROW_COLUMNS = [
   "county",
   "moa_url",
   "addendum_url",
-  "agency_id",
-  "agreement_id",
-  "application_id",
-  "tier",
-  "note",
+  ...LISTING_RESOLUTION_COLUMNS,
 ] as const;
 
 export const snapshotResource = itemResource({

@@ -2,7 +2,7 @@
 // agencies, events and observations, and the small helpers the page modules share.
 import { type AgreementFact, activeOn, loadFacts } from "../../analysis/population.js";
 import { eventsWithAgency, status } from "../../analysis/queries.js";
-import { COUNTY_SHOWN } from "../../analysis/rows.js";
+import { agencyNameAndPlace, COUNTY_SHOWN } from "../../analysis/rows.js";
 import { recordSpan } from "../../analysis/timeline.js";
 import { allStates } from "../../context/geography.js";
 import { AGREEMENT_COLUMNS } from "../../domain/columns.js";
@@ -154,12 +154,7 @@ async function loadBase(db: Db): Promise<Base> {
     return {
       agency_id: a.agency_id,
       state: a.state,
-      name: a.name,
-      agency_type: a.type,
-      jurisdiction: a.jurisdiction,
-      county: a.county,
-      county_fips: a.county_fips,
-      county_name: a.county_name,
+      ...agencyNameAndPlace(a),
       statewide: Number(a.statewide) === 1,
       first_seen: a.first_seen,
       last_seen: a.last_seen,
