@@ -1,7 +1,7 @@
 // Kysely types for the alert tables of migration 004, added to the store's handle with
 // `withTables` so the shared schema file stays the ledger's own.
 import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
+import { type Database, type DbWith, dbWith } from "../store/schema.js";
 
 export interface SubscriptionTable {
   subscription_id: string;
@@ -38,15 +38,11 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
-// A type alias, not an interface: `withTables` needs an index signature.
 export type AlertTables = {
   subscription: SubscriptionTable;
   alert_cursor: AlertCursorTable;
   outbox: OutboxTable;
 };
 
-export type AlertDb = Kysely<Database & AlertTables>;
-
-export function alertDb(db: Kysely<Database>): AlertDb {
-  return db.withTables<AlertTables>();
-}
+export type AlertDb = DbWith<AlertTables>;
+export const alertDb = (db: Kysely<Database>): AlertDb => dbWith<AlertTables>(db);

@@ -1,7 +1,7 @@
 // Row types of the MOA tables (migration 003). They live beside the MOA code rather than in the
 // ledger schema: the documents are kept apart from the replayed ledger and survive every rebuild.
 import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.js";
+import { type Database, type DbWith, dbWith } from "../store/schema.js";
 
 export type MoaDocumentTable = {
   sha256: string; // of the PDF bytes, which are kept in `blob` under the same key
@@ -53,9 +53,5 @@ export type MoaTables = {
   moa_fields: MoaFieldsTable;
 };
 
-export type MoaDb = Kysely<Database & MoaTables>;
-
-/** The store's handle, seeing the MOA tables too. */
-export function moaDb(db: Kysely<Database>): MoaDb {
-  return db.withTables<MoaTables>();
-}
+export type MoaDb = DbWith<MoaTables>;
+export const moaDb = (db: Kysely<Database>): MoaDb => dbWith<MoaTables>(db);

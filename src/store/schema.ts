@@ -1,6 +1,6 @@
 // Table types for Kysely. Dates are ISO text, JSON is text, booleans are 0/1 integers, so the same
 // schema and queries run on SQLite and PostgreSQL.
-import type { ColumnType } from "kysely";
+import type { ColumnType, Kysely } from "kysely";
 import type { AgencyFile, AgreementItem } from "../domain/files.js";
 import type { ApplicationFact } from "../domain/statistics.js";
 
@@ -161,4 +161,14 @@ export interface Database {
   review: ReviewTable;
   meta: MetaTable;
   ledger_state: LedgerStateTable;
+}
+
+/**
+ * The store's handle, seeing tables that a layer above keeps beside the ledger's own (MOAs, alerts)
+ * and declares as a type alias (`withTables` needs an index signature).
+ */
+export type DbWith<T extends Record<string, object>> = Kysely<Database & T>;
+
+export function dbWith<T extends Record<string, object>>(db: Kysely<Database>): DbWith<T> {
+  return db.withTables<T>();
 }
