@@ -3,6 +3,7 @@
 // `--state tx` mean the same thing.
 import { z } from "@hono/zod-openapi";
 import { agreementStatus, isoDate, model, stateCode } from "../domain/schemas.js";
+import { ApiError } from "./http.js";
 
 /** The most rows one page may hold; `limit=all` asks for every row (downloads, the static site). */
 export const MAX_LIMIT = 1000;
@@ -43,6 +44,12 @@ export const p = {
       .optional()
       .openapi({ description: "words of the agency's name (any spelling it was listed under)", example: "harris" }),
   date,
+  /** One of `values`, each named in the message when the value is not. */
+  oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { message: `expected one of ${values.join(", ")}` }).optional(),
+  /** `true` or `false`, kept as the string given. */
+  bool: (description: string) =>
+    z.enum(["true", "false"], { message: "expected true or false" }).optional().openapi({ description }),
   flag: (description: string) =>
     z
       .enum(["true", "false", "1", "0"], { message: "expected true or false" })
@@ -66,6 +73,11 @@ export const p = {
       .optional()
       .openapi({ description: "opaque: the next_cursor of the previous page" }),
 };
+
+/** A 400 that names the parameter: `name: why`. */
+export function badParameter(name: string, why: string): ApiError {
+  return new ApiError(400, "bad_parameter", `${name}: ${why}`, name);
+}
 
 /** Every list takes `limit` and `cursor`. */
 export const paging = { limit: p.limit(), cursor: p.cursor() };

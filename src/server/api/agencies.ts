@@ -25,7 +25,7 @@ export const agenciesResource = listResource({
   query: {
     q: p.q(),
     state: p.state(),
-    type: z.enum(AGENCY_TYPES, { message: `expected one of ${AGENCY_TYPES.join(", ")}` }).optional(),
+    type: p.oneOf(AGENCY_TYPES),
     county_fips: z
       .string()
       .regex(/^\d{5}$/, "expected a five-digit county FIPS code such as 48201")

@@ -5,13 +5,9 @@ import { funnel } from "../../analysis/funnel.js";
 import { STATS_BY, statsBy } from "../../analysis/stats.js";
 import { coverageTable, funnelTable, statsTable, timelineTable } from "../../analysis/tables.js";
 import { timeline } from "../../analysis/timeline.js";
-import { ApiError } from "../http.js";
-import { checked, p, z } from "../params.js";
+import { badParameter, checked, p, z } from "../params.js";
 import { itemResource, listResource, type Resource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";
-
-const bool = (description: string) =>
-  z.enum(["true", "false"], { message: "expected true or false" }).optional().openapi({ description });
 
 const year = (description: string) =>
   checked(
@@ -34,19 +30,16 @@ const statsResource = listResource({
     "As `g287 stats`: agreements and distinct agencies grouped by state, model, type, signed year or month, administration (by signed date), trifecta or battleground (the state's politics in a year), or policy (state policy in effect). By default the agreements listed on the latest list; `as_of` picks the date and `ever=true` counts every agreement ever listed. Each group lists the agreement ids behind it; the CSV twin joins them with spaces.",
   schema: anyObject,
   query: {
-    by: z
-      .enum(STATS_BY, { message: `expected one of ${STATS_BY.join(", ")}` })
-      .optional()
-      .openapi({
-        description: `what to group by (default state): ${STATS_BY.join(", ")}`,
-      }),
+    by: p.oneOf(STATS_BY).openapi({
+      description: `what to group by (default state): ${STATS_BY.join(", ")}`,
+    }),
     as_of: p.asOf(),
-    ever: bool("true: every agreement ever listed, not only those listed on as_of"),
+    ever: p.bool("true: every agreement ever listed, not only those listed on as_of"),
     signed_from: p.date("only agreements signed on or after this date"),
     signed_to: p.date("only agreements signed on or before this date"),
     state: p.state(),
     model: p.model(),
-    per_capita: bool("by=state: agreements and agencies per 100,000 residents (2023 Census estimate)"),
+    per_capita: p.bool("by=state: agreements and agencies per 100,000 residents (2023 Census estimate)"),
     politics_year: year("by=trifecta|battleground: the year of state politics (default: the year of as_of)"),
     politics_at: z.enum(["as-of", "signing"], { message: "expected as-of or signing" }).optional().openapi({
       description: "by=trifecta|battleground: signing groups each agreement by its signed year's politics",
@@ -56,30 +49,15 @@ const statsResource = listResource({
     const by = f.by ?? "state";
     const politics = by === "trifecta" || by === "battleground";
     if (!politics && f.politics_year !== undefined)
-      throw new ApiError(
-        400,
-        "bad_parameter",
-        "politics_year: applies only to by=trifecta or by=battleground",
-        "politics_year",
-      );
+      throw badParameter("politics_year", "applies only to by=trifecta or by=battleground");
     if (!politics && f.politics_at !== undefined)
-      throw new ApiError(
-        400,
-        "bad_parameter",
-        "politics_at: applies only to by=trifecta or by=battleground",
-        "politics_at",
-      );
+      throw badParameter("politics_at", "applies only to by=trifecta or by=battleground");
     if (f.politics_year !== undefined && f.politics_at === "signing")
-      throw new ApiError(
-        400,
-        "bad_parameter",
-        "politics_at: give politics_year or politics_at=signing, not both",
-        "politics_at",
-      );
+      throw badParameter("politics_at", "give politics_year or politics_at=signing, not both");
     if (f.per_capita === "true" && by !== "state")
-      throw new ApiError(400, "bad_parameter", `per_capita: applies only to by=state, not by=${by}`, "per_capita");
+      throw badParameter("per_capita", `applies only to by=state, not by=${by}`);
     if (f.signed_from && f.signed_to && f.signed_from > f.signed_to)
-      throw new ApiError(400, "bad_parameter", `signed_to: ${f.signed_to} is before signed_from`, "signed_to");
+      throw badParameter("signed_to", `${f.signed_to} is before signed_from`);
     const r = await statsBy(ctx.db, {
       by,
       asOf: f.as_of,
@@ -114,10 +92,10 @@ const timelineResource = listResource({
     to: p.date("last day (default and ceiling: the latest applied list)"),
     state: p.state(),
     model: p.model(),
-    ids: bool("true: every point lists all its agreement ids"),
+    ids: p.bool("true: every point lists all its agreement ids"),
   },
   async load(ctx, f) {
-    if (f.from && f.to && f.from > f.to) throw new ApiError(400, "bad_parameter", `to: ${f.to} is before from`, "to");
+    if (f.from && f.to && f.from > f.to) throw badParameter("to", `${f.to} is before from`);
     const t = await timeline(ctx.db, {
       by: f.by ?? "month",
       from: f.from,

@@ -67,7 +67,7 @@ const claimsResource = listResource({
       .regex(/^[A-Za-z0-9._-]+$/, "expected a claim file name such as 2026-02-news-article")
       .optional()
       .openapi({ description: "one claim file (its name, with or without .yaml)", example: "2026-02-news-article" }),
-    verdict: z.enum(VERDICTS, { message: `expected one of ${VERDICTS.join(", ")}` }).optional(),
+    verdict: p.oneOf(VERDICTS),
   },
   async load(ctx, f) {
     const names = claimFiles().filter((n) => !f.file || n === f.file || n.replace(/\.ya?ml$/, "") === f.file);

@@ -151,10 +151,7 @@ const countiesResource = listResource({
   query: {
     state: p.state(),
     as_of: p.asOf(),
-    listed: z
-      .enum(["true", "false"], { message: "expected true or false" })
-      .optional()
-      .openapi({ description: "true: only counties with an agreement ever listed" }),
+    listed: p.bool("true: only counties with an agreement ever listed"),
   },
   async load(ctx, f) {
     const asOf = await dateOf(ctx, f.as_of);
@@ -229,12 +226,9 @@ const policiesResource = listResource({
   schema: anyObject,
   query: {
     state: p.state(),
-    kind: z.enum(POLICY_KINDS, { message: `expected one of ${POLICY_KINDS.join(", ")}` }).optional(),
+    kind: p.oneOf(POLICY_KINDS),
     as_of: p.asOf(),
-    in_effect: z
-      .enum(["true", "false"], { message: "expected true or false" })
-      .optional()
-      .openapi({ description: "true: only policies in effect on as_of" }),
+    in_effect: p.bool("true: only policies in effect on as_of"),
   },
   async load(ctx, f) {
     const asOf = await dateOf(ctx, f.as_of);
@@ -274,7 +268,7 @@ const litigationResource = listResource({
   schema: anyObject,
   query: {
     state: p.state(),
-    status: z.enum(LITIGATION_STATUS, { message: `expected one of ${LITIGATION_STATUS.join(", ")}` }).optional(),
+    status: p.oneOf(LITIGATION_STATUS),
   },
   async load(_ctx, f) {
     const rows = litigation()

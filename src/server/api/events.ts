@@ -99,7 +99,7 @@ export const eventsResource = listResource({
     "Every event the replay recorded, in ledger order (seq): appeared, removed (confirmed), reappeared, gap, superseded, renamed, redated, relisted_state, model_changed, moa_posted, pending_added, pending_signed, pending_dropped, list_quarantined, list_accepted, list_kind_mismatch. Each names the list (file) it came from.",
   schema: eventRow,
   query: {
-    type: z.enum(EVENT_TYPES, { message: `expected one of ${EVENT_TYPES.join(", ")}` }).optional(),
+    type: p.oneOf(EVENT_TYPES),
     state: p.state(),
     agency: p.agency(),
     model: p.model(),

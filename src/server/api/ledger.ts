@@ -4,8 +4,7 @@
 import { diff, reviewQueue, status } from "../../analysis/queries.js";
 import { AGREEMENT_COLUMNS } from "../../domain/columns.js";
 import { isoDate } from "../../domain/schemas.js";
-import { ApiError } from "../http.js";
-import { checked } from "../params.js";
+import { badParameter, checked } from "../params.js";
 import { itemResource, listResource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";
 
@@ -47,13 +46,7 @@ export const diffResource = itemResource({
     to: checked(isoDate, { description: "the later date (YYYY-MM-DD)", example: "2025-03-01" }),
   },
   async load(ctx, q) {
-    if (q.from > q.to)
-      throw new ApiError(
-        400,
-        "bad_parameter",
-        `to: ${q.to} is before from (${q.from}); give the later date as to`,
-        "to",
-      );
+    if (q.from > q.to) throw badParameter("to", `${q.to} is before from (${q.from}); give the later date as to`);
     const d = await diff(ctx.db, q.from, q.to);
     const rows: Row[] = [
       ...d.added.map((r) => ({ change: "added", ...r })),

@@ -4,7 +4,7 @@
 import { type LookupAnswer, lookupPoint, lookupQuery } from "../../analysis/lookup.js";
 import { ApiError } from "../http.js";
 import { lookupData, serverCountyShapes } from "../pages/lookup-data.js";
-import { z } from "../params.js";
+import { badParameter, z } from "../params.js";
 import { itemResource, type Row } from "../resource.js";
 import { anyObject } from "./schemas.js";
 
@@ -77,18 +77,12 @@ export const lookupResource = itemResource({
   },
   async load(ctx, f) {
     const hasPoint = f.lat !== undefined || f.lon !== undefined;
-    if (f.q !== undefined && hasPoint)
-      throw new ApiError(400, "bad_parameter", "q: give either q or lat and lon, not both", "q");
+    if (f.q !== undefined && hasPoint) throw badParameter("q", "give either q or lat and lon, not both");
     if (hasPoint && (f.lat === undefined || f.lon === undefined)) {
       const missing = f.lat === undefined ? "lat" : "lon";
-      throw new ApiError(
-        400,
-        "bad_parameter",
-        `${missing}: required with ${missing === "lat" ? "lon" : "lat"}`,
-        missing,
-      );
+      throw badParameter(missing, `required with ${missing === "lat" ? "lon" : "lat"}`);
     }
-    if (f.q === undefined && !hasPoint) throw new ApiError(400, "bad_parameter", "q: required (or lat and lon)", "q");
+    if (f.q === undefined && !hasPoint) throw badParameter("q", "required (or lat and lon)");
     const d = await lookupData(ctx.db, ctx.version);
     const load = (s: string) => d.states.get(s) ?? null;
     const r =
