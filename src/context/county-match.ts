@@ -1,6 +1,7 @@
 // Finds a state's Census county from a free-text county name, as ICE writes it in its COUNTY column
 // and the FBI in `county_name`: suffixes (County, Parish, Borough, Census Area, city), St./Saint,
 // spacing (`De Kalb`, `Mc Kean`), and typos within a small, guarded edit distance.
+import { editDistance } from "../util/edit-distance.js";
 import { type CountyRow, countiesOf } from "./census.js";
 
 /** A county-equivalent that is a city (Virginia's independent cities, Baltimore, St. Louis, Carson City). */
@@ -85,24 +86,9 @@ function stateIndex(usps: string): StateIndex {
   return idx;
 }
 
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`Stueben`). */
+/** Optimal string alignment distance (`Stueben` is one edit from Steuben), uncapped unless `max` is given. */
 export function osaDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const r = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] as number) + 1, (r[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      r[j] = d;
-    }
-  }
-  return (rows[a.length] as number[])[b.length] as number;
+  return editDistance(a, b, max);
 }
 
 /**

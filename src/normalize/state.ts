@@ -3,35 +3,15 @@
 // general rule below, or by the curated table data/corrections/states.csv.
 
 import { lookupState, type StateInfo, stateKey, stateKeys } from "../domain/state.js";
+import { editDistance } from "../util/edit-distance.js";
+
+export { editDistance };
 
 // --- State-name typos (the general rule) ---------------------------------------------------------
 // ICE has misspelt state names for months at a time (`PENNSLYVANIA`, `NEW HAMSPHIRE`). A value
 // that is no state's name but is within two edits (a swap of two neighbouring letters counting
 // as one) of exactly one state's name folds to that state. Short names allow one edit only, and a
 // value within two edits of two names (`NOUTH DAKOTA`) is left for a person.
-
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions, capped at `max + 1`. */
-export function editDistance(a: string, b: string, max = 2): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
-    let best = row[0] as number;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = d;
-      if (d < best) best = d;
-    }
-    if (best > max) return max + 1;
-  }
-  return Math.min((rows[a.length] as number[])[b.length] as number, max + 1);
-}
 
 /** Edits a misspelling of a name of this many letters may hold: 2 from 8 letters, 1 from 4, else 0. */
 function allowedEdits(letters: number): number {
