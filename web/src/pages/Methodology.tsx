@@ -1,12 +1,23 @@
 // Methodology: where the lists come from, the rules that turn them into a ledger (with the
 // thresholds actually in force), the corrections made, how agencies are placed, and known limits.
 import type { MethodologyFile } from "@domain";
-import { useApp } from "../app.js";
+import { type App, useApp } from "../app.js";
 import { countColumn, valueColumn } from "../components/columns.js";
 import { Msg } from "../components/Msg.js";
 import { TableSection } from "../components/TableSection.js";
-import { DataTable, Downloads, Ready, Section } from "../components/ui.js";
+import { type Column, DataTable, Downloads, Ready, Section } from "../components/ui.js";
 import { useData } from "../data.js";
+
+/** How many rows or agencies have each value of a coded field: the identity tiers' and placement's tables. */
+function tallyColumns<R extends Record<K, string> & Record<C, number>, K extends string, C extends string>(
+  app: App,
+  key: K,
+  label: string,
+  count: C,
+  countLabel: string,
+): Column<R>[] {
+  return [valueColumn(app, key, label), countColumn(app, count, countLabel)];
+}
 
 export default function Methodology() {
   const app = useApp();
@@ -73,10 +84,7 @@ export default function Methodology() {
                 caption={app.t("method.tiers")}
                 rows={d.identity_tiers}
                 rowKey={(t) => t.tier}
-                columns={[
-                  valueColumn(app, "tier", app.t("method.tier")),
-                  countColumn(app, "rows", app.t("method.rows")),
-                ]}
+                columns={tallyColumns(app, "tier", app.t("method.tier"), "rows", app.t("method.rows"))}
               />
             </Section>
             <TableSection
@@ -123,10 +131,7 @@ export default function Methodology() {
               title={app.t("method.placement")}
               rows={d.placement}
               rowKey={(p) => p.basis}
-              columns={[
-                valueColumn(app, "basis", app.t("method.basis")),
-                countColumn(app, "agencies", app.t("common.agencies")),
-              ]}
+              columns={tallyColumns(app, "basis", app.t("method.basis"), "agencies", app.t("common.agencies"))}
             />
             <Section id="m-limits" title={app.t("method.limits")}>
               <ul>

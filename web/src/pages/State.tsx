@@ -1,7 +1,14 @@
 // State page: counts, agreements over time, the county map, the state's law and litigation with
 // their confidence and caveats, political control by year, and the law set against the record
 // (agreements listed under a ban, counties meeting a mandate).
-import { type CountiesFile, MODELS, type StateFile } from "@domain";
+import {
+  type CountiesFile,
+  type LitigationItem,
+  MODELS,
+  type PolicyItem,
+  type PoliticsItem,
+  type StateFile,
+} from "@domain";
 import { useMemo, useState } from "preact/hooks";
 import { type App, useApp } from "../app.js";
 import { TimelineFigure } from "../components/charts.js";
@@ -14,6 +21,7 @@ import {
   ByModel,
   type Column,
   DataTable,
+  type DataTableProps,
   Downloads,
   ExtLink,
   Figure,
@@ -69,6 +77,93 @@ function sourcedColumns<R extends { summary: string | null; confidence: string |
       key: "confidence",
       label: app.t("common.confidence"),
       render: (r) => <Caveat confidence={r.confidence} caveat={r.caveat} />,
+    },
+  ];
+}
+
+/**
+ * One of the state's curated tables (law, litigation, politics): `part` is its section's id and names
+ * its title (state.<part>) and its line when there is nothing to show (state.<part>_none).
+ */
+function StatePart<R>({
+  part,
+  ...table
+}: { part: "law" | "litigation" | "politics" } & Pick<DataTableProps<R>, "rows" | "rowKey" | "columns">) {
+  const app = useApp();
+  return <TableSection id={part} title={app.t(`state.${part}`)} empty={app.t(`state.${part}_none`)} {...table} />;
+}
+
+function lawColumns(app: App): Column<PolicyItem>[] {
+  return [
+    {
+      key: "kind",
+      label: app.t("state.policy"),
+      render: (p) => (
+        <>
+          {app.tv("policy", p.kind)}
+          {p.proposed ? <span class="muted"> ({app.t("state.proposed")})</span> : null}
+          {!p.proposed && !p.in_effect ? <span class="muted"> ({app.t("state.not_in_effect")})</span> : null}
+          {p.scope ? <span class="muted"> · {p.scope}</span> : null}
+        </>
+      ),
+    },
+    {
+      key: "citation",
+      label: app.t("state.citation"),
+      render: (p) => (
+        <>
+          <ExtLink href={p.source_url}>{p.citation ?? p.instrument ?? ""}</ExtLink>
+          {p.instrument && p.citation ? <span class="muted"> ({p.instrument})</span> : null}
+        </>
+      ),
+    },
+    { key: "enacted", label: app.t("state.enacted"), render: (p) => app.date(p.enacted) },
+    {
+      key: "effective",
+      label: app.t("state.effective"),
+      render: (p) => (
+        <>
+          {app.date(p.effective)}
+          {p.until ? ` – ${app.date(p.until)}` : ""}
+        </>
+      ),
+    },
+    ...sourcedColumns(app),
+  ];
+}
+
+function litigationColumns(app: App): Column<LitigationItem>[] {
+  return [
+    {
+      key: "title",
+      label: app.t("state.case"),
+      render: (l) => (
+        <ExtLink href={l.source_url}>
+          <English>{l.title}</English>
+        </ExtLink>
+      ),
+    },
+    {
+      key: "court",
+      label: app.t("state.court"),
+      render: (l) => <English>{[l.kind, l.court].filter(Boolean).join(" · ")}</English>,
+    },
+    { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
+    { key: "status", label: app.t("common.status"), render: (l) => <English>{l.status}</English> },
+    ...sourcedColumns(app),
+  ];
+}
+
+function politicsColumns(app: App): Column<PoliticsItem>[] {
+  return [
+    { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
+    valueColumn(app, "governor", app.t("state.governor"), "party"),
+    valueColumn(app, "legislature", app.t("state.legislature"), "party"),
+    valueColumn(app, "trifecta", app.t("state.trifecta"), "party"),
+    {
+      key: "battleground",
+      label: app.t("state.battleground"),
+      render: (p) => (p.battleground === null ? "" : p.battleground ? app.t("common.yes") : app.t("common.no")),
     },
   ];
 }
@@ -180,93 +275,19 @@ function StateView({ d, co }: { d: StateFile; co: CountiesFile | null }) {
       {d.missing.length ? <p class="note">{app.t("common.missing_layers", { layers: d.missing.join("; ") })}</p> : null}
       <TimelineFigure points={d.timeline} title={app.t("state.timeline_title", { name })} />
       {map}
-      <TableSection
-        id="law"
-        title={app.t("state.law")}
-        empty={app.t("state.law_none")}
+      <StatePart
+        part="law"
         rows={d.policies}
         rowKey={(p, i) => `${p.kind}|${p.citation}|${i}`}
-        columns={[
-          {
-            key: "kind",
-            label: app.t("state.policy"),
-            render: (p) => (
-              <>
-                {app.tv("policy", p.kind)}
-                {p.proposed ? <span class="muted"> ({app.t("state.proposed")})</span> : null}
-                {!p.proposed && !p.in_effect ? <span class="muted"> ({app.t("state.not_in_effect")})</span> : null}
-                {p.scope ? <span class="muted"> · {p.scope}</span> : null}
-              </>
-            ),
-          },
-          {
-            key: "citation",
-            label: app.t("state.citation"),
-            render: (p) => (
-              <>
-                <ExtLink href={p.source_url}>{p.citation ?? p.instrument ?? ""}</ExtLink>
-                {p.instrument && p.citation ? <span class="muted"> ({p.instrument})</span> : null}
-              </>
-            ),
-          },
-          { key: "enacted", label: app.t("state.enacted"), render: (p) => app.date(p.enacted) },
-          {
-            key: "effective",
-            label: app.t("state.effective"),
-            render: (p) => (
-              <>
-                {app.date(p.effective)}
-                {p.until ? ` – ${app.date(p.until)}` : ""}
-              </>
-            ),
-          },
-          ...sourcedColumns(app),
-        ]}
+        columns={lawColumns(app)}
       />
-      <TableSection
-        id="litigation"
-        title={app.t("state.litigation")}
-        empty={app.t("state.litigation_none")}
+      <StatePart
+        part="litigation"
         rows={d.litigation}
         rowKey={(l, i) => `${l.title}|${i}`}
-        columns={[
-          {
-            key: "title",
-            label: app.t("state.case"),
-            render: (l) => (
-              <ExtLink href={l.source_url}>
-                <English>{l.title}</English>
-              </ExtLink>
-            ),
-          },
-          {
-            key: "court",
-            label: app.t("state.court"),
-            render: (l) => <English>{[l.kind, l.court].filter(Boolean).join(" · ")}</English>,
-          },
-          { key: "filed", label: app.t("state.filed"), render: (l) => app.date(l.filed) },
-          { key: "status", label: app.t("common.status"), render: (l) => <English>{l.status}</English> },
-          ...sourcedColumns(app),
-        ]}
+        columns={litigationColumns(app)}
       />
-      <TableSection
-        id="politics"
-        title={app.t("state.politics")}
-        empty={app.t("state.politics_none")}
-        rows={d.politics}
-        rowKey={(p) => String(p.year)}
-        columns={[
-          { key: "year", label: app.t("state.year"), render: (p) => String(p.year) },
-          valueColumn(app, "governor", app.t("state.governor"), "party"),
-          valueColumn(app, "legislature", app.t("state.legislature"), "party"),
-          valueColumn(app, "trifecta", app.t("state.trifecta"), "party"),
-          {
-            key: "battleground",
-            label: app.t("state.battleground"),
-            render: (p) => (p.battleground === null ? "" : p.battleground ? app.t("common.yes") : app.t("common.no")),
-          },
-        ]}
-      />
+      <StatePart part="politics" rows={d.politics} rowKey={(p) => String(p.year)} columns={politicsColumns(app)} />
       {d.conflicts.bans.length ||
       d.conflicts.mandates.length ||
       d.policies.some((p) => p.kind === "ban" || p.kind === "mandate") ? (
