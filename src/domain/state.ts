@@ -60,8 +60,7 @@ const STATES: [usps: string, fips: string, name: string][] = [
   ["WV", "54", "West Virginia"],
   ["WI", "55", "Wisconsin"],
   ["WY", "56", "Wyoming"],
-];
-const TERRITORIES: [usps: string, fips: string, name: string][] = [
+  // The territories: Census's outlying areas, FIPS 60 and up.
   ["AS", "60", "American Samoa"],
   ["GU", "66", "Guam"],
   ["MP", "69", "Northern Mariana Islands"],
@@ -72,16 +71,11 @@ const TERRITORIES: [usps: string, fips: string, name: string][] = [
 const BY_USPS = new Map<string, StateInfo>();
 const BY_FIPS = new Map<string, StateInfo>();
 const BY_KEY = new Map<string, StateInfo>();
-for (const [list, territory] of [
-  [STATES, false],
-  [TERRITORIES, true],
-] as const) {
-  for (const [usps, fips, name] of list) {
-    const info = { usps, fips, name, territory };
-    BY_USPS.set(usps, info);
-    BY_FIPS.set(fips, info);
-    BY_KEY.set(stateKey(name), info);
-  }
+for (const [usps, fips, name] of STATES) {
+  const info = { usps, fips, name, territory: fips >= "60" };
+  BY_USPS.set(usps, info);
+  BY_FIPS.set(fips, info);
+  BY_KEY.set(stateKey(name), info);
 }
 
 /** Letters only, upper case: `"  West  Virginia "` → `WESTVIRGINIA`. */

@@ -5,6 +5,7 @@ import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
 import { slug } from "../normalize/agency-key.js";
 import { classifyAgency } from "../normalize/agency-type.js";
 import type { ListKind } from "../sheets/types.js";
+import { freshId } from "./entities.js";
 import type { Resolution } from "./identity.js";
 import type { ListContext } from "./list-context.js";
 import type { Agency, Tier, UsableRow } from "./types.js";
@@ -27,9 +28,7 @@ export function typeOf(name: string, jurisdiction: Jurisdiction | null, state: s
 
 export function newAgency(ctx: ListContext, r: UsableRow): Agency {
   const { entities, obs } = ctx;
-  const base = `${r.state.toLowerCase()}-${slug(r.agencyKey)}`;
-  let id = base;
-  for (let n = 2; entities.agencies.has(id); n++) id = `${base}-${n}`;
+  const id = freshId(`${r.state.toLowerCase()}-${slug(r.agencyKey)}`, entities.agencies);
   const ag: Agency = {
     agencyId: id,
     state: r.state,

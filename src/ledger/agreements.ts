@@ -4,7 +4,7 @@ import type { Model } from "../domain/model.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import { linkApplication } from "./applications.js";
 import { clearMissing, countMissing, type MissingFrom, removalDue } from "./debounce.js";
-import { isOpenAgreement } from "./entities.js";
+import { freshId, isOpenAgreement } from "./entities.js";
 import type { ListContext } from "./list-context.js";
 import type { Agreement } from "./types.js";
 
@@ -18,9 +18,7 @@ export function newAgreement(
   link: { predecessor?: Agreement | undefined },
 ): Agreement {
   const { obs, entities } = ctx;
-  const base = `${agencyId}/${model.toLowerCase()}/${r.signedOn ?? "undated"}`;
-  let id = base;
-  for (let n = 2; entities.agreements.has(id); n++) id = `${base}-${n}`;
+  const id = freshId(`${agencyId}/${model.toLowerCase()}/${r.signedOn ?? "undated"}`, entities.agreements);
   const a: Agreement = {
     agreementId: id,
     agencyId,

@@ -5,15 +5,13 @@ import type { Model } from "../domain/model.js";
 import type { NormalizedRow } from "../normalize/row.js";
 import { cmp } from "../util/compare.js";
 import { clearMissing, countMissing, removalDue } from "./debounce.js";
-import { isOpenAgreement, isOpenApplication } from "./entities.js";
+import { freshId, isOpenAgreement, isOpenApplication } from "./entities.js";
 import type { ListContext } from "./list-context.js";
 import type { Agreement, Application } from "./types.js";
 
 export function newApplication(ctx: ListContext, agencyId: string, model: Model, r: NormalizedRow): Application {
   const { obs, entities } = ctx;
-  const base = `${agencyId}/${model.toLowerCase()}/pending-${obs.date}`;
-  let id = base;
-  for (let n = 2; entities.applications.has(id); n++) id = `${base}-${n}`;
+  const id = freshId(`${agencyId}/${model.toLowerCase()}/pending-${obs.date}`, entities.applications);
   const a: Application = {
     applicationId: id,
     agencyId,

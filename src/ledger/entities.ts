@@ -17,6 +17,20 @@ export function isOpenApplication(a: Application): boolean {
 
 const amKey = (agencyId: string, model: string) => `${agencyId}|${model}`;
 
+/** `base`, else `base-2`, `base-3`…: the first id not taken yet, so a second entity of one key keeps its own. */
+export function freshId(base: string, taken: ReadonlyMap<string, unknown>): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** An id the replay itself made: its absence is a bug in the ledger, not in the input. */
+function known<T>(byId: ReadonlyMap<string, T>, id: string, what: string): T {
+  const found = byId.get(id);
+  if (!found) throw new Error(`ledger: no ${what} ${id}`);
+  return found;
+}
+
 export class Entities {
   readonly agencies = new Map<string, Agency>();
   readonly agreements = new Map<string, Agreement>();
@@ -34,9 +48,7 @@ export class Entities {
   // ---------------------------------------------------------------- agencies
 
   agency(id: string): Agency {
-    const a = this.agencies.get(id);
-    if (!a) throw new Error(`ledger: no agency ${id}`);
-    return a;
+    return known(this.agencies, id, "agency");
   }
 
   addAgency(a: Agency): void {
@@ -80,9 +92,7 @@ export class Entities {
   // ---------------------------------------------------------------- agreements
 
   agreement(id: string): Agreement {
-    const a = this.agreements.get(id);
-    if (!a) throw new Error(`ledger: no agreement ${id}`);
-    return a;
+    return known(this.agreements, id, "agreement");
   }
 
   addAgreement(a: Agreement): void {
