@@ -10,7 +10,14 @@
 // Only G287_ALLOW_LOOPBACK (the test suite) lets loopback through.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { FetchError, fetchUrl } from "../net/fetch.js";
-import { checkTarget, type LoopbackAllowance, type OutboundPolicy, PolicyError } from "../net/policy.js";
+import {
+  absoluteUrl,
+  checkTarget,
+  isHttp,
+  type LoopbackAllowance,
+  type OutboundPolicy,
+  PolicyError,
+} from "../net/policy.js";
 
 export { isPrivateAddress } from "../net/address.js";
 
@@ -20,14 +27,9 @@ export const DELIVERY_HEADER = "X-G287-Delivery";
 
 export function webhookUrlProblem(raw: string): string | null {
   if (raw.length > 2048) return "the URL is longer than 2048 characters";
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return "not an absolute URL";
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    return `only http:// and https:// webhooks are allowed, not ${u.protocol}`;
+  const u = absoluteUrl(raw);
+  if (!u) return "not an absolute URL";
+  if (!isHttp(u)) return `only http:// and https:// webhooks are allowed, not ${u.protocol}`;
   if (u.username || u.password) return "credentials in the URL are not allowed (the secret signs every request)";
   return null;
 }

@@ -1,10 +1,7 @@
-// States and counties from the committed Census tables in data/context/ (2024 gazetteer, Vintage
-// 2023 estimates): FIPS, names, population and interior-point centroids. Read once per process.
-import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { InputError } from "../errors.js";
-import { readCsv } from "./csv-read.js";
+import { checkedRow, readCsv, readDerived } from "./csv-read.js";
 import { GEO_FILES } from "./derive-geography.js";
 
 export const GEO_DIR = new URL("../../data/context/", import.meta.url);
@@ -60,13 +57,7 @@ const countySchema = z.object({
  */
 export function readGeoFile<T>(file: string, check: z.ZodType<T> | ((r: Record<string, string>) => T)): T[] {
   const path = fileURLToPath(new URL(file, GEO_DIR));
-  let text: string;
-  try {
-    text = fs.readFileSync(path, "utf8");
-  } catch {
-    throw new InputError(path, "missing: run `npx tsx scripts/derive-context.ts` to derive the geography tables");
-  }
-  const records = readCsv(text);
+  const records = readCsv(readDerived(path, "derive-context.ts", "the geography tables"));
   return records.map((r, i) => {
     if (typeof check === "function") {
       try {
@@ -75,12 +66,7 @@ export function readGeoFile<T>(file: string, check: z.ZodType<T> | ((r: Record<s
         throw new InputError(path, (e as Error).message, i + 2);
       }
     }
-    const res = check.safeParse(r);
-    if (!res.success) {
-      const issue = res.error.issues[0];
-      throw new InputError(path, `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, i + 2);
-    }
-    return res.data;
+    return checkedRow(check, r, path, i);
   });
 }
 

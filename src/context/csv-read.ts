@@ -1,6 +1,28 @@
 // A small RFC 4180 reader for the tables g287 writes itself (data/context/). csv-parse takes over
 // half a second on the 18,000-row FBI table, and placement runs inside every ingest.
+import fs from "node:fs";
+import type { z } from "zod";
+import { InputError } from "../errors.js";
 import { quotedCell } from "../util/quoted-cell.js";
+
+/** A committed file derived by `script`: its text, or an error that says how to derive it. */
+export function readDerived(path: string, script: string, what: string): string {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    throw new InputError(path, `missing: run \`npx tsx scripts/${script}\` to derive ${what}`);
+  }
+}
+
+/** Row `i` (from 0) of a file, checked by `schema`; a failure names the column and the file's line. */
+export function checkedRow<T>(schema: z.ZodType<T>, r: Record<string, string>, path: string, i: number): T {
+  const res = schema.safeParse(r);
+  if (!res.success) {
+    const issue = res.error.issues[0];
+    throw new InputError(path, `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, i + 2);
+  }
+  return res.data;
+}
 
 /** Rows of a CSV text as records keyed by the header. Quoted cells may hold commas, quotes, newlines. */
 export function readCsv(text: string): Record<string, string>[] {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { checkedRow, readDerived } from "./csv-read.js";
 import { LAYER_INPUTS, type LayerInput } from "./derive-layers.js";
 
 export const LAYERS_DIR = new URL("../../data/context/layers/", import.meta.url);
@@ -19,21 +20,9 @@ export function readLayer<T>(file: string, schema: z.ZodType<T>): T[] {
   const hit = cache.get(file);
   if (hit) return hit as T[];
   const path = fileURLToPath(new URL(file, LAYERS_DIR));
-  let text: string;
-  try {
-    text = fs.readFileSync(path, "utf8");
-  } catch {
-    throw new InputError(path, "missing: run `npx tsx scripts/derive-layers.ts` to derive the context layers");
-  }
+  const text = readDerived(path, "derive-layers.ts", "the context layers");
   const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const rows = records.map((r, i) => {
-    const res = schema.safeParse(r);
-    if (!res.success) {
-      const issue = res.error.issues[0];
-      throw new InputError(path, `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`, i + 2);
-    }
-    return res.data;
-  });
+  const rows = records.map((r, i) => checkedRow(schema, r, path, i));
   cache.set(file, rows);
   return rows;
 }

@@ -66,16 +66,22 @@ function hostAllowed(u: URL, allow: readonly string[]): boolean {
   });
 }
 
+/** `raw` as an absolute URL, or null. */
+export function absoluteUrl(raw: string): URL | null {
+  try {
+    return new URL(raw);
+  } catch {
+    return null;
+  }
+}
+
+export const isHttp = (u: URL) => u.protocol === "http:" || u.protocol === "https:";
+
 /** The checks that need no DNS: a URL, http or https, no credentials, an allowed host. */
 export function urlProblem(raw: string, allowHosts?: readonly string[]): string | null {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return "not a valid absolute URL";
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:")
-    return `only http and https are allowed, not ${u.protocol.replace(/:$/, "")}`;
+  const u = absoluteUrl(raw);
+  if (!u) return "not a valid absolute URL";
+  if (!isHttp(u)) return `only http and https are allowed, not ${u.protocol.replace(/:$/, "")}`;
   if (u.username || u.password) return "credentials in the URL are not allowed";
   if (allowHosts && !hostAllowed(u, allowHosts))
     return `host ${u.host} is not on the allow-list (${allowHosts.join(", ") || "empty"})`;
