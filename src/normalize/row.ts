@@ -6,7 +6,7 @@ import { lookupState, stateByUsps, stateKey } from "../domain/state.js";
 import type { RawCell, RawRow, Sheet } from "../sheets/types.js";
 import { agencyKey } from "./agency-key.js";
 import { parseJurisdiction } from "./agency-type.js";
-import { type Corrections, textKey } from "./corrections.js";
+import { type Corrections, type Fix, textKey } from "./corrections.js";
 import { cleanCounty } from "./county.js";
 import { parseSignedDate } from "./dates.js";
 import { parseModel } from "./model.js";
@@ -82,34 +82,22 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
   const one = ({ row, cells }: RawRow): NormalizedRow => {
     const corrections: Correction[] = [];
     const problems: string[] = [];
+    /** A fix applied: recorded with its evidence, and its value returned. */
+    const apply = (field: Correction["field"], rule: string, before: string, fix: Fix<string>) => {
+      corrections.push({ field, rule, before, after: fix.value, evidence: fix.evidence });
+      return fix.value;
+    };
 
     // State
     const stateText = cleanText(str(get(cells, "state")));
     let usps: string | null = lookupState(stateText)?.state.usps ?? null;
     if (!usps && stateText) {
       const fix = fixes.states.get(stateKey(stateText));
-      if (fix) {
-        usps = fix.value;
-        corrections.push({
-          field: "state",
-          rule: "state_typo",
-          before: stateText,
-          after: usps,
-          evidence: fix.evidence,
-        });
-      } else {
+      if (fix) usps = apply("state", "state_typo", stateText, fix);
+      else {
         // No curated fix: a misspelling of exactly one state's name (NEW HAMSPHIRE) still folds.
         const typo = foldStateTypo(stateText);
-        if (typo) {
-          usps = typo.state.usps;
-          corrections.push({
-            field: "state",
-            rule: typo.rule,
-            before: stateText,
-            after: usps,
-            evidence: typo.evidence,
-          });
-        }
+        if (typo) usps = apply("state", typo.rule, stateText, { value: typo.state.usps, evidence: typo.evidence });
       }
     }
     if (!usps) problems.push(stateText ? `unknown state "${stateText}"` : "STATE is blank");
@@ -119,32 +107,14 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     if (!agency) problems.push("LAW ENFORCEMENT AGENCY is blank");
     if (usps && agency) {
       const alias = fixes.agencies.get(usps)?.get(textKey(agency));
-      if (alias) {
-        corrections.push({
-          field: "agency",
-          rule: "agency_alias",
-          before: agency,
-          after: alias.value,
-          evidence: alias.evidence,
-        });
-        agency = alias.value;
-      }
+      if (alias) agency = apply("agency", "agency_alias", agency, alias);
     }
 
     // A row ICE filed under the wrong state (Crow Wing County Sheriff's Office, MN, listed under MA
     // on 2025-03-27..04-11) counts once, in the agency's own state.
     if (usps && agency) {
       const moved = fixes.wrongStates.get(usps)?.get(textKey(agency));
-      if (moved) {
-        corrections.push({
-          field: "state",
-          rule: "wrong_state",
-          before: usps,
-          after: moved.value,
-          evidence: moved.evidence,
-        });
-        usps = moved.value;
-      }
+      if (moved) usps = apply("state", "wrong_state", usps, moved);
     }
 
     // Model
@@ -188,16 +158,7 @@ export function normalizeRows(sheet: Sheet, fixes: Corrections): NormalizedRow[]
     if (d.flag) corrections.push({ field: "signed", rule: d.flag, before: signedText, after: null });
     if (usps && model && signedText) {
       const fix = fixes.signedDates.get(usps)?.get(`${textKey(agency)}|${model.model}|${textKey(signedText)}`);
-      if (fix) {
-        corrections.push({
-          field: "signed",
-          rule: "signed_date_fix",
-          before: signedText,
-          after: fix.value,
-          evidence: fix.evidence,
-        });
-        signedOn = fix.value;
-      }
+      if (fix) signedOn = apply("signed", "signed_date_fix", signedText, fix);
     }
 
     const moa = linkCell(get(cells, "moa"), "moa", corrections);
