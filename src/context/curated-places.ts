@@ -1,12 +1,6 @@
-// The curated placement table data/corrections/county-places.csv: a county (or statewide, or a
-// documented "none") for an agency ICE's text cannot place, keyed on the agency or on the COUNTY
-// text as the ledger keeps it. Every row carries its evidence. Checked with zod at load.
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { stateByUsps } from "../domain/state.js";
-import { InputError } from "../errors.js";
+import { readFixTable, textKey } from "../normalize/corrections.js";
 
 export const COUNTY_PLACES = new URL("../../data/corrections/county-places.csv", import.meta.url);
 
@@ -34,34 +28,16 @@ export interface CuratedPlaces {
   byText: Map<string, CuratedPlace>;
 }
 
-/** Case- and space-insensitive key for a published value (as in src/normalize/corrections.ts). */
-export function textKey(s: string): string {
-  return s
-    .replace(/[\s\u00a0]+/g, " ")
-    .trim()
-    .toLowerCase();
-}
-
 let cache: CuratedPlaces | null = null;
 
 export function curatedPlaces(): CuratedPlaces {
   if (cache) return cache;
-  const file = fileURLToPath(COUNTY_PLACES);
-  const records = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
   const out: CuratedPlaces = { byAgency: new Map(), byText: new Map() };
-  records.forEach((r, i) => {
-    const p = row.safeParse(r);
-    if (!p.success) {
-      const issue = p.error.issues[0];
-      throw new InputError("data/corrections/county-places.csv", `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
-    }
-    const v = { value: p.data.county_fips, evidence: p.data.evidence };
-    if (p.data.agency_id) out.byAgency.set(p.data.agency_id, v);
-    else out.byText.set(`${p.data.state}|${textKey(p.data.raw)}`, v);
-  });
+  for (const p of readFixTable(COUNTY_PLACES, "county-places.csv", row)) {
+    const v = { value: p.county_fips, evidence: p.evidence };
+    if (p.agency_id) out.byAgency.set(p.agency_id, v);
+    else out.byText.set(`${p.state}|${textKey(p.raw)}`, v);
+  }
   cache = out;
   return out;
 }

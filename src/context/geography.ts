@@ -18,9 +18,10 @@
 
 import type { AgencyType, Jurisdiction } from "../domain/agency-type.js";
 import { isTerritory, stateByUsps } from "../domain/state.js";
+import { textKey } from "../normalize/corrections.js";
 import { type CountyRow, county } from "./census.js";
 import { countyBase, matchCounty, placeWords } from "./county-match.js";
-import { curatedPlaces, textKey } from "./curated-places.js";
+import { curatedPlaces } from "./curated-places.js";
 import { matchFbi } from "./fbi.js";
 
 export { allCounties, allStates, type CountyRow, countiesOf, county, type StateRow, stateInfo } from "./census.js";

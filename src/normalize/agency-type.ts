@@ -1,14 +1,9 @@
-// Agency type. ICE's TYPE column says which level of government signed (County, Municipality,
-// State Agency); the name says what kind of agency it is (sheriff, police, corrections…). A curated
-// table (data/corrections/agency-types.csv) overrides the rules where both are wrong.
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { AGENCY_TYPES, type AgencyType, type Jurisdiction } from "../domain/agency-type.js";
 import { stateByUsps } from "../domain/state.js";
 import { InputError } from "../errors.js";
 import { agencyKey } from "./agency-key.js";
+import { readFixTable } from "./corrections.js";
 
 /** `County `, `Muncipality `, `Municipal`, `State Agency`, `State`, `#NA` → jurisdiction. */
 export function parseJurisdiction(raw: unknown): Jurisdiction | null {
@@ -67,23 +62,13 @@ let overrides: Overrides | null = null;
 /** The curated type overrides, checked with zod; a key given twice is an error. */
 export function typeOverrides(): Overrides {
   if (overrides) return overrides;
-  const file = fileURLToPath(AGENCY_TYPES_FILE);
-  const records = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
-    string,
-    string
-  >[];
   const o: Overrides = { rows: [], byStateKey: new Map(), byKey: new Map() };
-  records.forEach((r, i) => {
-    const p = overrideRow.safeParse(r);
-    if (!p.success) {
-      const issue = p.error.issues[0];
-      throw new InputError("data/corrections/agency-types.csv", `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
-    }
-    const key = agencyKey(p.data.agency);
+  readFixTable(AGENCY_TYPES_FILE, "agency-types.csv", overrideRow).forEach((p, i) => {
+    const key = agencyKey(p.agency);
     if (o.byKey.has(key)) throw new InputError("data/corrections/agency-types.csv", `"${key}" is given twice`, i + 2);
-    o.rows.push(p.data);
-    o.byStateKey.set(`${p.data.state}|${key}`, p.data);
-    o.byKey.set(key, p.data);
+    o.rows.push(p);
+    o.byStateKey.set(`${p.state}|${key}`, p);
+    o.byKey.set(key, p);
   });
   overrides = o;
   return o;

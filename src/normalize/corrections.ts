@@ -88,6 +88,22 @@ export function dirUrl(dir: URL | string): URL {
   return pathToFileURL(`${path.resolve(dir)}/`);
 }
 
+/** The rows of one table in data/corrections/, each checked by `schema`; a failure names the table and the line. */
+export function readFixTable<T>(file: URL, name: string, schema: z.ZodType<T>): T[] {
+  const rows = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+  return rows.map((r, i) => {
+    const parsed = schema.safeParse(r);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(`data/corrections/${name}`, `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
+    }
+    return parsed.data;
+  });
+}
+
 function load<K extends keyof typeof schemas>(
   dir: URL | string,
   name: K,
@@ -96,16 +112,7 @@ function load<K extends keyof typeof schemas>(
   const file = new URL(`${name}.csv`, dirUrl(dir));
   // Tables added later are optional, so an older corrections folder (a test's) still loads.
   if (optional && !fs.existsSync(file)) return [];
-  const text = fs.readFileSync(file, "utf8");
-  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return rows.map((r, i) => {
-    const parsed = schemas[name].safeParse(r);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(`data/corrections/${name}.csv`, `${issue?.path.join(".")}: ${issue?.message}`, i + 2);
-    }
-    return parsed.data as z.infer<(typeof schemas)[K]>;
-  });
+  return readFixTable<unknown>(file, `${name}.csv`, schemas[name]) as z.infer<(typeof schemas)[K]>[];
 }
 
 const cache = new Map<string, Corrections>();
