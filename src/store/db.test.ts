@@ -58,4 +58,12 @@ describe("opening a SQLite store", () => {
     s.close();
     await expect(openStore(f)).rejects.toThrow(/cannot migrate .*999-future/);
   });
+
+  it("closes the file even when the store was never queried", async () => {
+    const f = file();
+    await migrateStore(f);
+    const store = await openStore(f, { readonly: true });
+    await store.close();
+    await expect(store.db.selectFrom("meta").selectAll().execute()).rejects.toThrow(/not open/);
+  });
 });

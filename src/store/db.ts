@@ -120,6 +120,9 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<{ store: Sto
     },
     async close() {
       await db.destroy();
+      // Kysely closes only a handle it has used: a store opened and closed without a query (the
+      // migrator skipped) would leave the file open.
+      if (sqlite.open) sqlite.close();
     },
   };
   return { store, migrated: results ?? [] };
