@@ -6,11 +6,13 @@ import { dialectOf, displayTarget } from "./dialect.js";
 describe("store targets", () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it("a postgres:// or postgresql:// URL is PostgreSQL, anything else a SQLite file", () => {
-    expect(dialectOf("postgres://u@h/db")).toBe("postgres");
-    expect(dialectOf("POSTGRESQL://u@h:5433/db?sslmode=require")).toBe("postgres");
-    expect(dialectOf("g287.db")).toBe("sqlite");
-    expect(dialectOf("/var/lib/g287/postgres.db")).toBe("sqlite");
+  it.each([
+    ["postgres://u@h/db", "postgres"],
+    ["POSTGRESQL://u@h:5433/db?sslmode=require", "postgres"],
+    ["g287.db", "sqlite"],
+    ["/var/lib/g287/postgres.db", "sqlite"],
+  ])("a postgres:// or postgresql:// URL is PostgreSQL, anything else a SQLite file: %s", (target, dialect) => {
+    expect(dialectOf(target)).toBe(dialect);
   });
 
   it("a URL is shown without its password", () => {
