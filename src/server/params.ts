@@ -47,6 +47,9 @@ export const p = {
   /** One of `values`, each named in the message when the value is not. */
   oneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { message: `expected one of ${values.join(", ")}` }).optional(),
+  /** One of two values, named in the message when the value is neither. */
+  either: <const T extends readonly [string, string]>(values: T) =>
+    z.enum(values, { message: `expected ${values[0]} or ${values[1]}` }).optional(),
   /** `true` or `false`, kept as the string given. */
   bool: (description: string) =>
     z.enum(["true", "false"], { message: "expected true or false" }).optional().openapi({ description }),

@@ -41,7 +41,7 @@ const statsResource = listResource({
     model: p.model(),
     per_capita: p.bool("by=state: agreements and agencies per 100,000 residents (2023 Census estimate)"),
     politics_year: year("by=trifecta|battleground: the year of state politics (default: the year of as_of)"),
-    politics_at: z.enum(["as-of", "signing"], { message: "expected as-of or signing" }).optional().openapi({
+    politics_at: p.either(["as-of", "signing"]).openapi({
       description: "by=trifecta|battleground: signing groups each agreement by its signed year's politics",
     }),
   },
@@ -84,10 +84,7 @@ const timelineResource = listResource({
     "As `g287 timeline`: from the replayed listing periods, not from signed dates; an agreement counts from the first list that shows it until the first that no longer does, and not during a gap. Each point names the agreements that entered and left since the previous one (`ids=true`: all of them).",
   schema: anyObject,
   query: {
-    by: z
-      .enum(["day", "month"], { message: "expected day or month" })
-      .optional()
-      .openapi({ description: "default month" }),
+    by: p.either(["day", "month"]).openapi({ description: "default month" }),
     from: p.date("first day (default and floor: the first applied list)"),
     to: p.date("last day (default and ceiling: the latest applied list)"),
     state: p.state(),
@@ -133,10 +130,7 @@ const coverageResource = listResource({
     "As `g287 coverage`: a statewide agency covers its state, a county agency its county; overlaps count once. Local agencies are reported apart, with an upper bound. By state (default) or by model; the envelope carries the national row.",
   schema: anyObject,
   query: {
-    by: z
-      .enum(["state", "model"], { message: "expected state or model" })
-      .optional()
-      .openapi({ description: "default state" }),
+    by: p.either(["state", "model"]).openapi({ description: "default state" }),
     as_of: p.asOf(),
     state: p.state(),
     model: p.model(),

@@ -69,8 +69,8 @@ export const snapshotsResource = listResource({
     "One row per dated sighting of a list file, in replay order: the file name, the publication date and its basis (publication = the date ICE gave; capture = an archive's capture date), the sha256 and size of the bytes, where the file was found, and whether it was applied or quarantined (with the reason). Files with identical cells share a cells_sha256.",
   schema: snapshotRow,
   query: {
-    kind: z.enum(["participating", "pending"], { message: "expected participating or pending" }).optional(),
-    status: z.enum(["applied", "quarantined"], { message: "expected applied or quarantined" }).optional(),
+    kind: p.either(["participating", "pending"]),
+    status: p.either(["applied", "quarantined"]),
     since: p.date("published on or after this date"),
     until: p.date("published on or before this date"),
   },
