@@ -10,9 +10,10 @@ import { DATASETS, dataset } from "../src/analysis/datasets.js";
 import { toCsv } from "../src/domain/csv.js";
 import { listEnvelope, toJson } from "../src/export/json.js";
 import { ingest } from "../src/pipeline/ingest.js";
+import { createApp } from "../src/server/app.js";
 import { migrateStore, openStore, type Store } from "../src/store/db.js";
 import { InlineMigrations } from "../src/store/migrations/index.js";
-import { ARCHIVE, openArchive } from "./helpers.js";
+import { ARCHIVE, openArchive, tmpDir } from "./helpers.js";
 import {
   expectSameFiles,
   freshDatabase,
@@ -21,6 +22,7 @@ import {
   releaseFiles,
   testPostgres,
 } from "./pg-helpers.js";
+import { expectBeforeOrAfter, nextList, readWhileIngesting } from "./readers-helpers.js";
 
 describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
   let db: PgDatabase;
@@ -81,6 +83,12 @@ describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
 
   it("`db migrate` again changes nothing", async () => {
     expect(await migrateStore(db.url)).toEqual([]);
+  });
+
+  // Last: it adds a list to the ledger the tests above compare with SQLite's.
+  it("answers readers from the ledger before a list or after it while another process ingests it", async () => {
+    const app = createApp({ store: pgStore, webDist: null, versionTtlMs: 0 });
+    expectBeforeOrAfter(await readWhileIngesting(app, db.url, nextList(tmpDir("g287-pg-readers-"))));
   });
 });
 

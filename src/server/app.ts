@@ -10,6 +10,7 @@ import { UsageError } from "../errors.js";
 import type { Store } from "../store/db.js";
 import { alertRoutes } from "./alert-routes.js";
 import { RESOURCES } from "./api/index.js";
+import { consistentAnswer } from "./cache.js";
 import { registerDataFile, registerDataNotFound } from "./data-file.js";
 import { changesFeed, FEED_DEFAULT_LIMIT, FEED_TYPES } from "./feeds.js";
 import { ApiError, errorResponse, renderJson } from "./http.js";
@@ -114,8 +115,7 @@ export function createApp(opts: AppOptions): OpenAPIHono {
     }),
     (async (c: Context) => {
       const q = (c.req as unknown as { valid(t: "query"): z.infer<typeof feedQuery> }).valid("query");
-      const version = await deps.version.current();
-      const r = await deps.responses.get(version, responseKey(c), async () => {
+      const r = await consistentAnswer(deps.version, deps.responses, responseKey(c), async (version) => {
         const source = await sourceOf(deps, version);
         const base = opts.feedBase ?? `${new URL(c.req.url).origin}/`;
         const search = new URL(c.req.url).search;

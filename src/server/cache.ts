@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../store/db.js";
+import { ApiError } from "./http.js";
 
 /**
  * The ledger version: the fix-table rules, the last event, the number of dated observations, the
@@ -22,6 +23,12 @@ export class LedgerVersion {
   async current(): Promise<string> {
     const now = Date.now();
     if (this.value !== null && now - this.readAt < this.ttlMs) return this.value;
+    return this.reread();
+  }
+
+  /** Reads the version now, whatever the TTL (an answer checks it was built on one version). */
+  async reread(): Promise<string> {
+    const now = Date.now();
     this.pending ??= this.read().finally(() => {
       this.pending = null;
     });
@@ -31,17 +38,55 @@ export class LedgerVersion {
     return v;
   }
 
+  // One statement, so PostgreSQL reads every part from one snapshot (a pool would spread five
+  // queries over five connections, and an ingest could commit between them).
   private async read(): Promise<string> {
-    const [rules, seq, obs, state, moa] = await Promise.all([
-      this.db.selectFrom("meta").select("value").where("key", "=", "rules").executeTakeFirst(),
-      this.db.selectFrom("event").select(this.db.fn.max("seq").as("n")).executeTakeFirst(),
-      this.db.selectFrom("observation").select(this.db.fn.countAll<number>().as("n")).executeTakeFirst(),
-      this.db.selectFrom("ledger_state").select("updated_at").executeTakeFirst(),
-      // Agency pages list the MOA documents `g287 moa` keeps, which change without an ingest.
-      sql<{ n: number }>`select count(*) as n from moa_document`.execute(this.db),
-    ]);
-    const raw = `${rules?.value ?? ""}|${seq?.n ?? 0}|${obs?.n ?? 0}|${state?.updated_at ?? ""}|${moa.rows[0]?.n ?? 0}`;
+    const r = await sql<{ rules: string | null; seq: number | null; obs: number; state: string | null; moa: number }>`
+      select (select value from meta where key = 'rules') as rules,
+        (select max(seq) from event) as seq,
+        (select count(*) from observation) as obs,
+        (select updated_at from ledger_state limit 1) as state,
+        (select count(*) from moa_document) as moa`.execute(this.db);
+    const v = r.rows[0];
+    const raw = `${v?.rules ?? ""}|${v?.seq ?? 0}|${v?.obs ?? 0}|${v?.state ?? ""}|${v?.moa ?? 0}`;
     return createHash("sha1").update(raw).digest("base64url").slice(0, 16);
+  }
+}
+
+/**
+ * An answer was built while an ingest committed: it may mix two versions, so it is built again.
+ * Still moving after a few tries (ingests back to back), it is a 503: ask again shortly.
+ */
+export class VersionMoved extends ApiError {
+  constructor(from: string) {
+    super(503, "ledger_updating", `the ledger changed while this answer was built (from version ${from}): try again`);
+  }
+}
+
+/**
+ * The cached answer for `key`, built on one ledger version from start to end. The version is read
+ * again after a build; if an ingest (this process's or another's on the same database) committed
+ * meanwhile, the answer is thrown away and built on the new version. So a reader sees the ledger
+ * before a list or after it, never half of one, on SQLite and on PostgreSQL alike.
+ */
+export async function consistentAnswer<T>(
+  version: LedgerVersion,
+  cache: VersionedCache<T>,
+  key: string,
+  build: (version: string) => Promise<T>,
+  tries = 5,
+): Promise<T> {
+  for (let i = 1; ; i++) {
+    const v = await version.current();
+    try {
+      return await cache.get(v, key, async () => {
+        const out = await build(v);
+        if ((await version.reread()) !== v) throw new VersionMoved(v);
+        return out;
+      });
+    } catch (e) {
+      if (!(e instanceof VersionMoved) || i >= tries) throw e;
+    }
   }
 }
 

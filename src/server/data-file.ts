@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { toCsv } from "../domain/csv.js";
 import type { Db } from "../store/db.js";
+import { consistentAnswer } from "./cache.js";
 import { type ApiDeps, apiDeps, type Ctx, ctxFor, responseKey, sourceOf } from "./resource.js";
 import { type Rendered, rendered, send } from "./respond.js";
 
@@ -90,9 +91,8 @@ export function registerDataFile(app: OpenAPIHono, deps: ApiDeps, f: DataFile): 
     const m = pattern.exec(c.req.path.slice("/data/".length));
     if (!m) return next();
     const id = m.length > 2 ? (m[1] as string) : "";
-    const version = await deps.version.current();
     try {
-      const r = await deps.responses.get(version, responseKey(c), async () =>
+      const r = await consistentAnswer(deps.version, deps.responses, responseKey(c), async (version) =>
         render(ctxFor(deps, version, await sourceOf(deps, version)), f, id, m[m.length - 1] as string),
       );
       return send(c.req, r, DATA_CACHE_CONTROL);

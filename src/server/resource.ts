@@ -5,7 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Db } from "../store/db.js";
-import { LedgerVersion, VersionedCache } from "./cache.js";
+import { consistentAnswer, LedgerVersion, VersionedCache } from "./cache.js";
 import {
   ApiError,
   type Envelope,
@@ -329,11 +329,11 @@ export function register(app: OpenAPIHono, deps: ApiDeps, r: Resource): void {
     },
   });
   const handler = async (c: Context) => {
-    const version = await deps.version.current();
-    const key = responseKey(c);
     const q = (c.req as unknown as { valid(t: string): Record<string, unknown> }).valid("query");
     const p = params ? (c.req as unknown as { valid(t: string): Record<string, unknown> }).valid("param") : {};
-    const rendered = await deps.responses.get(version, key, () => build(c, deps, r, version, q, p));
+    const rendered = await consistentAnswer(deps.version, deps.responses, responseKey(c), (version) =>
+      build(c, deps, r, version, q, p),
+    );
     return send(c.req, rendered, API_CACHE_CONTROL);
   };
   const hook = (result: { success: boolean; error?: z.ZodError }) => {
