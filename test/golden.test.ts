@@ -3,7 +3,8 @@
 // each API resource, web data file and feed, each CLI answer, each dataset export, the release
 // bundle and the static site's data files. A difference made on purpose is listed, with its reason
 // and its new hash, in test/golden/intended.json.
-import { spawn } from "node:child_process";
+process.env.TZ = "America/Los_Angeles";
+
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +21,7 @@ import {
 import { DATASETS } from "../src/analysis/datasets.js";
 import { createApp } from "../src/server/app.js";
 import type { Store } from "../src/store/db.js";
-import { archiveDbPath, BIN, builtWeb, openArchive, tmpDir } from "./helpers.js";
+import { archiveDbPath, builtWeb, openArchive, runCli, tmpDir } from "./helpers.js";
 
 const GOLDEN = path.join(ROOT, "test/golden/outputs.json");
 const INTENDED = path.join(ROOT, "test/golden/intended.json");
@@ -56,28 +57,23 @@ function differences(kind: string, got: Record<string, string>, want: Record<str
   return out;
 }
 
-/** Runs the CLI as a whole process, a few at a time. */
-function runAll(questions: string[][], db: string, subst: Record<string, string>): Promise<Record<string, string>> {
+/**
+ * Asks the CLI each question in this process (`main(argv, io)`, what bin/g287 runs), one after
+ * another: 140 whole processes took minutes of CI time, and test/cli-process.test.ts covers the
+ * process itself (exit codes, stdout and stderr).
+ */
+async function runAll(
+  questions: string[][],
+  db: string,
+  subst: Record<string, string>,
+): Promise<Record<string, string>> {
   const got: Record<string, string> = {};
-  const queue = [...questions];
-  const one = (args: string[]) =>
-    new Promise<void>((resolve) => {
-      const p = spawn(BIN, ["--db", db, ...args], { cwd: ROOT, env: { ...process.env, TZ: "America/Los_Angeles" } });
-      const o: Buffer[] = [];
-      const e: Buffer[] = [];
-      p.stdout.on("data", (b: Buffer) => o.push(b));
-      p.stderr.on("data", (b: Buffer) => e.push(b));
-      p.on("close", (code) => {
-        const [so, se] = [Buffer.concat(o).toString("utf8"), Buffer.concat(e).toString("utf8")];
-        got[normalise(JSON.stringify(args), subst)] =
-          `${code} ${sha(normalise(so, subst))} ${sha(normalise(se, subst))}`;
-        resolve();
-      });
-    });
-  const worker = async () => {
-    for (let a = queue.shift(); a; a = queue.shift()) await one(a);
-  };
-  return Promise.all([worker(), worker(), worker()]).then(() => got);
+  for (const args of questions) {
+    const r = await runCli(["--db", db, ...args]);
+    got[normalise(JSON.stringify(args), subst)] =
+      `${r.status} ${sha(normalise(r.stdout, subst))} ${sha(normalise(r.stderr, subst))}`;
+  }
+  return got;
 }
 
 describe("every output against the golden copy made before the refactor", () => {
