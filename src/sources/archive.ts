@@ -7,7 +7,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../errors.js";
 import { isInside, readLocalFile, sha256 } from "./read-file.js";
-import type { Observation, SourceFile } from "./types.js";
+import type { Observation, Provenance, SourceFile } from "./types.js";
 
 const kind = z.enum(["participating", "pending"]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
@@ -117,7 +117,11 @@ export function readArchive(dir: string, opts: ArchiveReadOptions = {}): { files
     };
     const existing = perFile.get(key);
     if (existing) {
-      existing.provenance.push(prov);
+      // The same list fetched again from the same place (a sync that re-ran after a crash between
+      // writing the archive and the store) is one more sighting, not one more source.
+      const same = (p: Provenance) =>
+        p.location === prov.location && p.repo === prov.repo && p.path === prov.path && p.commit === prov.commit;
+      if (!existing.provenance.some(same)) existing.provenance.push(prov);
       return;
     }
     perFile.set(key, {
