@@ -13,7 +13,7 @@ import { ingest } from "../src/pipeline/ingest.js";
 import { createApp } from "../src/server/app.js";
 import { migrateStore, openStore, type Store } from "../src/store/db.js";
 import { InlineMigrations } from "../src/store/migrations/index.js";
-import { ARCHIVE, openArchive, tmpDir } from "./helpers.js";
+import { ARCHIVE, openArchive } from "./helpers.js";
 import {
   expectSameFiles,
   freshDatabase,
@@ -88,7 +88,7 @@ describe.skipIf(!testPostgres)("the archive on PostgreSQL", () => {
   // Last: it adds a list to the ledger the tests above compare with SQLite's.
   it("answers readers from the ledger before a list or after it while another process ingests it", async () => {
     const app = createApp({ store: pgStore, webDist: null, versionTtlMs: 0 });
-    expectBeforeOrAfter(await readWhileIngesting(app, db.url, nextList(tmpDir("g287-pg-readers-"))));
+    expectBeforeOrAfter(await readWhileIngesting(app, db.url, nextList()));
   });
 });
 

@@ -3,34 +3,27 @@
 // PostgreSQL twin in test/pg-store.test.ts.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
-import XLSX from "@e965/xlsx";
 import { expect } from "vitest";
 import type { createApp } from "../src/server/app.js";
 import { ARCHIVE, BIN, ROOT } from "./helpers.js";
+import { realList } from "./lists.js";
 
 /** The archive's latest participating list with one more agreement, dated after it. */
-export function nextList(dir: string): string {
+export function nextList(): string {
   const latest = fs
     .readdirSync(ARCHIVE)
     .filter((f) => f.startsWith("participating_"))
     .sort()
     .pop();
   if (!latest) throw new Error(`no participating list in ${ARCHIVE}`);
-  const wb = XLSX.read(fs.readFileSync(path.join(ARCHIVE, latest)));
-  const ws = wb.Sheets[wb.SheetNames[0] as string] as XLSX.WorkSheet;
-  const rows = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, defval: null });
-  const header = rows[0] as string[];
-  const extra: unknown[] = header.map(() => null);
-  extra[header.indexOf("STATE")] = "TEXAS";
-  extra[header.indexOf("LAW ENFORCEMENT AGENCY")] = "Readers Test County Sheriff's Office";
-  extra[header.indexOf("SUPPORT TYPE")] = "Task Force Model";
-  extra[header.indexOf("SIGNED")] = 46111;
-  const out = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(out, XLSX.utils.aoa_to_sheet([...rows, extra]), "Sheet1");
-  const file = path.join(dir, "participatingAgencies12312030am.xlsx");
-  fs.writeFileSync(file, XLSX.write(out, { type: "buffer", bookType: "xlsx" }));
-  return file;
+  const list = realList(latest);
+  const extra = list.row({
+    STATE: "TEXAS",
+    "LAW ENFORCEMENT AGENCY": "Readers Test County Sheriff's Office",
+    "SUPPORT TYPE": "Task Force Model",
+    SIGNED: 46111,
+  });
+  return list.write("participatingAgencies12312030am.xlsx", [...list.body, extra]);
 }
 
 /** What one roster answer said: its ledger version, its row count and the lists it counts. */

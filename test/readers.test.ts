@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createApp } from "../src/server/app.js";
 import { openStore, type Store } from "../src/store/db.js";
-import { copyArchiveDb, tmpDir } from "./helpers.js";
+import { copyArchiveDb } from "./helpers.js";
 import { expectBeforeOrAfter, nextList, readWhileIngesting } from "./readers-helpers.js";
 
 let store: Store;
@@ -20,6 +20,6 @@ afterAll(async () => {
 describe("reading the roster while another process ingests (SQLite)", () => {
   it("answers from the ledger before the list or after it, never a mix", async () => {
     const app = createApp({ store, webDist: null, versionTtlMs: 0 });
-    expectBeforeOrAfter(await readWhileIngesting(app, store.file, nextList(tmpDir("g287-readers-"))));
+    expectBeforeOrAfter(await readWhileIngesting(app, store.file, nextList()));
   });
 });
