@@ -259,6 +259,14 @@ export async function findAgencies(db: Db, text: string) {
   return q.orderBy("state").orderBy("name").limit(50).execute();
 }
 
+/** Each list file's first observation in replay order (`first`), to join as a list's replay key. */
+export function firstSeen(db: Db) {
+  return db
+    .selectFrom("observation")
+    .select(["snapshot_id", db.fn.min("order_key").as("first")])
+    .groupBy("snapshot_id");
+}
+
 export async function agencyDetail(db: Db, agencyId: string) {
   const agency = await db.selectFrom("agency").selectAll().where("agency_id", "=", agencyId).executeTakeFirst();
   if (!agency) return null;
@@ -305,18 +313,10 @@ export async function agencyDetail(db: Db, agencyId: string) {
     // every backend (PostgreSQL returns ties in any order). Each list's replay key is worked out
     // once per request (a 1,400-row scan), not once per listing row as a correlated subquery did
     // (12 ms for an agency with a few hundred rows).
-    .innerJoin(
-      (eb) =>
-        eb
-          .selectFrom("observation")
-          .select((o) => ["snapshot_id", o.fn.min("order_key").as("k")])
-          .groupBy("snapshot_id")
-          .as("o"),
-      (j) => j.onRef("o.snapshot_id", "=", "s.snapshot_id"),
-    )
+    .innerJoin(firstSeen(db).as("o"), "o.snapshot_id", "s.snapshot_id")
     .where("l.agreement_id", "in", agreementsOf.length ? agreementsOf.map((a) => a.agreement_id as string) : [""])
     .orderBy("s.published_at")
-    .orderBy("o.k")
+    .orderBy("o.first")
     .orderBy("l.row")
     .execute();
   return {

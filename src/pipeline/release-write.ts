@@ -5,6 +5,7 @@ import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { dataset } from "../analysis/datasets.js";
 import { latestListDate } from "../analysis/population.js";
+import { firstSeen } from "../analysis/queries.js";
 import { toCsv } from "../domain/csv.js";
 import { InputError } from "../errors.js";
 import type { Db, Store } from "../store/db.js";
@@ -43,14 +44,6 @@ export async function writeRelease(store: Store, dir: string): Promise<ReleaseMa
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** Each list file's first observation in replay order. */
-function firstSeen(db: Db) {
-  return db
-    .selectFrom("observation")
-    .select(["snapshot_id", db.fn.min("order_key").as("first")])
-    .groupBy("snapshot_id");
 }
 
 async function listingFiles(db: Db): Promise<{ values: string; listings: string; nValues: number; nRows: number }> {
